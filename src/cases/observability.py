@@ -1,0 +1,103 @@
+"""Structured logs: console by default, JSON lines in production, request id and actor bound, IDs and phones masked.
+
+Every value of every event (the message, kwargs, nested dicts and lists, rendered exceptions) passes through
+`redact` before rendering, so a full ID number or mobile number never reaches a log line (DOMAIN.md §1).
+Records from the standard `logging` module (libraries, servers) go through the same chain.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+import structlog
+
+from cases.identity import mask_id_number, mask_phones
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _redact_text(text: str) -> str:
+    return mask_phones(mask_id_number(text))
+
+
+def redact(value: Any) -> Any:
+    """Mask ID numbers and mobile numbers in a value; containers are walked, other objects checked through repr."""
+    if isinstance(value, str):
+        return _redact_text(value)
+    if isinstance(value, dict):
+        return {redact(k): redact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value)(redact(v) for v in value)
+    text = str(value) if isinstance(value, _PLAIN) else repr(value)
+    masked = _redact_text(text)
+    return value if masked == text else masked
+
+
+def _redact_processor(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    return {key: redact(value) for key, value in event_dict.items()}
+
+
+def _add_logger_name(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    event_dict["logger_name"] = event_dict["_record"].name
+    return event_dict
+
+
+def configure_logging(*, json: bool = False, level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Configure structlog and the root `logging` handler (idempotent); stream defaults to stderr."""
+    numeric_level = logging.getLevelNamesMapping().get(level.upper())
+    if numeric_level is None:
+        raise ValueError(f"unknown log level {level!r}")
+    stream = stream if stream is not None else sys.stderr
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json
+        else structlog.dev.ConsoleRenderer(colors=stream.isatty(), exception_formatter=structlog.dev.plain_traceback)
+    )
+    # Exceptions are rendered to text before redaction, so a traceback cannot leak a number either.
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    finishing: list[Any] = [
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
+        _redact_processor,
+        renderer,
+    ]
+    structlog.configure(
+        processors=[*shared, *finishing],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
+        logger_factory=structlog.WriteLoggerFactory(file=stream),
+        # Not cached, so that reconfiguring applies to loggers created at import time.
+        cache_logger_on_first_use=False,
+    )
+    handler = logging.StreamHandler(stream)
+    handler.set_name(__name__)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, _add_logger_name],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *finishing],
+        )
+    )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == __name__]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(numeric_level)
+
+
+@contextmanager
+def bound_request(*, request_id: str, actor: str | None) -> Iterator[None]:
+    """Bind request_id and actor to every log line in the block; the previous values come back afterwards."""
+    with structlog.contextvars.bound_contextvars(request_id=request_id, actor=actor):
+        yield
+
+
+def get_logger(name: str | None = None) -> Any:
+    """A structlog logger, tagged with `logger_name=name` when a name is given."""
+    return structlog.get_logger(logger_name=name) if name else structlog.get_logger()
