@@ -1,0 +1,470 @@
+"""The evaluation case (评价案件): one candidate's evaluation for one project and level (DOMAIN §2, §4-§6, §8).
+
+Public methods are commands: they check the case's state and raise named errors; only then do they trigger
+an event (a private `@event` method whose body merely applies the fact). Replaying runs only those bodies,
+so history never consults today's rule book: every event carries the amounts, clauses and dates decided.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from cases.aggregates import subject_standing as standing
+from cases.aggregates.case_errors import (
+    CaseClosed,
+    CertificateNotValid,
+    DateOutOfOrder,
+    InvalidScore,
+    NoResultPending,
+    NoRetakeForCompetition,
+    NoSuchSitting,
+    NotYetLapsed,
+    PaymentAfterDeadline,
+    PaymentBeforeWindow,
+    SubjectNotOutstanding,
+    ValidityWindowClosed,
+    WrongAmount,
+    WrongStage,
+)
+
+ENDED = ("rejected", "withdrawn", "lapsed", "waived", "disqualified")
+RETAKE_WAIVED_CLAUSE = "seed 000 四(二): 视为放弃补考机会，之前的合格科目成绩不再保留"
+NO_RETAKE_CLAUSE = "seed 000 四(四): 参加本市职业技能竞赛成绩不合格者，不能进行补考"
+NO_REFUND_CLAUSE = "seed 000 二(四)1: 因个人原因不参加考试的参评人员不退费"
+PASS_CLAUSE = "DOMAIN §5: every subject of the level passed within one validity window"
+INVALIDATED_CLAUSE = "须知 末段: 已颁发证书的…宣布评价成绩无效，并对已发放证书…作出相应处理"
+
+
+class EvaluationCase(Aggregate):
+    """Evaluation case. Stage is one of: applied, awaiting_payment, ready_to_sit, awaiting_results,
+    retake_available, qualified, certified, no_retake, and the ended stages in `ENDED`."""
+
+    @event("Applied")
+    def __init__(
+        self,
+        *,
+        candidate_id: UUID,
+        holder_name: str,
+        holder_id_masked: str,
+        body: str,
+        occupation: str,
+        work_type: str | None,
+        level: int,
+        subjects: list[str],
+        channel: str,
+        institution: str | None,
+        evidence: dict[str, Any],
+        applied_on: date,
+        rulebook_year: int,
+        window_name: str | None,
+        paper_requested: bool,
+        actor: str,
+    ) -> None:
+        self.candidate_id = candidate_id
+        self.holder_name = holder_name
+        self.holder_id_masked = holder_id_masked
+        self.body = body
+        self.occupation = occupation
+        self.work_type = work_type
+        self.level = level
+        self.subjects = list(subjects)
+        self.channel = channel
+        self.institution = institution
+        self.evidence = evidence
+        self.applied_on = applied_on
+        self.rulebook_year = rulebook_year
+        self.window_name = window_name
+        self.paper_requested = paper_requested
+        self.stage = "applied"
+        self.decision: dict[str, Any] | None = None
+        self.fee_due: dict[str, Any] | None = None
+        self.pay_from: date | None = None
+        self.pay_by: date | None = None
+        self.payments: list[dict[str, Any]] = []
+        self.sittings: list[dict[str, Any]] = []
+        self.attempts: list[dict[str, Any]] = []
+        self.window_opened_on: date | None = None
+        self.window_last_day: date | None = None
+        self.retake_subjects: list[str] | None = None
+        self.qualified_on: date | None = None
+        self.certificate: dict[str, Any] | None = None
+        self.sanctions: list[dict[str, Any]] = []
+        self.ended_on: date | None = None
+        self.last_fact_on: date = applied_on
+
+    # --- guards -------------------------------------------------------------------------------------
+
+    def _require_stage(self, *stages: str, action: str) -> None:
+        if self.stage in ENDED:
+            raise CaseClosed(f"the case is {self.stage} since {self.ended_on}; it cannot {action}", field="case_id")
+        if self.stage not in stages:
+            raise WrongStage(
+                f"the case is {self.stage}; to {action} it must be {' or '.join(stages)}", field="case_id", stage=self.stage
+            )
+
+    def _require_not_before(self, day: date, earlier: date | None, field: str, what: str) -> None:
+        if earlier is not None and day < earlier:
+            raise DateOutOfOrder(f"{day} is before {what} ({earlier})", field=field)
+
+    @property
+    def is_retake_round(self) -> bool:
+        return self.window_opened_on is not None
+
+    def window_is_open_on(self, day: date) -> bool:
+        return self.window_last_day is not None and self.window_opened_on <= day <= self.window_last_day  # type: ignore[operator]
+
+    def outstanding_subjects(self) -> list[str]:
+        return standing.outstanding(self.subjects, self.attempts)
+
+    # --- review -------------------------------------------------------------------------------------
+
+    def approve(self, *, clause: dict[str, Any], fee: dict[str, Any], payment: dict[str, Any], decided_on: date, actor: str) -> None:
+        self._require_stage("applied", action="be approved")
+        self._require_not_before(decided_on, self.applied_on, "decided_on", "the application")
+        self._approved(clause=clause, fee=fee, payment=payment, decided_on=decided_on, actor=actor)
+
+    @event("Approved")
+    def _approved(self, clause: dict[str, Any], fee: dict[str, Any], payment: dict[str, Any], decided_on: date, actor: str) -> None:
+        self.decision = {"approved": True, "clause": clause, "decided_on": decided_on}
+        self._owe(fee, payment, decided_on)
+
+    def reject(self, *, reasons: list[dict[str, Any]], decided_on: date, actor: str) -> None:
+        self._require_stage("applied", action="be rejected")
+        self._require_not_before(decided_on, self.applied_on, "decided_on", "the application")
+        self._rejected(reasons=reasons, decided_on=decided_on, actor=actor)
+
+    @event("Rejected")
+    def _rejected(self, reasons: list[dict[str, Any]], decided_on: date, actor: str) -> None:
+        self.decision = {"approved": False, "reasons": reasons, "decided_on": decided_on}
+        self._end("rejected", decided_on)
+
+    # --- fees ---------------------------------------------------------------------------------------
+
+    def _owe(self, fee: dict[str, Any], payment: dict[str, Any], on: date) -> None:
+        self.fee_due = fee
+        self.pay_by = date.fromisoformat(payment["due_on"])
+        self.pay_from = date.fromisoformat(payment["opens_on"]) if payment.get("opens_on") else None
+        self.stage = "awaiting_payment"
+        self.last_fact_on = on
+
+    def pay(self, *, amount: int, paid_on: date, actor: str, reference: str | None = None) -> None:
+        self._require_stage("awaiting_payment", action="take a payment")
+        assert self.fee_due is not None and self.pay_by is not None
+        self._require_not_before(paid_on, self.last_fact_on, "paid_on", "the decision that set the fee")
+        if amount != self.fee_due["total"]:
+            raise WrongAmount(
+                f"{amount} yuan paid but {self.fee_due['total']} yuan is due ({self.fee_due['kind']} fee)",
+                field="amount",
+                clause=self.fee_due["clause"],
+                due=self.fee_due["total"],
+            )
+        if self.pay_from is not None and paid_on < self.pay_from:
+            raise PaymentBeforeWindow(
+                f"payment is taken only from {self.pay_from} to {self.pay_by}", field="paid_on", clause="seed 004 二(四)"
+            )
+        if paid_on > self.pay_by:
+            raise PaymentAfterDeadline(
+                f"the fee was due by {self.pay_by}; a payment on {paid_on} is refused and the case can lapse",
+                field="paid_on",
+                clause=self.decision["clause"].get("payment_clause") if self.decision else None,
+                deadline=self.pay_by.isoformat(),
+            )
+        self._fee_paid(amount=amount, kind=self.fee_due["kind"], lines=self.fee_due["lines"], paid_on=paid_on, reference=reference, actor=actor)
+
+    @event("FeePaid")
+    def _fee_paid(self, amount: int, kind: str, lines: list[dict[str, Any]], paid_on: date, reference: str | None, actor: str) -> None:
+        self.payments.append({"amount": amount, "kind": kind, "paid_on": paid_on, "reference": reference})
+        self.fee_due = None
+        self.stage = "ready_to_sit"
+        self.last_fact_on = paid_on
+
+    def lapse(self, *, on: date, actor: str) -> None:
+        self._require_stage("awaiting_payment", action="lapse")
+        assert self.pay_by is not None
+        if on <= self.pay_by:
+            raise NotYetLapsed(f"the fee is due by {self.pay_by}; the case cannot lapse on {on}", field="on")
+        self._lapsed(due_on=self.pay_by, on=on, retake=self.is_retake_round, actor=actor)
+
+    @event("Lapsed")
+    def _lapsed(self, due_on: date, on: date, retake: bool, actor: str) -> None:
+        self.fee_due = None
+        if retake:  # an unpaid retake request lapses; the window and its passed subjects remain
+            self.retake_subjects = None
+            self.stage = "retake_available"
+            self.last_fact_on = on
+        else:
+            self._end("lapsed", on)
+
+    def withdraw(self, *, on: date, reason: str, actor: str) -> None:
+        self._require_stage("applied", "awaiting_payment", "ready_to_sit", "retake_available", action="be withdrawn")
+        self._require_not_before(on, self.last_fact_on, "on", "the case's last fact")
+        paid = sum(p["amount"] for p in self.payments)
+        self._withdrawn(on=on, reason=reason, fees_paid=paid, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
+
+    @event("Withdrawn")
+    def _withdrawn(self, on: date, reason: str, fees_paid: int, refunded: int, clause: str, actor: str) -> None:
+        self._end("withdrawn", on)
+
+    # --- sittings and results -----------------------------------------------------------------------
+
+    def record_attendance(
+        self, *, sat_on: date, attended: bool, sitting_id: str | None, window: dict[str, Any], actor: str
+    ) -> None:
+        """`window` is the validity window the first sitting opens: {"last_day", "years", "clause"}."""
+        self._require_stage("ready_to_sit", action="record attendance")
+        self._require_not_before(sat_on, self.last_fact_on, "sat_on", "the payment")
+        if self.is_retake_round and not self.window_is_open_on(sat_on):
+            raise ValidityWindowClosed(
+                f"a retake must be sat by the window's last day {self.window_last_day}; {sat_on} is too late",
+                field="sat_on",
+                clause="seed 000 四(一): 超过成绩有效期须重新申报所有科目认定",
+                last_day=str(self.window_last_day),
+            )
+        subjects = self.retake_subjects or list(self.subjects)
+        if attended:
+            self._sat(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, actor=actor)
+        else:
+            self._absent(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
+        if self.window_opened_on is None:
+            self._window_opened(
+                opened_on=sat_on, last_day=window["last_day"], years=window["years"], clause=window["clause"], actor=actor
+            )
+        self._settle(actor)
+
+    @event("Sat")
+    def _sat(self, sat_on: date, sitting_id: str | None, subjects: list[str], actor: str) -> None:
+        self.sittings.append({"sat_on": sat_on, "sitting_id": sitting_id, "subjects": list(subjects), "attended": True})
+        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": "pending", "score": None} for s in subjects)
+        self._after_sitting(sat_on)
+
+    @event("Absent")
+    def _absent(self, sat_on: date, sitting_id: str | None, subjects: list[str], refunded: int, clause: str, actor: str) -> None:
+        self.sittings.append({"sat_on": sat_on, "sitting_id": sitting_id, "subjects": list(subjects), "attended": False})
+        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": "absent", "score": None} for s in subjects)
+        self._after_sitting(sat_on)
+        self._stage_after_results()
+
+    def _after_sitting(self, sat_on: date) -> None:
+        self.retake_subjects = None
+        self.stage = "awaiting_results"
+        self.last_fact_on = sat_on
+
+    def _stage_after_results(self) -> None:
+        """Applied with every result: with none pending and some not passed, a retake is open. A full pass
+        and a competition failure are decisions of their own (Qualified, RetakeBarred) with their clause."""
+        if standing.pending(self.attempts) or standing.all_passed(self.subjects, self.attempts):
+            return
+        if self.channel != "competition":
+            self.stage = "retake_available"
+
+    @event("ValidityWindowOpened")
+    def _window_opened(self, opened_on: date, last_day: date, years: int, clause: str, actor: str) -> None:
+        self.window_opened_on = opened_on
+        self.window_last_day = last_day
+
+    def record_result(self, *, subject: str, score: float, pass_mark: int, recorded_on: date, actor: str) -> None:
+        self._require_stage("awaiting_results", action="take a result")
+        if subject not in standing.pending(self.attempts):
+            raise NoResultPending(
+                f"no result is awaited for subject {subject!r} (awaited: {', '.join(standing.pending(self.attempts)) or 'none'})",
+                field="subject",
+            )
+        if not 0 <= score <= 100:
+            raise InvalidScore(f"score {score} is outside 0-100", field="score")
+        self._require_not_before(recorded_on, self.last_fact_on, "recorded_on", "the sitting")
+        sat_on = self.sittings[-1]["sat_on"]
+        if score >= pass_mark:
+            self._subject_passed(subject=subject, score=score, pass_mark=pass_mark, sat_on=sat_on, recorded_on=recorded_on, actor=actor)
+        else:
+            self._subject_failed(subject=subject, score=score, pass_mark=pass_mark, sat_on=sat_on, recorded_on=recorded_on, actor=actor)
+        self._settle(actor)
+
+    @event("SubjectPassed")
+    def _subject_passed(self, subject: str, score: float, pass_mark: int, sat_on: date, recorded_on: date, actor: str) -> None:
+        self._set_outcome(subject, sat_on, "passed", score, recorded_on)
+
+    @event("SubjectFailed")
+    def _subject_failed(self, subject: str, score: float, pass_mark: int, sat_on: date, recorded_on: date, actor: str) -> None:
+        self._set_outcome(subject, sat_on, "failed", score, recorded_on)
+
+    def _set_outcome(self, subject: str, sat_on: date, outcome: str, score: float | None, on: date) -> None:
+        for attempt in self.attempts:
+            if attempt["subject"] == subject and attempt["sat_on"] == sat_on:
+                attempt["outcome"], attempt["score"] = outcome, score
+        self.last_fact_on = on
+        self._stage_after_results()
+
+    def _settle(self, actor: str) -> None:
+        """After a sitting or result: decide a full pass (Qualified) or a competition failure (RetakeBarred)."""
+        if self.stage != "awaiting_results" or standing.pending(self.attempts):
+            return
+        if standing.all_passed(self.subjects, self.attempts):
+            scores = {a["subject"]: a["score"] for a in self.attempts if a["outcome"] == "passed"}
+            self._qualified(on=self.last_fact_on, scores=scores, window_last_day=self.window_last_day, clause=PASS_CLAUSE, actor=actor)
+        elif self.channel == "competition":
+            self._retake_barred(on=self.last_fact_on, clause=NO_RETAKE_CLAUSE, actor=actor)
+
+    @event("Qualified")
+    def _qualified(self, on: date, scores: dict[str, float], window_last_day: date | None, clause: str, actor: str) -> None:
+        self.qualified_on = on
+        self.stage = "qualified"
+
+    @event("RetakeBarred")
+    def _retake_barred(self, on: date, clause: str, actor: str) -> None:
+        self.stage = "no_retake"
+
+    # --- retakes ------------------------------------------------------------------------------------
+
+    def request_retake(
+        self, *, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str
+    ) -> None:
+        if self.channel == "competition":
+            raise NoRetakeForCompetition("a candidate who failed through a skills competition cannot retake", field="case_id", clause=NO_RETAKE_CLAUSE)
+        self._require_stage("retake_available", action="take a retake request")
+        self._require_not_before(requested_on, self.last_fact_on, "requested_on", "the case's last fact")
+        if not self.window_is_open_on(requested_on):
+            raise ValidityWindowClosed(
+                f"the validity window closed after {self.window_last_day}; all subjects must be applied for again",
+                field="requested_on",
+                clause="seed 000 四(一): 超过成绩有效期须重新申报所有科目认定",
+            )
+        wrong = [s for s in subjects if s not in self.outstanding_subjects()]
+        if wrong or not subjects:
+            raise SubjectNotOutstanding(
+                f"retake subjects must be among the outstanding ones ({', '.join(self.outstanding_subjects())}); got {subjects}",
+                field="subjects",
+            )
+        self._retake_requested(subjects=subjects, fee=fee, payment=payment, requested_on=requested_on, actor=actor)
+
+    @event("RetakeRequested")
+    def _retake_requested(self, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str) -> None:
+        self.retake_subjects = list(subjects)
+        self._owe(fee, payment, requested_on)
+
+    def waive_retake(self, *, new_case_id: UUID, on: date, actor: str) -> None:
+        """Re-applying for the same project and level inside the window waives the retake (视为放弃补考)."""
+        self._require_stage("retake_available", "awaiting_payment", "ready_to_sit", action="have its retake waived")
+        if not self.window_is_open_on(on):
+            raise ValidityWindowClosed(f"the window is not open on {on}", field="applied_on", clause=RETAKE_WAIVED_CLAUSE)
+        discarded = standing.passed(self.subjects, self.attempts)
+        self._retake_waived(new_case_id=new_case_id, discarded_subjects=discarded, on=on, clause=RETAKE_WAIVED_CLAUSE, actor=actor)
+
+    @event("RetakeWaived")
+    def _retake_waived(self, new_case_id: UUID, discarded_subjects: list[str], on: date, clause: str, actor: str) -> None:
+        self.waived_for = new_case_id
+        self._end("waived", on)
+
+    # --- sanctions ----------------------------------------------------------------------------------
+
+    def sanction(
+        self,
+        *,
+        tier: str,
+        cancels: str,
+        severity: str | None,
+        behaviour_clause: str,
+        behaviour: str,
+        tier_clause: str,
+        sitting_on: date | None,
+        subject: str | None,
+        ban: dict[str, Any] | None,
+        decided_on: date,
+        actor: str,
+    ) -> None:
+        if self.stage in ("rejected", "withdrawn", "lapsed", "disqualified"):
+            raise CaseClosed(f"the case is {self.stage}; there is nothing to sanction", field="case_id")
+        cancelled = self._results_to_cancel(cancels, sitting_on, subject)
+        post_hoc = self.certificate is not None
+        self._sanctioned(
+            tier=tier, severity=severity, behaviour_clause=behaviour_clause, behaviour=behaviour, clause=tier_clause,
+            sitting_on=sitting_on, subject=subject, cancelled=cancelled, ban=ban, fees_refunded=0,
+            post_hoc=post_hoc, decided_on=decided_on, actor=actor,
+        )  # fmt: skip
+        if self.certificate and self.certificate["status"] == "valid":
+            self._cert_revoked(number=self.certificate["number"], on=decided_on, reason=f"sanction ({tier}, {behaviour_clause})", clause=INVALIDATED_CLAUSE, actor=actor)
+
+    def _results_to_cancel(self, cancels: str, sitting_on: date | None, subject: str | None) -> list[dict[str, Any]]:
+        if cancels == "qualification":
+            return [{"subject": a["subject"], "sat_on": a["sat_on"]} for a in self.attempts]
+        sitting = next((s for s in self.sittings if s["sat_on"] == sitting_on), None)
+        if sitting is None:
+            dates = ", ".join(str(s["sat_on"]) for s in self.sittings) or "none"
+            raise NoSuchSitting(f"the case has no sitting on {sitting_on} (sittings: {dates})", field="sitting_on")
+        if cancels == "subject":
+            if subject not in sitting["subjects"]:
+                raise NoSuchSitting(f"subject {subject!r} was not sat on {sitting_on}", field="subject")
+            return [{"subject": subject, "sat_on": sitting_on}]
+        return [{"subject": s, "sat_on": sitting_on} for s in sitting["subjects"]]
+
+    @event("Sanctioned")
+    def _sanctioned(
+        self, tier: str, severity: str | None, behaviour_clause: str, behaviour: str, clause: str, sitting_on: date | None,
+        subject: str | None, cancelled: list[dict[str, Any]], ban: dict[str, Any] | None, fees_refunded: int,
+        post_hoc: bool, decided_on: date, actor: str,
+    ) -> None:  # fmt: skip
+        self.sanctions.append({"tier": tier, "behaviour_clause": behaviour_clause, "decided_on": decided_on, "ban": ban})
+        keys = {(c["subject"], c["sat_on"]) for c in cancelled}
+        for attempt in self.attempts:
+            if (attempt["subject"], attempt["sat_on"]) in keys:
+                attempt["outcome"] = "cancelled"
+        if tier == "materials":
+            self._end("disqualified", decided_on)
+            return
+        if self.stage in ("qualified", "certified", "awaiting_results") and not standing.pending(self.attempts):
+            self.qualified_on = None
+            self.stage = "no_retake" if self.channel == "competition" else "retake_available"
+
+    # --- certificates -------------------------------------------------------------------------------
+
+    def issue_certificate(
+        self, *, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None, clause: str, actor: str
+    ) -> None:
+        self._require_stage("qualified", action="have a certificate issued")
+        self._require_not_before(issued_on, self.qualified_on, "issued_on", "the qualification")
+        self._cert_issued(number=number, issued_on=issued_on, form=form, delivery=delivery, collectable_from=collectable_from, clause=clause, actor=actor)
+
+    @event("CertIssued")
+    def _cert_issued(self, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None, clause: str, actor: str) -> None:
+        self.certificate = {"number": number, "issued_on": issued_on, "form": form, "delivery": delivery, "status": "valid", "previous": []}
+        self.stage = "certified"
+
+    def _require_valid_certificate(self, action: str) -> dict[str, Any]:
+        if not self.certificate or self.certificate["status"] != "valid":
+            state = self.certificate["status"] if self.certificate else "none issued"
+            raise CertificateNotValid(f"the case's certificate is {state}; it cannot {action}", field="case_id")
+        return self.certificate
+
+    def revoke_certificate(self, *, on: date, reason: str, clause: str, actor: str) -> None:
+        certificate = self._require_valid_certificate("be revoked")
+        self._require_not_before(on, certificate["issued_on"], "on", "the certificate's issue")
+        self._cert_revoked(number=certificate["number"], on=on, reason=reason, clause=clause, actor=actor)
+
+    @event("CertRevoked")
+    def _cert_revoked(self, number: str, on: date, reason: str, clause: str, actor: str) -> None:
+        assert self.certificate is not None
+        self.certificate["status"] = "revoked"
+        self.certificate["revoked"] = {"on": on, "reason": reason}
+        if self.stage == "certified":
+            self.stage = "certificate_revoked"
+
+    def reissue_certificate(self, *, number: str, on: date, reason: str, delivery: str, clause: str, actor: str) -> None:
+        certificate = self._require_valid_certificate("be reissued")
+        self._require_not_before(on, certificate["issued_on"], "on", "the certificate's issue")
+        self._cert_reissued(number=number, replaces=certificate["number"], on=on, reason=reason, delivery=delivery, clause=clause, actor=actor)
+
+    @event("CertReissued")
+    def _cert_reissued(self, number: str, replaces: str, on: date, reason: str, delivery: str, clause: str, actor: str) -> None:
+        assert self.certificate is not None
+        previous = [*self.certificate["previous"], {"number": replaces, "replaced_on": on, "reason": reason}]
+        self.certificate.update({"number": number, "issued_on": on, "delivery": delivery, "previous": previous})
+
+    # --- endings ------------------------------------------------------------------------------------
+
+    def _end(self, stage: str, on: date) -> None:
+        self.stage = stage
+        self.ended_on = on
+        self.last_fact_on = on

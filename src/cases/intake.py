@@ -1,0 +1,177 @@
+"""Intake and review: an application becomes a case; the evidence decides approval (DOMAIN §2, §5, §6).
+
+`apply` validates the person (ID number, age ≥ 16, all seeds 二(一)), the project (the year's catalogue), the
+channel and the evidence; refuses a barred candidate naming the sanction and its end (须知 三-四); and, when the
+same project and level is re-applied for while a validity window is open, waives the old case's retake
+(seed 000 四(二)) in the same atomic write that opens the new case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import structlog
+
+from cases.aggregates.candidate import Candidate
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.errors import InvalidInput, RuleViolation
+from cases.identity import check_minimum_age, parse_id_number
+from cases.rulebook.lookup import find_offer, window_for_application
+from cases.rules.eligibility import evaluate_eligibility, load_standards
+from cases.rules.evidence import Evidence, HeldCertificate
+from cases.rules.fees import full_fee
+from cases.rules.payment import payment_due
+
+if TYPE_CHECKING:
+    from cases.application import CasesApplication
+
+log = structlog.get_logger("cases.intake")
+CHANNELS = {"individual": "个人申报", "group": "团体申报", "competition": "职业技能竞赛"}
+ACTIVE_BEFORE_WINDOW = ("applied", "awaiting_payment", "ready_to_sit", "awaiting_results")
+WAIVABLE = ("retake_available", "awaiting_payment", "ready_to_sit")
+
+
+class CandidateBanned(RuleViolation):
+    code = "candidate_banned"
+
+
+class DuplicateApplication(RuleViolation):
+    code = "duplicate_application"
+
+
+class AlreadyCertified(RuleViolation):
+    code = "already_certified"
+
+
+class Intake:
+    def __init__(self, app: CasesApplication) -> None:
+        self.app = app
+        self.standards = load_standards()
+
+    def apply(
+        self,
+        *,
+        name: str,
+        id_number: str,
+        body: str,
+        occupation: str,
+        level: int,
+        applied_on: date,
+        actor: str,
+        work_type: str | None = None,
+        channel: str = "individual",
+        institution: str | None = None,
+        evidence: dict[str, Any] | None = None,
+        phone: str | None = None,
+        paper_certificate: bool = False,
+    ) -> UUID:
+        if not name or not name.strip():
+            raise InvalidInput("the candidate's name is required", field="name")
+        resident = parse_id_number(id_number, today=applied_on)
+        offer = find_offer(
+            self.app.rulebook, body=body, occupation=occupation, work_type=work_type, level=level, year=applied_on.year
+        )
+        check_minimum_age(resident, applied_on, minimum=offer.catalogue.minimum_age)
+        if channel not in CHANNELS:
+            raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)}", field="channel", clause="all seeds 二(二)")
+        if channel == "group" and not institution:
+            raise InvalidInput("a group application names its institution", field="institution", clause="all seeds 二(二)")
+        declared = Evidence.from_dict(evidence or {}, as_of=applied_on)
+        window = window_for_application(offer.body, level, applied_on) if offer.body.schedule == "fixed_windows" else None
+
+        candidate = self.app.find_candidate(resident.number) or Candidate.register(
+            self.app.candidate_id_for(resident.number), name=name.strip(), id_number=resident.number,
+            birth_date=resident.birth_date, gender=resident.gender, phone=phone, actor=actor,
+        )  # fmt: skip
+        self.app._refuse_if_banned(candidate, applied_on, field="id_number")
+        waived = self._earlier_cases_to_waive(candidate, offer.project.occupation, work_type, level, applied_on)
+
+        case = EvaluationCase(
+            candidate_id=candidate.id, holder_name=candidate.name, holder_id_masked=resident.masked(),
+            body=body, occupation=occupation, work_type=work_type, level=level,
+            subjects=list(offer.level.subject_codes), channel=channel, institution=institution,
+            evidence=declared.to_dict(), applied_on=applied_on, rulebook_year=offer.catalogue.year,
+            window_name=window.name if window else None, paper_requested=paper_certificate, actor=actor,
+        )  # fmt: skip
+        for old in waived:
+            old.waive_retake(new_case_id=case.id, on=applied_on, actor=actor)
+        candidate.record_case(
+            case_id=case.id, body=body, occupation=occupation, work_type=work_type, level=level,
+            channel=channel, applied_on=applied_on, actor=actor,
+        )  # fmt: skip
+        self.app._save(candidate, *waived, case)
+        log.info("case.applied", case_id=str(case.id), body=body, level=level, waived=[str(c.id) for c in waived])
+        return case.id
+
+    def _earlier_cases_to_waive(
+        self, candidate: Candidate, occupation: str, work_type: str | None, level: int, on: date
+    ) -> list[EvaluationCase]:
+        """Earlier cases for the same project and level: an open window is waived; an active one refuses."""
+        waived = []
+        for case_id in candidate.cases_for(occupation, work_type, level):
+            old = self.app.get_case(case_id)
+            if old.stage in WAIVABLE and old.is_retake_round and old.window_is_open_on(on):
+                waived.append(old)
+            elif old.stage in ACTIVE_BEFORE_WINDOW:
+                raise DuplicateApplication(
+                    f"the candidate already has an active case for this project and level (case {old.id}, {old.stage})",
+                    field="level",
+                    case_id=str(old.id),
+                )
+            elif old.stage == "certified":
+                raise AlreadyCertified(
+                    f"the candidate already holds a valid certificate for this project and level ({old.certificate['number']})",
+                    field="level",
+                )
+        return waived
+
+    def review(self, case: EvaluationCase, *, decided_on: date, actor: str) -> str:
+        """Compute the satisfied clauses from the declared evidence plus this product's own register."""
+        offer = self.app.offer_for(case)
+        candidate = self.app.get_candidate(case.candidate_id)
+        evidence, discarded = self._evidence_with_register(Evidence.from_dict(case.evidence), candidate)
+        result = evaluate_eligibility(
+            standard=self.standards[offer.project.standard], occupation=case.occupation, level=case.level,
+            evidence=evidence, birth_date=candidate.birth_date, application_date=case.applied_on,
+        )  # fmt: skip
+        chosen = result.first_satisfied()
+        if chosen is None:
+            reasons = [o.to_dict() for o in result.outcomes] + discarded
+            case.reject(reasons=reasons, decided_on=decided_on, actor=actor)
+        else:
+            window = None
+            if offer.body.payment.rule == "window":
+                window = next(w for w in offer.body.windows if w.name == case.window_name)
+            due = payment_due(offer.body, decided_on, self.app.calendar, window)
+            clause = {**chosen.to_dict(), "standard": result.standard, "payment_clause": due.clause, "discarded": discarded}
+            case.approve(clause=clause, fee=full_fee(offer).to_dict(), payment=due.to_dict(), decided_on=decided_on, actor=actor)
+        self.app._save(case)
+        log.info("case.reviewed", case_id=str(case.id), stage=case.stage, clause=chosen.clause if chosen else None)
+        return case.stage
+
+    def _evidence_with_register(self, declared: Evidence, candidate: Candidate) -> tuple[Evidence, list[dict[str, Any]]]:
+        """Certificates issued by this product are checked against its register; valid ones count (DOMAIN §2)."""
+        prefixes = {b.filing_number for c in self.app.rulebook.catalogues.values() for b in c.bodies if b.filing_number}
+        held = candidate.valid_certificates()
+        kept: list[HeldCertificate] = []
+        discarded: list[dict[str, Any]] = []
+        for cert in declared.certificates:
+            ours = cert.number and any(cert.number.startswith(p) for p in prefixes)
+            if ours and cert.number not in held:
+                discarded.append(
+                    {"clause": None, "holds": False, "certificate": cert.number,
+                     "reason": f"certificate {cert.number} is not a valid certificate of this candidate in this product's register"}
+                )  # fmt: skip
+            elif not ours:
+                kept.append(cert)
+        for number, record in held.items():
+            kept.append(
+                HeldCertificate(
+                    occupation=record["occupation"], level=record["level"], issued_on=record["issued_on"],
+                    number=number, source="register",
+                )  # fmt: skip
+            )
+        return replace(declared, certificates=tuple(kept)), discarded

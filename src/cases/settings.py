@@ -1,0 +1,102 @@
+"""Settings from the environment: where events live, keys, logging (README "Configuration" lists them).
+
+Embedded default: SQLite files under CASES_DATA_DIR (./var), nothing to start. Scale-out: set
+CASES_DATABASE_URL=postgresql://user@host:port/dbname and every process shares that database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from cases.errors import DomainError
+
+
+class ConfigurationError(DomainError):
+    code = "configuration_error"
+    http_status = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    cipher_key: str | None = None
+    id_hash_key: str | None = None
+    log_json: bool = False
+    log_level: str = "INFO"
+    calendar_dir: Path | None = None
+    operator_file: Path | None = None
+    postgres_schema: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            data_dir=Path(env.get("CASES_DATA_DIR", "var")),
+            database_url=env.get("CASES_DATABASE_URL") or None,
+            cipher_key=env.get("CASES_CIPHER_KEY") or None,
+            id_hash_key=env.get("CASES_ID_HASH_KEY") or None,
+            log_json=env.get("CASES_LOG_FORMAT", "console").lower() == "json",
+            log_level=env.get("CASES_LOG_LEVEL", "INFO"),
+            calendar_dir=Path(env["CASES_CALENDAR_DIR"]) if env.get("CASES_CALENDAR_DIR") else None,
+            operator_file=Path(env["CASES_OPERATOR_FILE"]) if env.get("CASES_OPERATOR_FILE") else None,
+            postgres_schema=env.get("CASES_POSTGRES_SCHEMA") or None,
+        )
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url)
+
+    def event_store_env(self) -> dict[str, str]:
+        """The `eventsourcing` environment for the configured store and cipher."""
+        env: dict[str, str] = {}
+        if self.database_url:
+            env.update(postgres_env(self.database_url, self.postgres_schema))
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(self.data_dir / "events.sqlite"))
+            env["SQLITE_LOCK_TIMEOUT"] = "10"
+        if self.cipher_key:
+            env.update(CIPHER_TOPIC="cases.cipher:CheckedAESCipher", CIPHER_KEY=self.cipher_key)
+        env.update(self.extra_env)
+        return env
+
+    def resolve_id_hash_key(self) -> bytes:
+        """The secret behind candidate stream ids. On SQLite it is created once in the data dir; with
+        PostgreSQL every process must be given the same CASES_ID_HASH_KEY."""
+        if self.id_hash_key:
+            return self.id_hash_key.encode()
+        if self.uses_postgres:
+            raise ConfigurationError(
+                "CASES_ID_HASH_KEY must be set when CASES_DATABASE_URL is (every process derives candidate ids from it)",
+                field="CASES_ID_HASH_KEY",
+            )
+        path = self.data_dir / "id_hash.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+
+def postgres_env(url: str, schema: str | None = None) -> dict[str, str]:
+    parsed = urlparse(url)
+    if not parsed.scheme.startswith("postgres"):
+        raise ConfigurationError(f"CASES_DATABASE_URL must be a postgresql:// URL, not {parsed.scheme}://", field="CASES_DATABASE_URL")
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
+        "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parsed.port or 5432),
+        "POSTGRES_USER": unquote(parsed.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+    }
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    return env
