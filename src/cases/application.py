@@ -14,12 +14,13 @@ from uuid import UUID
 import structlog
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, MapperDeserialisationError, Transcoding
 
 from cases.aggregates.candidate import Candidate
 from cases.aggregates.certificate_sequence import CertificateSequence
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.calendar.working_days import WorkingDayCalendar
+from cases.cipher import WrongCipherKey
 from cases.errors import Conflict, NotFound, StaleVersion
 from cases.intake import CandidateBanned, Intake
 from cases.identity import candidate_stream_id
@@ -87,9 +88,18 @@ class CasesApplication(Application):
             ) from None
         return recordings[-1].notification.id if recordings else None
 
+    def _load(self, aggregate_id: UUID, version: int | None = None) -> Any:
+        """Get an aggregate; a wrong cipher key surfaces as `WrongCipherKey`, not a mapper traceback."""
+        try:
+            return self.repository.get(aggregate_id, version=version)
+        except MapperDeserialisationError as error:
+            if isinstance(error.__cause__, WrongCipherKey):
+                raise error.__cause__ from None
+            raise
+
     def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase:
         try:
-            return self.repository.get(case_id, version=version)
+            return self._load(case_id, version)
         except AggregateNotFoundError:
             raise NotFound(f"no case {case_id}", field="case_id") from None
 
@@ -105,7 +115,7 @@ class CasesApplication(Application):
 
     def get_candidate(self, candidate_id: UUID) -> Candidate:
         try:
-            return self.repository.get(candidate_id)
+            return self._load(candidate_id)
         except AggregateNotFoundError:
             raise NotFound(f"no candidate {candidate_id}", field="candidate_id") from None
 
@@ -114,7 +124,7 @@ class CasesApplication(Application):
 
     def find_candidate(self, id_number: str) -> Candidate | None:
         try:
-            return self.repository.get(self.candidate_id_for(id_number))
+            return self._load(self.candidate_id_for(id_number))
         except AggregateNotFoundError:
             return None
 

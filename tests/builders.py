@@ -1,0 +1,89 @@
+"""Realistic cases built through the public application API (never by poking state)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from cases.application import CasesApplication
+from cases.identity import make_test_id_number
+
+_sequence = itertools.count(101)
+
+PROJECTS: dict[str, tuple[str, str | None]] = {
+    "wgsh": ("互联网营销师", "视频创推员"),
+    "dsxh": ("电子商务师", "网商"),
+    "dmtxh": ("全媒体运营师", "直播运营"),
+    "migu": ("全媒体运营师", "创意策划"),
+    "jsxh": ("企业人力资源管理师", None),
+}
+
+
+def new_id_number(birth: date = date(1992, 6, 15)) -> str:
+    """A valid, unique ID number (region 310101, Shanghai Huangpu)."""
+    return make_test_id_number(region="310101", birth=birth, sequence=next(_sequence) % 1000)
+
+
+def worked(occupation: str, since: str, until: str | None = None) -> dict[str, Any]:
+    """Evidence of having worked in an occupation (ongoing unless `until`)."""
+    return {"work": [{"occupation": occupation, "start": since, "end": until}]}
+
+
+def apply(
+    app: CasesApplication,
+    *,
+    body: str = "wgsh",
+    level: int = 3,
+    applied_on: date = date(2026, 3, 2),
+    id_number: str | None = None,
+    name: str = "王芳",
+    evidence: dict[str, Any] | None = None,
+    occupation: str | None = None,
+    work_type: str | None = "-",
+    actor: str = "registrar-1",
+    **extra: Any,
+) -> UUID:
+    default_occupation, default_work_type = PROJECTS[body]
+    occupation = occupation or default_occupation
+    return app.apply(
+        name=name,
+        id_number=id_number or new_id_number(),
+        body=body,
+        occupation=occupation,
+        work_type=default_work_type if work_type == "-" else work_type,
+        level=level,
+        applied_on=applied_on,
+        actor=actor,
+        evidence=evidence if evidence is not None else worked(occupation, "2010-01-01"),
+        **extra,
+    )
+
+
+def approved(app: CasesApplication, *, decided_on: date | None = None, **application: Any) -> UUID:
+    case_id = apply(app, **application)
+    on = decided_on or application.get("applied_on", date(2026, 3, 2))
+    stage = app.review(case_id, decided_on=on, actor="registrar-1")
+    assert stage == "awaiting_payment", stage
+    return case_id
+
+
+def paid(app: CasesApplication, *, paid_on: date | None = None, **application: Any) -> UUID:
+    case_id = approved(app, **application)
+    case = app.get_case(case_id)
+    app.pay_fee(case_id, amount=case.fee_due["total"], paid_on=paid_on or case.pay_from or case.pay_by, actor="registrar-1")
+    return case_id
+
+
+def sat_with_scores(app: CasesApplication, case_id: UUID, sat_on: date, scores: dict[str, float], recorded_on: date | None = None) -> str:
+    app.record_attendance(case_id, sat_on=sat_on, attended=True, actor="examiner-1")
+    stage = ""
+    for subject, score in scores.items():
+        stage = app.record_result(case_id, subject=subject, score=score, recorded_on=recorded_on or sat_on, actor="examiner-1")
+    return stage
+
+
+def event_count(app: CasesApplication) -> int:
+    """How many events the whole log holds (to prove a refused command wrote nothing)."""
+    return app.recorder.max_notification_id() or 0

@@ -1,0 +1,100 @@
+"""Fixtures: every application test runs on a fresh SQLite file and, when reachable, a fresh PostgreSQL schema.
+
+PostgreSQL tests skip with the reason when the server is unreachable, unless CASES_REQUIRE_POSTGRES=1 (as in
+.ci/run), which turns the skip into a failure. The server defaults to 127.0.0.1:5432 (CASES_TEST_POSTGRES_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+
+import pytest
+
+from cases.application import CasesApplication
+from cases.calendar.working_days import WorkingDayCalendar
+from cases.rulebook.loader import RuleBook, load_rulebook
+from cases.settings import Settings
+
+POSTGRES_URL = os.environ.get("CASES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE_POSTGRES = os.environ.get("CASES_REQUIRE_POSTGRES") == "1"
+
+
+@lru_cache(maxsize=1)
+def postgres_unavailable_reason() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_URL.replace("postgresql+psycopg", "postgresql"), connect_timeout=3):
+            return None
+    except Exception as error:  # any failure to connect means: not reachable here
+        return f"PostgreSQL not reachable at {POSTGRES_URL} ({type(error).__name__}: {str(error).strip()[:120]})"
+
+
+def require_postgres() -> None:
+    reason = postgres_unavailable_reason()
+    if reason is None:
+        return
+    if REQUIRE_POSTGRES:
+        pytest.fail(f"{reason}; CASES_REQUIRE_POSTGRES=1 makes PostgreSQL required")
+    pytest.skip(f"{reason}; set CASES_REQUIRE_POSTGRES=1 to make this a failure")
+
+
+def _execute(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> RuleBook:
+    return load_rulebook()
+
+
+@pytest.fixture(scope="session")
+def calendar() -> WorkingDayCalendar:
+    return WorkingDayCalendar.default()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Settings]:
+    """Settings for a fresh, empty event store on the parametrised backend."""
+    base = Settings(data_dir=tmp_path / "var", id_hash_key="test-id-hash-key")
+    if request.param == "sqlite":
+        yield base
+        return
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    _execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield replace(base, database_url=POSTGRES_URL, postgres_schema=schema)
+    finally:
+        _execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def open_app(store: Settings, rulebook: RuleBook, calendar: WorkingDayCalendar) -> Iterator[Callable[..., CasesApplication]]:
+    """Opens applications on the test's store (a second call is another process's view of the same log)."""
+    opened: list[CasesApplication] = []
+
+    def _open(settings: Settings | None = None) -> CasesApplication:
+        app = CasesApplication(settings or store, rulebook=rulebook, calendar=calendar)
+        opened.append(app)
+        return app
+
+    yield _open
+    for app in opened:
+        app.close()
+
+
+@pytest.fixture
+def app(open_app: Callable[..., CasesApplication]) -> CasesApplication:
+    return open_app()
+
+
+D = date.fromisoformat
