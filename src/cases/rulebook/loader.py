@@ -65,12 +65,13 @@ def _apply_operator_settings(raw: dict[str, Any], operator: dict[str, Any], oper
     """Fill what the seeds leave open: filing numbers and retake prices (DOMAIN §4, §8 Decisions)."""
     bodies = {b["code"]: b for b in raw.get("bodies", [])}
     for code, number in operator.get("filing_numbers", {}).items():
-        if code not in bodies:
-            raise RuleBookError(f"operator settings {operator_name}: filing_numbers.{code}: no such body")
-        bodies[code].setdefault("filing_number", number)
+        if code in bodies:  # a code no year knows is reported once all years are read
+            bodies[code].setdefault("filing_number", number)
     for index, entry in enumerate(operator.get("retake_fees", [])):
         where = f"operator settings {operator_name}: retake_fees[{index}]"
-        body = bodies.get(entry.get("body"))
+        if entry.get("body") not in bodies:
+            continue
+        body = bodies[entry["body"]]
         project = next(
             (
                 p
@@ -135,6 +136,13 @@ def load_rulebook(
         catalogue = _validate_catalogue(raw, path.name)
         _check_cross_references(catalogue, standards, path.name)
         catalogues[catalogue.year] = catalogue
+    known = {b.code for c in catalogues.values() for b in c.bodies}
+    for section in ("filing_numbers", "retake_fees"):
+        entries = operator.get(section, {})
+        codes = entries if isinstance(entries, dict) else [e.get("body") for e in entries]
+        for code in codes:
+            if code not in known:
+                raise RuleBookError(f"operator settings {operator_path.name}: {section}: no body {code!r} in any year")
     return RuleBook(catalogues)
 
 
