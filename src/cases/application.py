@@ -259,7 +259,7 @@ class CasesApplication(Application):
 
     # --- certificates -------------------------------------------------------------------------------
 
-    def _next_certificate_number(self, offer: Offer, year: int) -> tuple[str, CertificateSequence]:
+    def _next_certificate_number(self, offer: Offer, year: int, actor: str) -> tuple[str, CertificateSequence]:
         from cases.aggregates.certificate_sequence import sequence_id
 
         seq_id = sequence_id(offer.body.code, year, offer.level.level)
@@ -267,11 +267,11 @@ class CasesApplication(Application):
             sequence = self.repository.get(seq_id)
         except AggregateNotFoundError:
             sequence = CertificateSequence._create(
-                CertificateSequence.Started, id=seq_id, body=offer.body.code, year=year, level=offer.level.level
+                CertificateSequence.Started, id=seq_id, body=offer.body.code, year=year, level=offer.level.level, actor=actor
             )
         n = sequence.next_sequence()
         number = certificate_number(offer.body.filing_number or "", year, offer.level.level, n)
-        sequence.take(sequence=n, number=number)
+        sequence.take(sequence=n, number=number, actor=actor)
         return number, sequence
 
     def issue_certificate(self, case_id: UUID, *, issued_on: date, actor: str, expected_version: int | None = None) -> str:
@@ -284,7 +284,7 @@ class CasesApplication(Application):
         collectable = None
         if delivery == "counter" and policy.individual_collect_after_working_days:
             collectable = self.calendar.add_working_days(issued_on, policy.individual_collect_after_working_days).to_dict()
-        number, sequence = self._next_certificate_number(offer, issued_on.year)
+        number, sequence = self._next_certificate_number(offer, issued_on.year, actor)
         case.issue_certificate(
             number=number, issued_on=issued_on, form=form, delivery=delivery, collectable_from=collectable,
             clause=policy.clause, actor=actor,
@@ -316,7 +316,7 @@ class CasesApplication(Application):
         case = self._case_for_command(case_id, expected_version)
         offer = self.offer_for(case)
         old = case.certificate["number"] if case.certificate else None
-        number, sequence = self._next_certificate_number(offer, on.year)
+        number, sequence = self._next_certificate_number(offer, on.year, actor)
         delivery = case.certificate["delivery"] if case.certificate else "counter"
         case.reissue_certificate(number=number, on=on, reason=reason, delivery=delivery, clause="seed 002 五(三): 证书遗失补办", actor=actor)
         candidate = self.get_candidate(case.candidate_id)

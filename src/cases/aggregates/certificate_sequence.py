@@ -17,14 +17,14 @@ def sequence_id(body: str, year: int, level: int) -> UUID:
 
 class CertificateSequence(Aggregate):
     @event("Started")
-    def __init__(self, *, body: str, year: int, level: int) -> None:
+    def __init__(self, *, body: str, year: int, level: int, actor: str) -> None:
         self.body = body
         self.year = year
         self.level = level
         self.last = 0
 
     @event("NumberTaken")
-    def take(self, sequence: int, number: str) -> None:
+    def take(self, sequence: int, number: str, actor: str) -> None:
         self.last = sequence
 
     def next_sequence(self) -> int:
