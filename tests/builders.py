@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 from uuid import UUID
 
+import pytest
+
 from cases.application import CasesApplication
+from cases.errors import DomainError
 from cases.identity import make_test_id_number
+from cases.rulebook.loader import DATA_DIR, RuleBook, load_rulebook
 
 _sequence = itertools.count(101)
 
@@ -87,3 +93,47 @@ def sat_with_scores(app: CasesApplication, case_id: UUID, sat_on: date, scores: 
 def event_count(app: CasesApplication) -> int:
     """How many events the whole log holds (to prove a refused command wrote nothing)."""
     return app.recorder.max_notification_id() or 0
+
+
+E = TypeVar("E", bound=DomainError)
+
+
+def refused(app: CasesApplication, error: type[E], command: Callable[[], object]) -> E:
+    """Run a command that must be refused with `error`, prove it wrote nothing, and return the error."""
+    before = event_count(app)
+    with pytest.raises(error) as caught:
+        command()
+    assert event_count(app) == before, f"the refused command ({caught.value.code}) wrote events"
+    return caught.value
+
+
+def event_names(app: CasesApplication, aggregate_id: UUID) -> list[str]:
+    """The names of an aggregate's stored events, in order ("Applied", "Approved", ...)."""
+    return [type(e).__name__ for e in app.events.get(aggregate_id)]
+
+
+def events_named(app: CasesApplication, aggregate_id: UUID, name: str) -> list[Any]:
+    """An aggregate's stored events of one name, oldest first."""
+    return [e for e in app.events.get(aggregate_id) if type(e).__name__ == name]
+
+
+def certify(
+    app: CasesApplication, case_id: UUID, *, sat_on: date, recorded_on: date | None = None, issued_on: date | None = None
+) -> str:
+    """Sit every subject and pass it, then issue the certificate; returns its number."""
+    subjects = app.get_case(case_id).subjects
+    stage = sat_with_scores(app, case_id, sat_on, {s: 80 for s in subjects}, recorded_on)
+    assert stage == "qualified", stage
+    return app.issue_certificate(case_id, issued_on=issued_on or recorded_on or sat_on, actor="registrar-1")
+
+
+def rulebook_through(directory: Path, *years: int) -> RuleBook:
+    """The 2026 rule book plus copies of it for later years (every 2026 date moved into that year), for stories
+    that run past 2026: a ban that ends, a window that closes, a certificate held for years."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text = (DATA_DIR / "2026.toml").read_text(encoding="utf-8")
+    (directory / "2026.toml").write_text(text, encoding="utf-8")
+    for year in years:
+        later = text.replace("year = 2026", f"year = {year}").replace('"2026-', f'"{year}-')
+        (directory / f"{year}.toml").write_text(later, encoding="utf-8")
+    return load_rulebook(data_dir=directory)

@@ -19,10 +19,13 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, MapperDese
 from cases.aggregates.candidate import Candidate
 from cases.aggregates.certificate_sequence import CertificateSequence
 from cases.aggregates.evaluation_case import EvaluationCase
+from cases.aggregates.sitting import Sitting
 from cases.calendar.working_days import WorkingDayCalendar
+from cases.aggregates.case_errors import ReissueNotOffered
 from cases.cipher import WrongCipherKey
 from cases.errors import Conflict, NotFound, StaleVersion
 from cases.intake import CandidateBanned, Intake
+from cases.scheduling import Scheduling
 from cases.identity import candidate_stream_id
 from cases.rulebook.loader import RuleBook, load_rulebook
 from cases.rulebook.lookup import Offer, find_offer, window_for_application
@@ -30,6 +33,7 @@ from cases.rules import sanctions
 from cases.rules.certificates import certificate_form, certificate_number, delivery_route
 from cases.rules.fees import full_fee, retake_fee
 from cases.rules.payment import payment_due
+from cases.rules.service_levels import certificate_collectable_from, results_due
 from cases.rules.validity import open_window
 from cases.settings import Settings
 
@@ -51,7 +55,7 @@ class CasesApplication(Application):
     """Evaluation cases, candidates' records and certificate numbering."""
 
     name = "cases"
-    snapshotting_intervals = {EvaluationCase: 20, Candidate: 20}
+    snapshotting_intervals = {EvaluationCase: 20, Candidate: 20, Sitting: 50}
 
     def __init__(
         self,
@@ -70,6 +74,7 @@ class CasesApplication(Application):
         self.id_hash_key = self.settings.resolve_id_hash_key()
         super().__init__(env=self.settings.event_store_env())
         self.intake = Intake(self)
+        self.scheduling = Scheduling(self)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -97,11 +102,18 @@ class CasesApplication(Application):
                 raise error.__cause__ from None
             raise
 
-    def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase:
+    def _load_as(self, kind: type, aggregate_id: UUID, field: str, version: int | None = None) -> Any:
+        """Load an aggregate of one kind: another kind's id is as unknown as a random one."""
         try:
-            return self._load(case_id, version)
+            aggregate = self._load(aggregate_id, version)
         except AggregateNotFoundError:
-            raise NotFound(f"no case {case_id}", field="case_id") from None
+            aggregate = None
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"no {field.removesuffix('_id')} {aggregate_id}", field=field)
+        return aggregate
+
+    def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase:
+        return self._load_as(EvaluationCase, case_id, "case_id", version)
 
     def _case_for_command(self, case_id: UUID, expected_version: int | None) -> EvaluationCase:
         case = self.get_case(case_id)
@@ -114,10 +126,10 @@ class CasesApplication(Application):
         return case
 
     def get_candidate(self, candidate_id: UUID) -> Candidate:
-        try:
-            return self._load(candidate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"no candidate {candidate_id}", field="candidate_id") from None
+        return self._load_as(Candidate, candidate_id, "candidate_id")
+
+    def get_sitting(self, sitting_id: UUID) -> Sitting:
+        return self._load_as(Sitting, sitting_id, "sitting_id")
 
     def candidate_id_for(self, id_number: str) -> UUID:
         return candidate_stream_id(id_number, self.id_hash_key)
@@ -181,8 +193,9 @@ class CasesApplication(Application):
         self._refuse_if_banned(self.get_candidate(case.candidate_id), sat_on, field="sat_on")
         offer = self.offer_for(case)
         window = open_window(sat_on, offer.validity_years, offer.catalogue.validity.clause)
+        due = results_due(offer.body, sat_on, offer.level.marking_involved, self.calendar)
         case.record_attendance(
-            sat_on=sat_on, attended=attended, sitting_id=sitting_id, actor=actor,
+            sat_on=sat_on, attended=attended, sitting_id=sitting_id, actor=actor, results_due=due.to_dict(),
             window={"last_day": window.last_day, "years": window.years, "clause": window.clause},
         )  # fmt: skip
         self._save(case)
@@ -207,8 +220,10 @@ class CasesApplication(Application):
         offer = self.offer_for(case)
         chosen = list(subjects) if subjects else case.outstanding_subjects()
         fee = retake_fee(offer, chosen) if case.channel != "competition" else None
-        window = window_for_application(offer.body, case.level, requested_on) if offer.body.windows else None
-        due = payment_due(offer.body, requested_on, self.calendar, window)
+        that_year = self.rulebook.catalogues.get(requested_on.year, offer.catalogue)  # the windows of the retake's year
+        body_now = that_year.body(case.body) or offer.body
+        window = window_for_application(body_now, case.level, requested_on) if body_now.windows else None
+        due = payment_due(body_now, requested_on, self.calendar, window)
         case.request_retake(
             subjects=chosen, fee=fee.to_dict() if fee else {}, payment=due.to_dict(), requested_on=requested_on, actor=actor
         )
@@ -281,9 +296,8 @@ class CasesApplication(Application):
         policy = offer.body.certificate
         form = certificate_form(policy.default_form, policy.paper_on_request, case.paper_requested)
         delivery = delivery_route(case.channel, form, courier_for_individuals=policy.paper_on_request)
-        collectable = None
-        if delivery == "counter" and policy.individual_collect_after_working_days:
-            collectable = self.calendar.add_working_days(issued_on, policy.individual_collect_after_working_days).to_dict()
+        collectable_from = certificate_collectable_from(offer.body, issued_on, self.calendar) if delivery == "counter" else None
+        collectable = collectable_from.to_dict() if collectable_from else None
         number, sequence = self._next_certificate_number(offer, issued_on.year, actor)
         case.issue_certificate(
             number=number, issued_on=issued_on, form=form, delivery=delivery, collectable_from=collectable,
@@ -315,6 +329,12 @@ class CasesApplication(Application):
         """CertReissued (遗失补办, seed 002 五(三)): a new number replaces the lost certificate's."""
         case = self._case_for_command(case_id, expected_version)
         offer = self.offer_for(case)
+        if case.certificate and case.certificate["status"] == "valid" and not offer.body.certificate.lost_reissue:
+            raise ReissueNotOffered(
+                f"{offer.body.name}'s notice offers no reissue of lost certificates (seed {offer.body.seed} 五); "
+                "its certificates are queryable online (随申办, osta.org.cn)",
+                field="case_id", clause=offer.body.certificate.clause,
+            )  # fmt: skip
         old = case.certificate["number"] if case.certificate else None
         number, sequence = self._next_certificate_number(offer, on.year, actor)
         delivery = case.certificate["delivery"] if case.certificate else "counter"

@@ -24,6 +24,8 @@ from cases.rules.eligibility import evaluate_eligibility, load_standards
 from cases.rules.evidence import Evidence, HeldCertificate
 from cases.rules.fees import full_fee
 from cases.rules.payment import payment_due
+from cases.rules.schedule import evaluation_deadline, month_of
+from cases.rulebook.model import Body, FixedWindow
 
 if TYPE_CHECKING:
     from cases.application import CasesApplication
@@ -44,6 +46,10 @@ class DuplicateApplication(RuleViolation):
 
 class AlreadyCertified(RuleViolation):
     code = "already_certified"
+
+
+class NoWindowLeft(RuleViolation):
+    code = "no_window_left"
 
 
 class Intake:
@@ -70,6 +76,7 @@ class Intake:
     ) -> UUID:
         if not name or not name.strip():
             raise InvalidInput("the candidate's name is required", field="name")
+        work_type = (work_type or "").strip() or None  # "" and None both mean: the occupation has no work type
         resident = parse_id_number(id_number, today=applied_on)
         offer = find_offer(
             self.app.rulebook, body=body, occupation=occupation, work_type=work_type, level=level, year=applied_on.year
@@ -94,7 +101,8 @@ class Intake:
             body=body, occupation=occupation, work_type=work_type, level=level,
             subjects=list(offer.level.subject_codes), channel=channel, institution=institution,
             evidence=declared.to_dict(), applied_on=applied_on, rulebook_year=offer.catalogue.year,
-            window_name=window.name if window else None, paper_requested=paper_certificate, actor=actor,
+            window_name=window.name if window else None, paper_requested=paper_certificate,
+            notice=f"seed {offer.body.seed}", actor=actor,
         )  # fmt: skip
         for old in waived:
             old.waive_retake(new_case_id=case.id, on=applied_on, actor=actor)
@@ -126,6 +134,12 @@ class Intake:
                     f"the candidate already holds a valid certificate for this project and level ({old.certificate['number']})",
                     field="level",
                 )
+            elif old.stage == "qualified":
+                raise AlreadyCertified(
+                    f"the candidate already passed this project and level (case {old.id}); its certificate is being issued",
+                    field="level",
+                    case_id=str(old.id),
+                )
         return waived
 
     def review(self, case: EvaluationCase, *, decided_on: date, actor: str) -> str:
@@ -142,15 +156,34 @@ class Intake:
             reasons = [o.to_dict() for o in result.outcomes] + discarded
             case.reject(reasons=reasons, decided_on=decided_on, actor=actor)
         else:
-            window = None
-            if offer.body.payment.rule == "window":
-                window = next(w for w in offer.body.windows if w.name == case.window_name)
+            window = self._payable_window(offer.body, case, decided_on) if offer.body.payment.rule == "window" else None
             due = payment_due(offer.body, decided_on, self.app.calendar, window)
             clause = {**chosen.to_dict(), "standard": result.standard, "payment_clause": due.clause, "discarded": discarded}
-            case.approve(clause=clause, fee=full_fee(offer).to_dict(), payment=due.to_dict(), decided_on=decided_on, actor=actor)
+            plan = evaluation_deadline(offer.body, case.applied_on, self.app.calendar).to_dict()
+            if window is not None and window.name != case.window_name:
+                plan = {"plan_month": month_of(window.evaluation_days[0]), "last_day": window.evaluation_days[-1].isoformat(),
+                        "clause": f"seed 004 二(三): approved after the {case.window_name} window's payment dates, so the {window.name} window"}  # fmt: skip
+            if window is not None:
+                plan["window"] = window.name
+            case.approve(
+                clause=clause, fee=full_fee(offer).to_dict(), payment=due.to_dict(), plan=plan, decided_on=decided_on, actor=actor
+            )
         self.app._save(case)
         log.info("case.reviewed", case_id=str(case.id), stage=case.stage, clause=chosen.clause if chosen else None)
         return case.stage
+
+    @staticmethod
+    def _payable_window(body: Body, case: EvaluationCase, decided_on: date) -> FixedWindow:
+        """Seed 004 二(四): payment only within a window's payment dates. An approval after its own window's payment
+        dates carries the case into the next window whose payment dates are still ahead (DOMAIN §4 Decision)."""
+        own = next(w for w in body.windows if w.name == case.window_name)
+        ahead = [w for w in body.windows if case.level in w.levels and w.payment[1] >= decided_on and w.payment[1] >= own.payment[1]]
+        if not ahead:
+            raise NoWindowLeft(
+                f"approval on {decided_on} comes after the payment dates of every remaining {body.name} window this year",
+                field="decided_on", clause="seed 004 二(三), 二(四)",
+            )  # fmt: skip
+        return min(ahead, key=lambda w: w.payment[1])
 
     def _evidence_with_register(self, declared: Evidence, candidate: Candidate) -> tuple[Evidence, list[dict[str, Any]]]:
         """Certificates issued by this product are checked against its register; valid ones count (DOMAIN §2)."""

@@ -32,8 +32,11 @@ from cases.aggregates.case_errors import (
 )
 
 ENDED = ("rejected", "withdrawn", "lapsed", "waived", "disqualified")
-RETAKE_WAIVED_CLAUSE = "seed 000 四(二): 视为放弃补考机会，之前的合格科目成绩不再保留"
-NO_RETAKE_CLAUSE = "seed 000 四(四): 参加本市职业技能竞赛成绩不合格者，不能进行补考"
+# Clauses are cited against the notice governing the case (its `notice`, e.g. "seed 003"); all five notices
+# carry these rules in the same sections (四 retakes; 二(四) fees).
+RETAKE_WAIVED = "四(二): 视为放弃补考机会，之前的合格科目成绩不再保留"
+NO_RETAKE = "四(四): 参加本市职业技能竞赛成绩不合格者，不能进行补考"
+WINDOW_CLOSED = "四(一): 超过成绩有效期须重新申报所有科目认定"
 NO_REFUND_CLAUSE = "seed 000 二(四)1: 因个人原因不参加考试的参评人员不退费"
 PASS_CLAUSE = "DOMAIN §5: every subject of the level passed within one validity window"
 INVALIDATED_CLAUSE = "须知 末段: 已颁发证书的…宣布评价成绩无效，并对已发放证书…作出相应处理"
@@ -62,9 +65,11 @@ class EvaluationCase(Aggregate):
         rulebook_year: int,
         window_name: str | None,
         paper_requested: bool,
+        notice: str,
         actor: str,
     ) -> None:
         self.candidate_id = candidate_id
+        self.notice = notice  # the operating notice that governs the case, e.g. "seed 004"
         self.holder_name = holder_name
         self.holder_id_masked = holder_id_masked
         self.body = body
@@ -95,6 +100,10 @@ class EvaluationCase(Aggregate):
         self.sanctions: list[dict[str, Any]] = []
         self.ended_on: date | None = None
         self.last_fact_on: date = applied_on
+        self.plan: dict[str, Any] | None = None  # the month it is planned for and its evaluation deadline
+        self.scheduled: dict[str, Any] | None = None  # the sitting it holds a seat at
+        self.deferrals: list[dict[str, Any]] = []
+        self.results_due: dict[str, Any] | None = None
 
     # --- guards -------------------------------------------------------------------------------------
 
@@ -122,14 +131,22 @@ class EvaluationCase(Aggregate):
 
     # --- review -------------------------------------------------------------------------------------
 
-    def approve(self, *, clause: dict[str, Any], fee: dict[str, Any], payment: dict[str, Any], decided_on: date, actor: str) -> None:
+    def approve(
+        self, *, clause: dict[str, Any], fee: dict[str, Any], payment: dict[str, Any], plan: dict[str, Any] | None,
+        decided_on: date, actor: str,
+    ) -> None:  # fmt: skip
+        """`plan`: the month the case is evaluated in and its last day (seeds 000-004 二(三))."""
         self._require_stage("applied", action="be approved")
         self._require_not_before(decided_on, self.applied_on, "decided_on", "the application")
-        self._approved(clause=clause, fee=fee, payment=payment, decided_on=decided_on, actor=actor)
+        self._approved(clause=clause, fee=fee, payment=payment, plan=plan, decided_on=decided_on, actor=actor)
 
     @event("Approved")
-    def _approved(self, clause: dict[str, Any], fee: dict[str, Any], payment: dict[str, Any], decided_on: date, actor: str) -> None:
+    def _approved(
+        self, clause: dict[str, Any], fee: dict[str, Any], payment: dict[str, Any], plan: dict[str, Any] | None,
+        decided_on: date, actor: str,
+    ) -> None:  # fmt: skip
         self.decision = {"approved": True, "clause": clause, "decided_on": decided_on}
+        self.plan = plan
         self._owe(fee, payment, decided_on)
 
     def reject(self, *, reasons: list[dict[str, Any]], decided_on: date, actor: str) -> None:
@@ -209,24 +226,74 @@ class EvaluationCase(Aggregate):
     def _withdrawn(self, on: date, reason: str, fees_paid: int, refunded: int, clause: str, actor: str) -> None:
         self._end("withdrawn", on)
 
+    # --- scheduling (seeds 000-004 二(三), 二(五)) ----------------------------------------------------
+
+    def schedule(self, *, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str) -> None:
+        self._require_stage("awaiting_payment", "ready_to_sit", action="be scheduled")
+        if self.scheduled is not None:
+            raise WrongStage(f"the case already holds a seat at sitting {self.scheduled['sitting_id']}", field="case_id")
+        if self.is_retake_round and dates[-1] > self.window_last_day:  # type: ignore[operator]
+            raise ValidityWindowClosed(
+                f"the sitting ends after the window's last day {self.window_last_day}", field="sitting_id",
+                clause=f"{self.notice} {WINDOW_CLOSED}",
+            )  # fmt: skip
+        self._scheduled(sitting_id=sitting_id, dates=dates, venue=venue, ticket_from=ticket_from, on=on, actor=actor)
+
+    @event("Scheduled")
+    def _scheduled(self, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str) -> None:
+        self.scheduled = {"sitting_id": sitting_id, "dates": list(dates), "venue": venue, "ticket_from": ticket_from}
+
+    def defer(
+        self, *, from_month: str, to_month: str, reason: str, clause: str, notify_by: date | None,
+        last_day: date | None, on: date, actor: str, window: str | None = None,
+    ) -> None:  # fmt: skip
+        """The month (or window) it was planned for did not take place for it: moved on, seat released."""
+        self._require_stage("applied", "awaiting_payment", "ready_to_sit", action="be deferred")
+        self._deferred(
+            from_month=from_month, to_month=to_month, reason=reason, clause=clause, notify_by=notify_by,
+            last_day=last_day, window=window, sitting_id=self.scheduled["sitting_id"] if self.scheduled else None,
+            on=on, actor=actor,
+        )  # fmt: skip
+
+    @event("EvaluationDeferred")
+    def _deferred(
+        self, from_month: str, to_month: str, reason: str, clause: str, notify_by: date | None, last_day: date | None,
+        window: str | None, sitting_id: str | None, on: date, actor: str,
+    ) -> None:  # fmt: skip
+        self.deferrals.append({"from_month": from_month, "to_month": to_month, "reason": reason, "notify_by": notify_by})
+        moved = {"plan_month": to_month, "last_day": last_day.isoformat() if last_day else None, "clause": clause}
+        self.plan = {**(self.plan or {}), **moved, **({"window": window} if window else {})}
+        self.scheduled = None
+
+    def plan_month(self) -> str | None:
+        return self.plan["plan_month"] if self.plan else None
+
     # --- sittings and results -----------------------------------------------------------------------
 
     def record_attendance(
-        self, *, sat_on: date, attended: bool, sitting_id: str | None, window: dict[str, Any], actor: str
-    ) -> None:
-        """`window` is the validity window the first sitting opens: {"last_day", "years", "clause"}."""
+        self, *, sat_on: date, attended: bool, sitting_id: str | None, window: dict[str, Any],
+        results_due: dict[str, Any] | None, actor: str,
+    ) -> None:  # fmt: skip
+        """`window` is the validity window the first sitting opens: {"last_day", "years", "clause"};
+        `results_due` the date results are owed by (seeds 002-004 三)."""
         self._require_stage("ready_to_sit", action="record attendance")
+        if self.scheduled and (sitting_id or self.scheduled["sitting_id"]) != self.scheduled["sitting_id"]:
+            raise NoSuchSitting(f"the case is scheduled at sitting {self.scheduled['sitting_id']}", field="sitting_id")
+        if self.scheduled and sat_on not in self.scheduled["dates"]:
+            days = ", ".join(str(d) for d in self.scheduled["dates"])
+            raise NoSuchSitting(f"the case's sitting takes place on {days}, not {sat_on}", field="sat_on")
+        sitting_id = sitting_id or (self.scheduled["sitting_id"] if self.scheduled else None)
         self._require_not_before(sat_on, self.last_fact_on, "sat_on", "the payment")
         if self.is_retake_round and not self.window_is_open_on(sat_on):
             raise ValidityWindowClosed(
                 f"a retake must be sat by the window's last day {self.window_last_day}; {sat_on} is too late",
                 field="sat_on",
-                clause="seed 000 四(一): 超过成绩有效期须重新申报所有科目认定",
+                clause=f"{self.notice} {WINDOW_CLOSED}",
                 last_day=str(self.window_last_day),
             )
         subjects = self.retake_subjects or list(self.subjects)
         if attended:
-            self._sat(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, actor=actor)
+            self._sat(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, results_due=results_due, actor=actor)
         else:
             self._absent(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
         if self.window_opened_on is None:
@@ -236,10 +303,11 @@ class EvaluationCase(Aggregate):
         self._settle(actor)
 
     @event("Sat")
-    def _sat(self, sat_on: date, sitting_id: str | None, subjects: list[str], actor: str) -> None:
+    def _sat(self, sat_on: date, sitting_id: str | None, subjects: list[str], results_due: dict[str, Any] | None, actor: str) -> None:
         self.sittings.append({"sat_on": sat_on, "sitting_id": sitting_id, "subjects": list(subjects), "attended": True})
         self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": "pending", "score": None} for s in subjects)
         self._after_sitting(sat_on)
+        self.results_due = results_due
 
     @event("Absent")
     def _absent(self, sat_on: date, sitting_id: str | None, subjects: list[str], refunded: int, clause: str, actor: str) -> None:
@@ -250,6 +318,8 @@ class EvaluationCase(Aggregate):
 
     def _after_sitting(self, sat_on: date) -> None:
         self.retake_subjects = None
+        self.scheduled = None
+        self.results_due = None
         self.stage = "awaiting_results"
         self.last_fact_on = sat_on
 
@@ -306,7 +376,7 @@ class EvaluationCase(Aggregate):
             scores = {a["subject"]: a["score"] for a in self.attempts if a["outcome"] == "passed"}
             self._qualified(on=self.last_fact_on, scores=scores, window_last_day=self.window_last_day, clause=PASS_CLAUSE, actor=actor)
         elif self.channel == "competition":
-            self._retake_barred(on=self.last_fact_on, clause=NO_RETAKE_CLAUSE, actor=actor)
+            self._retake_barred(on=self.last_fact_on, clause=f"{self.notice} {NO_RETAKE}", actor=actor)
 
     @event("Qualified")
     def _qualified(self, on: date, scores: dict[str, float], window_last_day: date | None, clause: str, actor: str) -> None:
@@ -323,14 +393,14 @@ class EvaluationCase(Aggregate):
         self, *, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str
     ) -> None:
         if self.channel == "competition":
-            raise NoRetakeForCompetition("a candidate who failed through a skills competition cannot retake", field="case_id", clause=NO_RETAKE_CLAUSE)
+            raise NoRetakeForCompetition("a candidate who failed through a skills competition cannot retake", field="case_id", clause=f"{self.notice} {NO_RETAKE}")
         self._require_stage("retake_available", action="take a retake request")
         self._require_not_before(requested_on, self.last_fact_on, "requested_on", "the case's last fact")
         if not self.window_is_open_on(requested_on):
             raise ValidityWindowClosed(
                 f"the validity window closed after {self.window_last_day}; all subjects must be applied for again",
                 field="requested_on",
-                clause="seed 000 四(一): 超过成绩有效期须重新申报所有科目认定",
+                clause=f"{self.notice} {WINDOW_CLOSED}",
             )
         wrong = [s for s in subjects if s not in self.outstanding_subjects()]
         if wrong or not subjects:
@@ -349,9 +419,9 @@ class EvaluationCase(Aggregate):
         """Re-applying for the same project and level inside the window waives the retake (视为放弃补考)."""
         self._require_stage("retake_available", "awaiting_payment", "ready_to_sit", action="have its retake waived")
         if not self.window_is_open_on(on):
-            raise ValidityWindowClosed(f"the window is not open on {on}", field="applied_on", clause=RETAKE_WAIVED_CLAUSE)
+            raise ValidityWindowClosed(f"the window is not open on {on}", field="applied_on", clause=f"{self.notice} {RETAKE_WAIVED}")
         discarded = standing.passed(self.subjects, self.attempts)
-        self._retake_waived(new_case_id=new_case_id, discarded_subjects=discarded, on=on, clause=RETAKE_WAIVED_CLAUSE, actor=actor)
+        self._retake_waived(new_case_id=new_case_id, discarded_subjects=discarded, on=on, clause=f"{self.notice} {RETAKE_WAIVED}", actor=actor)
 
     @event("RetakeWaived")
     def _retake_waived(self, new_case_id: UUID, discarded_subjects: list[str], on: date, clause: str, actor: str) -> None:
@@ -377,6 +447,7 @@ class EvaluationCase(Aggregate):
     ) -> None:
         if self.stage in ("rejected", "withdrawn", "lapsed", "disqualified"):
             raise CaseClosed(f"the case is {self.stage}; there is nothing to sanction", field="case_id")
+        self._require_not_before(decided_on, sitting_on or self.applied_on, "decided_on", "the conduct it sanctions")
         cancelled = self._results_to_cancel(cancels, sitting_on, subject)
         post_hoc = self.certificate is not None
         self._sanctioned(

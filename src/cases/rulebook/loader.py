@@ -51,7 +51,7 @@ def _validate_catalogue(raw: dict[str, Any], source: str) -> Catalogue:
         first = error.errors()[0]
         where = _describe_location(raw, tuple(first["loc"]))
         message = first["msg"].removeprefix("Value error, ")
-        raise RuleBookError(f"rule book {source}: {where}: {message}", field=where) from None
+        raise RuleBookError(f"rule book {source}: {where}: {message}", entry=where) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -1,0 +1,50 @@
+"""Finding aggregates by reading the notification log: every case ever applied, every sitting ever planned.
+
+A plain scan, good for the embedded default and for the plans and late lists until the read models
+(projections) index them; it reads only the creation events, by topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.aggregates.sitting import Sitting
+
+if TYPE_CHECKING:
+    from cases.application import CasesApplication
+
+PAGE = 1000
+
+
+def _created_ids(app: CasesApplication, topic: str) -> Iterator[UUID]:
+    start = 1
+    while True:
+        page = app.recorder.select_notifications(start=start, limit=PAGE, topics=[topic])
+        for notification in page:
+            yield notification.originator_id
+        if len(page) < PAGE:
+            return
+        start = page[-1].id + 1
+
+
+def case_ids(app: CasesApplication) -> Iterator[UUID]:
+    return _created_ids(app, get_topic(EvaluationCase.Applied))
+
+
+def sitting_ids(app: CasesApplication) -> Iterator[UUID]:
+    return _created_ids(app, get_topic(Sitting.Planned))
+
+
+def all_cases(app: CasesApplication) -> Iterator[EvaluationCase]:
+    for case_id in case_ids(app):
+        yield app.get_case(case_id)
+
+
+def all_sittings(app: CasesApplication) -> Iterator[Sitting]:
+    for sitting_id in sitting_ids(app):
+        yield app.repository.get(sitting_id)

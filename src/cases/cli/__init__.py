@@ -1,0 +1,57 @@
+"""The command line (`cases …`): each command parses its options, calls one thing, prints the answer.
+
+Logging is configured once, here, from the settings (logs go to stderr). A domain error prints
+"error [code] field: message (clause)" on stderr and exits 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+import typer
+
+from cases.cli.case_command import case
+from cases.cli.catalogue_command import catalogue
+from cases.cli.common import DomainErrorsToExit
+from cases.cli.demo_command import demo
+from cases.cli.workdays_command import workdays
+from cases.observability import configure_logging
+from cases.settings import Settings
+
+app = typer.Typer(
+    cls=DomainErrorsToExit,
+    help="Case management for Shanghai's vocational skill-level evaluation bodies (2026 rule book).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="markdown",
+)
+
+
+@app.callback()
+def _configure(
+    ctx: typer.Context,
+    log_level: Annotated[str | None, typer.Option("--log-level", help="override CASES_LOG_LEVEL (DEBUG, INFO, WARNING, …)")] = None,
+) -> None:
+    settings = Settings.from_env()
+    if log_level:
+        settings = replace(settings, log_level=log_level)
+    try:
+        configure_logging(json=settings.log_json, level=settings.log_level)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--log-level / CASES_LOG_LEVEL") from None
+    ctx.obj = settings
+
+
+app.command("demo")(demo)
+app.command("catalogue")(catalogue)
+app.add_typer(workdays, name="workdays")
+app.add_typer(case, name="case")
+
+
+def main() -> None:
+    app(prog_name="cases")
+
+
+__all__ = ["app", "main"]

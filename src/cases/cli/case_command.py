@@ -1,0 +1,109 @@
+"""`cases case show`: one case's stage and its history, event by event, as the store holds it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from eventsourcing.utils import get_topic
+from rich import box
+from rich.table import Table
+
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.application import CasesApplication
+from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
+from cases.errors import InvalidInput, NotFound
+from cases.identity import mask_id_number
+
+case = typer.Typer(help="Evaluation cases in the store.", no_args_is_help=True)
+
+SKIPPED = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
+SUMMARISED = {"evidence": lambda v: f"{len(v.get('work') or [])} work periods, {len(v.get('certificates') or [])} certificates, "
+              f"{len(v.get('titles') or [])} titles, {len(v.get('education') or [])} diplomas"}  # fmt: skip
+MAX_VALUE = 140
+
+
+@case.command("show")
+def show(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(help="the case id, or a unique prefix of at least 8 characters")],
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)] = None,
+) -> None:
+    """Print the case's stage and every event in its history: when recorded, what, by whom, the key values."""
+    settings = settings_of(ctx, data_dir)
+    store = settings.data_dir / "events.sqlite"
+    if not settings.uses_postgres and not store.exists():
+        raise NotFound(f"no event store at {store} (run `cases demo` or give --data-dir)", field="data_dir")
+    app = CasesApplication(settings)
+    try:
+        found = app.get_case(_resolve(app, case_id))
+        events = list(app.events.get(found.id))
+    finally:
+        app.close()
+    console = stdout_console()
+    project = f"{found.occupation} ({found.work_type})" if found.work_type else found.occupation
+    channel = f"group via {found.institution}" if found.institution else found.channel
+    console.print(text(f"case {found.id}", "bold"))
+    console.print(text(f"{found.body} · {project} · level {found.level} · {channel}"))
+    console.print(text(f"candidate {found.holder_name} {found.holder_id_masked} · stage {found.stage} · version {found.version}"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in ("#", "recorded (UTC)", "event", "actor", "key values"):
+        table.add_column(heading, overflow="fold")
+    for event in events:
+        recorded = event.timestamp.strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(
+            text(event.originator_version), text(recorded), text(type(event).__name__, "bold"),
+            text(getattr(event, "actor", "")), text(key_values(event)),
+        )  # fmt: skip
+    console.print(table)
+
+
+def _resolve(app: CasesApplication, given: str) -> UUID:
+    """A full case id, or a unique prefix of one (as the demo's tables print them)."""
+    cleaned = given.strip().lower()
+    try:
+        return UUID(cleaned)
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[0-9a-f-]{8,35}", cleaned):
+        raise InvalidInput("a case id is a UUID or a prefix of at least 8 of its characters", field="case_id")
+    topic = get_topic(EvaluationCase.Applied)
+    matches, start = [], 1
+    while True:
+        page = app.recorder.select_notifications(start=start, limit=500, topics=[topic])
+        matches += [n.originator_id for n in page if str(n.originator_id).startswith(cleaned)]
+        if len(page) < 500:
+            break
+        start = page[-1].id + 1
+    if not matches:
+        raise NotFound(f"no case id starts with {cleaned}", field="case_id")
+    if len(matches) > 1:
+        raise InvalidInput(f"{len(matches)} cases start with {cleaned}; give more characters", field="case_id")
+    return UUID(str(matches[0]))
+
+
+def key_values(event: Any) -> str:
+    """The event's own values, one `key=value` per line; ID numbers masked, long values shortened."""
+    lines = []
+    for key, value in vars(event).items():
+        if key in SKIPPED or value in (None, [], {}):
+            continue
+        shown = SUMMARISED[key](value) if key in SUMMARISED else _plain(value)
+        if len(shown) > MAX_VALUE:
+            shown = shown[: MAX_VALUE - 1] + "…"
+        lines.append(f"{key}={mask_id_number(shown)}")
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items() if v not in (None, [], {})) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_plain(v) for v in value) + "]"
+    return str(value)

@@ -1,0 +1,120 @@
+"""`cases demo`: play the demo year on the embedded SQLite store and print what happened, body by body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from cases.application import CasesApplication
+from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
+from cases.demo import BodySummary, CaseSummary, DemoRecord, demo_settings, discard_store, run_demo
+
+HELP = """Play a realistic 2026 for all five bodies and print, per body, its cases and notable events.
+
+Straight passes, failures and retakes at the retake price, a re-application that waives a retake, every sanction
+tier, a reissued and an invalidated certificate, group, individual and competition channels, a lapse.
+
+The demo always writes to the embedded SQLite store under the data directory (CASES_DATABASE_URL is ignored).
+It tells one fixed story, so it runs on an empty store only: run again without --fresh and it refuses
+("the store already holds N events"), exits 2 and writes nothing. --fresh deletes the store's event file first
+(the ID hash key is kept)."""
+
+
+def demo(
+    ctx: typer.Context,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="delete the store's events first and start again")] = False,
+) -> None:
+    settings = demo_settings(settings_of(ctx, data_dir))
+    if fresh:
+        discard_store(settings)
+    app = CasesApplication(settings)
+    try:
+        record = run_demo(app)
+    finally:
+        app.close()
+    render(stdout_console(), record, settings.data_dir)
+
+
+demo.__doc__ = HELP
+
+
+def render(console: Console, record: DemoRecord, data_dir: Path) -> None:
+    for body in record.bodies:
+        console.rule(text(f"{body.code} · {body.name}", "bold"))
+        console.print(_cases_table(body))
+        console.print(text("notable events", "bold"))
+        console.print(_notables_table(body))
+    console.rule(text("totals", "bold"))
+    console.print(
+        text(f"{record.case_count} cases · {record.events_written} events written · fees collected ¥{record.fees_collected:,}")
+    )
+    for body in record.bodies:
+        console.print(text(f"  {body.code:<6} {len(body.cases):>3} cases  ¥{body.fees_collected:>7,}  {body.name}"))
+    console.print(text(f"store: {data_dir / 'events.sqlite'}"))
+    console.print(text(f"a case's history: cases case show <case id or its first 8 characters> --data-dir {data_dir}", "dim"))
+
+
+def _cases_table(body: BodySummary) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_lines=True)
+    for heading in ("case", "candidate", "project · level · channel", "stage", "fees paid", "key dates", "certificate"):
+        table.add_column(heading, no_wrap=heading in ("case", "stage"), overflow="fold")
+    for case in body.cases:
+        table.add_row(
+            text(str(case.case_id)[:8]), text(f"{case.candidate}\n{case.id_masked}"), text(_project(case)),
+            text(case.stage.replace("_", " "), "bold"), text(_fees(case)), text(_dates(case)), text(_certificate(case)),
+        )  # fmt: skip
+    return table
+
+
+def _project(case: CaseSummary) -> str:
+    channel = f"group via {case.institution}" if case.institution else case.channel
+    return f"{case.project}\nlevel {case.level} · {channel}"
+
+
+def _fees(case: CaseSummary) -> str:
+    return "\n".join(f"{p.kind} ¥{p.amount} on {p.paid_on}" for p in case.payments) or "none"
+
+
+def _dates(case: CaseSummary) -> str:
+    lines = [f"applied {case.applied_on}"]
+    if case.approved_on:
+        lines.append(f"approved {case.approved_on}")
+    if case.pay_by:
+        lines.append(f"pay by {case.pay_by}")
+    if case.sittings:
+        lines.append("sat " + ", ".join(map(str, case.sittings)))
+    if case.window_last_day:
+        lines.append(f"window to {case.window_last_day}")
+    return "\n".join(lines)
+
+
+def _certificate(case: CaseSummary) -> str:
+    cert = case.certificate
+    if cert is None:
+        return "—"
+    delivery = cert.delivery + (f" from {cert.collectable_from}" if cert.collectable_from else "")
+    lines = [cert.number, f"{cert.form} · {delivery}", f"issued {cert.issued_on}"]
+    lines += [f"replaces {old}" for old in cert.replaced]
+    if cert.status != "valid":
+        lines.append(cert.status.upper())
+    return "\n".join(lines)
+
+
+def _notables_table(body: BodySummary) -> Table:
+    table = Table(box=None, pad_edge=False, show_header=False)
+    for _ in range(4):
+        table.add_column()
+    for n in body.notables:
+        detail = text(n.detail)
+        if n.clause:
+            detail.append(f"\n{n.clause}", style="dim")
+        table.add_row(text(n.on), text(n.candidate), text(n.kind, "bold"), detail)
+    if not body.notables:
+        table.add_row(text("none"), text(""), text(""), text(""))
+    return table

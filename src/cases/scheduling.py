@@ -1,0 +1,270 @@
+"""Sittings and the evaluation calendar (DOMAIN §3, §5, §8): plan sittings, seat cases, admission tickets, the
+monthly cohort rule, December carry-over, 上海市技师协会's window folding, the month's plan and the late lists.
+
+Every operation that changes several aggregates (a case and its sitting; a deferred cohort) saves them in one
+atomic write. The plan and the lists read the log directly (`case_log`) until the read models index them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from cases import case_log
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.aggregates.sitting import Sitting
+from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
+from cases.rulebook.lookup import find_offer
+from cases.rulebook.model import Body, FixedWindow
+from cases.rules.schedule import (
+    carry_into_next_year,
+    cohort_decision,
+    evaluation_deadline,
+    fold_decision,
+    month_of,
+    next_month,
+    parse_month,
+    ticket_available_from,
+)
+from cases.rules.service_levels import results_due
+
+if TYPE_CHECKING:
+    from cases.application import CasesApplication
+
+WAITING = ("awaiting_payment", "ready_to_sit")  # approved, not yet sat: these make up a cohort
+
+
+class SittingMismatch(InvalidInput):
+    code = "sitting_mismatch"
+
+
+class SittingOutsideWindow(RuleViolation):
+    code = "sitting_outside_window"
+
+
+class TicketNotAvailable(OutOfOrder):
+    code = "ticket_not_available"
+
+
+def _month_end(plan_month: str) -> date:
+    year, month = parse_month(next_month(plan_month))
+    return date.fromordinal(date(year, month, 1).toordinal() - 1)
+
+
+class Scheduling:
+    def __init__(self, app: CasesApplication) -> None:
+        self.app = app
+
+    # --- sittings -----------------------------------------------------------------------------------
+
+    def plan_sitting(
+        self, *, body: str, occupation: str, work_type: str | None, levels: list[int], dates: list[date], venue: str,
+        capacity: int, planned_on: date, actor: str,
+    ) -> UUID:  # fmt: skip
+        if not dates:
+            raise InvalidInput("a sitting needs at least one evaluation day", field="dates")
+        offers = [find_offer(self.app.rulebook, body=body, occupation=occupation, work_type=work_type, level=lv, year=dates[0].year) for lv in levels]
+        found_body = offers[0].body if offers else None
+        window = self._window_holding(found_body, dates) if found_body and found_body.windows else None
+        sitting = Sitting.plan(
+            body=body, occupation=occupation, work_type=work_type, levels=levels, dates=dates, venue=venue,
+            capacity=capacity, plan_month=month_of(dates[0]), window_name=window.name if window else None,
+            planned_on=planned_on, actor=actor,
+        )  # fmt: skip
+        self.app._save(sitting)
+        return sitting.id
+
+    @staticmethod
+    def _window_holding(body: Body, dates: list[date]) -> FixedWindow:
+        """Seed 004 二(三): its evaluations take place only on the windows' evaluation days."""
+        for window in body.windows:
+            if set(dates) <= set(window.evaluation_days):
+                return window
+        days = "; ".join(f"{w.name}: {', '.join(str(d) for d in w.evaluation_days)}" for w in body.windows)
+        raise SittingOutsideWindow(f"{body.name} evaluates only on its windows' days ({days})", field="dates", clause="seed 004 二(三)")
+
+    def schedule_case(self, case_id: UUID, sitting_id: UUID, *, on: date, actor: str) -> date:
+        """Scheduled: the case takes a seat at the sitting; returns the day its admission ticket is available."""
+        case = self.app.get_case(case_id)
+        sitting = self.app.get_sitting(sitting_id)
+        if (case.body, case.occupation, case.work_type) != (sitting.body, sitting.occupation, sitting.work_type):
+            raise SittingMismatch("the sitting is for another body or project than the case", field="sitting_id")
+        if not case.is_retake_round:
+            self._check_plan(case, sitting)
+        self.app._refuse_if_banned(self.app.get_candidate(case.candidate_id), sitting.first_day, field="sitting_id")
+        body = self.app.offer_for(case).body
+        window = next((w for w in body.windows if w.name == sitting.window_name), None)
+        ticket_from = ticket_available_from(body, sitting.first_day, window)
+        sitting.assign(case_id=case.id, level=case.level, on=on, actor=actor)
+        case.schedule(sitting_id=str(sitting.id), dates=sitting.dates, venue=sitting.venue, ticket_from=ticket_from, on=on, actor=actor)
+        self.app._save(sitting, case)
+        return ticket_from
+
+    @staticmethod
+    def _check_plan(case: EvaluationCase, sitting: Sitting) -> None:
+        plan = case.plan or {}
+        last_day = date.fromisoformat(plan["last_day"]) if plan.get("last_day") else None
+        window = plan.get("window") or case.window_name
+        if sitting.window_name and sitting.window_name != window:
+            raise SittingMismatch(f"the case belongs to the {window} window, the sitting to {sitting.window_name}", field="sitting_id")
+        if sitting.first_day < case.applied_on or (last_day and sitting.last_day > last_day):
+            raise SittingMismatch(
+                f"the case is planned for {plan.get('plan_month')} (evaluated by {last_day}); the sitting is on {sitting.first_day}",
+                field="sitting_id",
+                clause=plan.get("clause"),
+            )
+
+    def admission_ticket(self, case_id: UUID, *, on: date) -> dict[str, Any]:
+        """准考证: only after approval and payment, from the ticket date (seeds 002/003 二(五) 考前一周; 004 二(三))."""
+        case = self.app.get_case(case_id)
+        clause = "seeds 002/003/004 二(五): 准考证 after approval and payment"
+        if case.stage != "ready_to_sit":
+            raise TicketNotAvailable(f"no admission ticket: the case is {case.stage}, not approved and paid", field="case_id", clause=clause)
+        if not case.scheduled:
+            raise TicketNotAvailable("no admission ticket yet: the case has no sitting", field="case_id")
+        available = case.scheduled["ticket_from"]
+        if on < available:
+            raise TicketNotAvailable(f"the admission ticket is available from {available}", field="on", clause=clause, available_from=str(available))
+        return {
+            "case_id": str(case.id), "holder_name": case.holder_name, "holder_id_masked": case.holder_id_masked,
+            "body": case.body, "occupation": case.occupation, "work_type": case.work_type, "level": case.level,
+            "sitting_id": case.scheduled["sitting_id"], "dates": [str(d) for d in case.scheduled["dates"]],
+            "venue": case.scheduled["venue"], "subjects": case.retake_subjects or case.subjects,
+        }  # fmt: skip
+
+    # --- the monthly plan's rules -------------------------------------------------------------------
+
+    def _waiting_cases(self, body: str, plan_month: str) -> list[EvaluationCase]:
+        return [
+            c for c in case_log.all_cases(self.app)
+            if c.body == body and c.stage in WAITING and not c.is_retake_round and c.plan_month() == plan_month
+        ]  # fmt: skip
+
+    def apply_cohort_rule(self, *, body: str, plan_month: str, on: date, actor: str) -> list[dict[str, Any]]:
+        """Seeds 002 二(三)3, 003 二(三): a project and level with fewer than 30 in the month is deferred to the next
+        month; each affected case and sitting records it. Returns one line per project and level."""
+        found = self.app.rulebook.for_year(parse_month(plan_month)[0]).body(body)
+        if found is None:
+            raise NotFound(f"no evaluation body {body!r}", field="body")
+        groups: dict[tuple, list[EvaluationCase]] = defaultdict(list)
+        for case in self._waiting_cases(body, plan_month):
+            groups[(case.occupation, case.work_type, case.level)].append(case)
+        outcome = []
+        to_month = next_month(plan_month)
+        for (occupation, work_type, level), cases in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            decision = cohort_decision(found, len(cases))
+            outcome.append({"occupation": occupation, "work_type": work_type, "level": level, "headcount": len(cases), "holds": decision.holds, "minimum": decision.minimum})
+            if decision.holds:
+                continue
+            sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.plan_month == plan_month
+                        and (s.occupation, s.work_type) == (occupation, work_type) and level in s.levels and s.status == "planned"]  # fmt: skip
+            for sitting in sittings:
+                sitting.defer(to_month=to_month, headcount=sitting.headcount, clause=decision.clause, on=on, actor=actor)
+            for case in cases:
+                case.defer(
+                    from_month=plan_month, to_month=to_month, reason=f"{len(cases)} applicants, fewer than {decision.minimum}",
+                    clause=decision.clause, notify_by=None, last_day=_month_end(to_month), on=on, actor=actor,
+                )  # fmt: skip
+            self.app._save(*sittings, *cases)
+        return outcome
+
+    def carry_december(self, *, body: str, year: int, on: date, actor: str) -> list[UUID]:
+        """December applications not seated in December go into next year's plan (seeds 000-003 二(三))."""
+        found = self.app.rulebook.for_year(year).body(body)
+        carried = [c for c in self._waiting_cases(body, f"{year}-12") if not c.scheduled]
+        for case in carried:
+            moved = carry_into_next_year(found, evaluation_deadline(found, case.applied_on, self.app.calendar))
+            case.defer(
+                from_month=f"{year}-12", to_month=moved.plan_month, reason="carried into next year's plan",
+                clause=moved.clause, notify_by=None, last_day=None, on=on, actor=actor,
+            )  # fmt: skip
+        if carried:
+            self.app._save(*carried)
+        return [c.id for c in carried]
+
+    def fold_window(self, *, body: str, window: str, on: date, actor: str, minimum: int | None = None) -> dict[str, Any]:
+        """Seed 004 二(三) 注: a window without enough applicants is gathered into November; every candidate is to be
+        told at least 10 days before the November evaluation (the deferral records that date)."""
+        found = self.app.rulebook.for_year(on.year).body(body)
+        chosen = next((w for w in (found.windows if found else ()) if w.name == window), None)
+        if found is None or chosen is None:
+            raise NotFound(f"no window {window!r} for body {body!r}", field="window")
+        cases = [c for c in case_log.all_cases(self.app) if c.body == body and c.stage in WAITING and not c.is_retake_round
+                 and ((c.plan or {}).get("window") or c.window_name) == window]  # fmt: skip
+        decision = fold_decision(found, chosen, len(cases), minimum)
+        result = {"window": window, "headcount": len(cases), "folded": decision.folded, "into": decision.into, "notify_by": decision.notify_by}
+        if not decision.folded:
+            return result
+        target = next(w for w in found.windows if w.name == decision.into)
+        sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.window_name == window and s.status == "planned"]
+        for sitting in sittings:
+            sitting.fold(into_window=target.name, notify_by=decision.notify_by, clause=decision.clause, on=on, actor=actor)
+        for case in cases:
+            case.defer(
+                from_month=month_of(chosen.evaluation_days[0]), to_month=month_of(target.evaluation_days[0]),
+                reason=f"window {window} folded into {target.name} ({len(cases)} applicants)", clause=decision.clause,
+                notify_by=decision.notify_by, last_day=target.evaluation_days[-1], on=on, actor=actor, window=target.name,
+            )  # fmt: skip
+        self.app._save(*sittings, *cases)
+        return result
+
+    # --- reading: the month's plan and what is late --------------------------------------------------
+
+    def month_plan(self, plan_month: str) -> list[dict[str, Any]]:
+        """Per body: the month's sittings with headcounts and ticket/results dates, the cases planned for the month
+        by project and level with the cohort decision, and the deferrals into and out of the month."""
+        year, _ = parse_month(plan_month)
+        cases = list(case_log.all_cases(self.app))
+        sittings = list(case_log.all_sittings(self.app))
+        plan = []
+        for body in self.app.rulebook.for_year(year).bodies:
+            plan.append(self._body_plan(body, plan_month, [c for c in cases if c.body == body.code], [s for s in sittings if s.body == body.code]))
+        return plan
+
+    def _body_plan(self, body: Body, plan_month: str, cases: list[EvaluationCase], sittings: list[Sitting]) -> dict[str, Any]:
+        groups: dict[tuple, int] = defaultdict(int)
+        for case in cases:
+            if case.stage in WAITING and not case.is_retake_round and case.plan_month() == plan_month:
+                groups[(case.occupation, case.work_type, case.level)] += 1
+        sitting_lines = []
+        for sitting in (s for s in sittings if s.plan_month == plan_month):
+            window = next((w for w in body.windows if w.name == sitting.window_name), None)
+            project = next((p for p in body.projects if (p.occupation, p.work_type) == (sitting.occupation, sitting.work_type)), None)
+            marking = any(lv.marking_involved for lv in project.levels) if project else False
+            sitting_lines.append({
+                "sitting_id": str(sitting.id), "occupation": sitting.occupation, "work_type": sitting.work_type,
+                "levels": sitting.levels, "dates": [str(d) for d in sitting.dates], "venue": sitting.venue,
+                "capacity": sitting.capacity, "headcount": sitting.headcount, "status": sitting.status,
+                "tickets_from": str(ticket_available_from(body, sitting.first_day, window)),
+                "results_due": str(results_due(body, sitting.last_day, marking, self.app.calendar)),
+            })  # fmt: skip
+        deferred_in = [
+            {"case_id": str(c.id), "from_month": d["from_month"], "reason": d["reason"], "notify_by": str(d["notify_by"]) if d["notify_by"] else None}
+            for c in cases for d in c.deferrals if d["to_month"] == plan_month
+        ]  # fmt: skip
+        deferred_out = [
+            {"case_id": str(c.id), "to_month": d["to_month"], "reason": d["reason"], "notify_by": str(d["notify_by"]) if d["notify_by"] else None}
+            for c in cases for d in c.deferrals if d["from_month"] == plan_month
+        ]  # fmt: skip
+        cohorts = [
+            {"occupation": o, "work_type": w, "level": lv, "headcount": n, "holds": cohort_decision(body, n).holds, "minimum": body.minimum_cohort}
+            for (o, w, lv), n in sorted(groups.items(), key=lambda kv: str(kv[0]))
+        ]  # fmt: skip
+        return {"body": body.code, "name": body.name, "sittings": sitting_lines, "cohorts": cohorts, "deferred_in": deferred_in, "deferred_out": deferred_out}
+
+    def late_on(self, day: date) -> dict[str, list[dict[str, Any]]]:
+        """What is late on a day: fees past their deadline, results past their service-level date, certificates not
+        issued by the day results were owed (seeds 000-004 二(四), 三)."""
+        late: dict[str, list[dict[str, Any]]] = {"payments_overdue": [], "results_late": [], "certificates_late": []}
+        for case in case_log.all_cases(self.app):
+            line = {"case_id": str(case.id), "body": case.body, "holder": case.holder_id_masked, "level": case.level}
+            due = date.fromisoformat(case.results_due["due"]) if case.results_due else None
+            if case.stage == "awaiting_payment" and case.pay_by and day > case.pay_by:
+                late["payments_overdue"].append({**line, "due": str(case.pay_by)})
+            elif case.stage == "awaiting_results" and due and day > due:
+                late["results_late"].append({**line, "due": str(due), "provisional": case.results_due["provisional"]})
+            elif case.stage == "qualified" and due and day > due:
+                late["certificates_late"].append({**line, "due": str(due)})
+        return late
