@@ -346,19 +346,24 @@ class EvaluationCase(Aggregate):
         if not 0 <= score <= 100:
             raise InvalidScore(f"score {score} is outside 0-100", field="score")
         self._require_not_before(recorded_on, self.last_fact_on, "recorded_on", "the sitting")
-        sat_on = self.sittings[-1]["sat_on"]
+        sat_on, sitting_id = self.sittings[-1]["sat_on"], self.sittings[-1]["sitting_id"]
+        result = dict(subject=subject, score=score, pass_mark=pass_mark, sat_on=sat_on, sitting_id=sitting_id, recorded_on=recorded_on, actor=actor)
         if score >= pass_mark:
-            self._subject_passed(subject=subject, score=score, pass_mark=pass_mark, sat_on=sat_on, recorded_on=recorded_on, actor=actor)
+            self._subject_passed(**result)
         else:
-            self._subject_failed(subject=subject, score=score, pass_mark=pass_mark, sat_on=sat_on, recorded_on=recorded_on, actor=actor)
+            self._subject_failed(**result)
         self._settle(actor)
 
     @event("SubjectPassed")
-    def _subject_passed(self, subject: str, score: float, pass_mark: int, sat_on: date, recorded_on: date, actor: str) -> None:
+    def _subject_passed(
+        self, subject: str, score: float, pass_mark: int, sat_on: date, sitting_id: str | None, recorded_on: date, actor: str
+    ) -> None:
         self._set_outcome(subject, sat_on, "passed", score, recorded_on)
 
     @event("SubjectFailed")
-    def _subject_failed(self, subject: str, score: float, pass_mark: int, sat_on: date, recorded_on: date, actor: str) -> None:
+    def _subject_failed(
+        self, subject: str, score: float, pass_mark: int, sat_on: date, sitting_id: str | None, recorded_on: date, actor: str
+    ) -> None:
         self._set_outcome(subject, sat_on, "failed", score, recorded_on)
 
     def _set_outcome(self, subject: str, sat_on: date, outcome: str, score: float | None, on: date) -> None:
