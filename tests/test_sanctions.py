@@ -292,3 +292,11 @@ def test_a_sanction_dated_before_the_sitting_it_punishes_is_refused(app):
         lambda: app.sanction(case_id, tier="sitting", behaviour="须知 三.1", decided_on=D("2026-04-01"), actor="i"),
     )  # fmt: skip
     assert error.field == "decided_on"
+
+
+def test_a_barred_candidate_cannot_request_a_retake_they_could_not_sit(app):
+    case_id = paid(app, body="wgsh", level=3, applied_on=D("2026-03-02"))
+    sat_with_scores(app, case_id, D("2026-04-25"), {"theory": 80, "skills": 40}, D("2026-05-08"))
+    app.sanction(case_id, tier="grave", severity="serious", behaviour="须知 四.4", decided_on=D("2026-05-09"), actor="supervisor-1")
+    error = refused(app, CandidateBanned, lambda: app.request_retake(case_id, requested_on=D("2026-05-11"), actor="r"))
+    assert (error.field, error.details["tier"]) == ("requested_on", "grave")

@@ -7,14 +7,14 @@ write. Two writers on one case: the second gets `Conflict` and nothing of it is 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, MapperDeserialisationError, Transcoding
+from eventsourcing.persistence import IntegrityError, Recording, JSONTranscoder, MapperDeserialisationError, Transcoding
 
 from cases.aggregates.candidate import Candidate
 from cases.aggregates.certificate_sequence import CertificateSequence
@@ -81,6 +81,17 @@ class CasesApplication(Application):
         transcoder.register(DateAsISO())
 
     # --- plumbing -----------------------------------------------------------------------------------
+
+    def _record(self, processing_event: ProcessingEvent) -> list[Recording]:
+        """Every event's (aggregate, timestamp, version) goes into the same transaction (see `event_store`)."""
+        processing_event.saved_kwargs["event_timestamps"] = [
+            (e.originator_id, e.timestamp, e.originator_version) for e in processing_event.events
+        ]
+        return super()._record(processing_event)
+
+    def version_at(self, aggregate_id: UUID, timestamp: datetime) -> int | None:
+        """The aggregate's version as it stood at a moment (None: it did not exist yet)."""
+        return self.recorder.version_at(aggregate_id, timestamp)  # type: ignore[attr-defined]
 
     def _save(self, *aggregates: Aggregate) -> int | None:
         """Save atomically; a lost race becomes a named `Conflict` with nothing written."""
@@ -217,6 +228,7 @@ class CasesApplication(Application):
     ) -> dict[str, Any]:  # fmt: skip
         """RetakeRequested at the retake price of the subjects retaken (seed 000 二(四)2 注; 004 附件2-3)."""
         case = self._case_for_command(case_id, expected_version)
+        self._refuse_if_banned(self.get_candidate(case.candidate_id), requested_on, field="requested_on")
         offer = self.offer_for(case)
         chosen = list(subjects) if subjects else case.outstanding_subjects()
         fee = retake_fee(offer, chosen) if case.channel != "competition" else None

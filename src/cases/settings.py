@@ -60,6 +60,7 @@ class Settings:
         else:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(self.data_dir / "events.sqlite"))
+            env["APPLICATION_RECORDER_TOPIC"] = "cases.event_store:SQLiteTimestampedRecorder"
             env["SQLITE_LOCK_TIMEOUT"] = "10"
         if self.cipher_key:
             env.update(CIPHER_TOPIC="cases.cipher:CheckedAESCipher", CIPHER_KEY=self.cipher_key)
@@ -90,6 +91,7 @@ def postgres_env(url: str, schema: str | None = None) -> dict[str, str]:
         raise ConfigurationError(f"CASES_DATABASE_URL must be a postgresql:// URL, not {parsed.scheme}://", field="CASES_DATABASE_URL")
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "APPLICATION_RECORDER_TOPIC": "cases.event_store:PostgresTimestampedRecorder",
         "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
         "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(parsed.port or 5432),
