@@ -1,0 +1,163 @@
+"""What a projection is: the events it consumes, the tables it owns, and how one event changes its rows.
+
+A projection never reads the event store or the rule book: each event carries what it needs. Rows are changed
+through a `UnitOfWork`, which the runner flushes in the same transaction as the projection's new position.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from eventsourcing.utils import get_topic
+from sqlalchemy import Connection, MetaData, Table, delete, insert, select, tuple_
+
+Key = tuple[Any, ...]
+
+
+class Projection(ABC):
+    """Subclasses set `name` (≤ 24 characters), `consumes` (event classes) and `version` (bump it when the
+    tables or the handling change: a rebuild is then due), and implement `define_tables` and `handle`."""
+
+    name: ClassVar[str]
+    consumes: ClassVar[tuple[type, ...]]
+    version: ClassVar[int] = 1
+
+    @property
+    def topics(self) -> list[str]:
+        return [get_topic(cls) for cls in self.consumes]
+
+    @abstractmethod
+    def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        """Tables named `prefix + short name`; the runner creates them per generation."""
+
+    @abstractmethod
+    def handle(self, event: Any, rows: UnitOfWork) -> None:
+        """Apply one event to the read model's rows."""
+
+
+class RowCache:
+    """Rows this runner wrote, kept across batches (the lease makes it the only writer of its generation).
+    `complete` stays true while the cache holds every row of the tables, so a miss means "absent"."""
+
+    def __init__(self, capacity: int = 200_000, complete: bool = False) -> None:
+        self.capacity = capacity
+        self.complete = complete
+        self.rows: OrderedDict[tuple[str, Key], dict[str, Any] | None] = OrderedDict()
+
+    def get(self, table: str, key: Key) -> tuple[bool, dict[str, Any] | None]:
+        entry = self.rows.get((table, key), _MISSING)
+        if entry is _MISSING:
+            return (self.complete, None)
+        self.rows.move_to_end((table, key))
+        return (True, dict(entry) if entry is not None else None)
+
+    def put(self, table: str, key: Key, row: dict[str, Any] | None) -> None:
+        self.rows[(table, key)] = dict(row) if row is not None else None
+        self.rows.move_to_end((table, key))
+        while len(self.rows) > self.capacity:
+            self.rows.popitem(last=False)
+            self.complete = False
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.complete = False
+
+
+_MISSING = object()
+
+
+class AggregateFollower:
+    """The aggregate as it stands just after an event, by the domain's own `mutate` (so no projection re-implements
+    the case's stage machine). Kept per runner; a miss loads the aggregate at the version before the event, which
+    history makes deterministic."""
+
+    def __init__(self, load: Callable[[Any, int], Any], capacity: int = 50_000) -> None:
+        self.load = load
+        self.capacity = capacity
+        self.aggregates: OrderedDict[Any, Any] = OrderedDict()
+
+    def after(self, event: Any) -> Any:
+        key = event.originator_id
+        current = self.aggregates.pop(key, None)
+        if current is None or current.version != event.originator_version - 1:
+            current = self.load(key, event.originator_version - 1) if event.originator_version > 1 else None
+        current = event.mutate(current)
+        self.aggregates[key] = current
+        if len(self.aggregates) > self.capacity:
+            self.aggregates.popitem(last=False)
+        return current
+
+    def clear(self) -> None:
+        self.aggregates.clear()
+
+
+class UnitOfWork:
+    """The rows one batch reads and changes; `flush` writes them (delete-then-insert by primary key)."""
+
+    def __init__(self, conn: Connection, tables: dict[str, Table], cache: RowCache, follower: AggregateFollower | None = None) -> None:
+        self.conn = conn
+        self.tables = tables
+        self.cache = cache
+        self.follower = follower
+
+    def aggregate_after(self, event: Any) -> Any:
+        """The event's aggregate (e.g. the whole case) just after the event: read-only, do not keep it."""
+        assert self.follower is not None
+        return self.follower.after(event)
+        self.changed: dict[str, dict[Key, dict[str, Any] | None]] = {}
+        self.appended: dict[str, list[dict[str, Any]]] = {}
+
+    @staticmethod
+    def _key_of(table: Table, row: dict[str, Any]) -> Key:
+        return tuple(row[c.name] for c in table.primary_key.columns)
+
+    def get(self, table: str, *key: Any) -> dict[str, Any] | None:
+        if key in self.changed.get(table, {}):
+            found = self.changed[table][key]
+            return dict(found) if found is not None else None
+        known, row = self.cache.get(table, key)
+        if known:
+            return row
+        t = self.tables[table]
+        pk = list(t.primary_key.columns)
+        result = self.conn.execute(select(t).where(*[c == v for c, v in zip(pk, key)])).mappings().first()
+        row = dict(result) if result else None
+        self.cache.put(table, key, row)
+        return row
+
+    def put(self, table: str, row: dict[str, Any]) -> None:
+        key = self._key_of(self.tables[table], row)
+        self.changed.setdefault(table, {})[key] = dict(row)
+
+    def delete(self, table: str, *key: Any) -> None:
+        self.changed.setdefault(table, {})[key] = None
+
+    def append(self, table: str, row: dict[str, Any]) -> None:
+        """Insert-only rows (histories): never read back within the batch."""
+        self.appended.setdefault(table, []).append(row)
+
+    def flush(self) -> None:
+        for name, rows in self.changed.items():
+            table = self.tables[name]
+            pk = list(table.primary_key.columns)
+            keys = list(rows)
+            for start in range(0, len(keys), 400):
+                chunk = keys[start : start + 400]
+                if len(pk) == 1:
+                    self.conn.execute(delete(table).where(pk[0].in_([k[0] for k in chunk])))
+                else:
+                    self.conn.execute(delete(table).where(tuple_(*pk).in_(chunk)))
+            fresh = [row for row in rows.values() if row is not None]
+            if fresh:
+                self.conn.execute(insert(table), fresh)
+        for name, rows in self.appended.items():
+            self.conn.execute(insert(self.tables[name]), rows)
+
+    def remember(self) -> None:
+        """After commit: what this batch wrote is now what the tables hold."""
+        for name, rows in self.changed.items():
+            for key, row in rows.items():
+                self.cache.put(name, key, row)

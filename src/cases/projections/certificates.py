@@ -1,0 +1,85 @@
+"""Certificate register (证书): every certificate this product issued, its holder (name, masked ID), status
+(valid; revoked with reason and date; replaced by a reissue) and its history. Public lookup by number + name.
+
+Consumes: EvaluationCase.Applied (holder and project), CertIssued, CertRevoked, CertReissued.
+Owns: certificates, certificate_history, certificate_holders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table
+
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.projections.base import Projection, UnitOfWork
+
+
+class CertificateRegister(Projection):
+    name = "certificates"
+    consumes = (EvaluationCase.Applied, EvaluationCase.CertIssued, EvaluationCase.CertRevoked, EvaluationCase.CertReissued)
+
+    def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        certificates = Table(
+            f"{prefix}certificates", metadata,
+            Column("number", String(40), primary_key=True), Column("case_id", String(36), nullable=False),
+            Column("holder_name", String(100), nullable=False), Column("holder_id_masked", String(24), nullable=False),
+            Column("body", String(16), nullable=False), Column("occupation", String(60), nullable=False),
+            Column("work_type", String(60)), Column("level", Integer, nullable=False),
+            Column("issued_on", Date, nullable=False), Column("form", String(12), nullable=False),
+            Column("delivery", String(12), nullable=False), Column("status", String(12), nullable=False),
+            Column("status_on", Date), Column("status_reason", String(200)),
+            Column("replaced_by", String(40)), Column("replaces", String(40)),
+        )  # fmt: skip
+        Index(f"{prefix}certificates_body", certificates.c.body, certificates.c.issued_on)
+        Index(f"{prefix}certificates_holder", certificates.c.holder_name)
+        history = Table(
+            f"{prefix}certificate_history", metadata,
+            Column("case_id", String(36), primary_key=True), Column("case_version", Integer, primary_key=True),
+            Column("number", String(40), nullable=False), Column("on", Date, nullable=False),
+            Column("change", String(12), nullable=False), Column("detail", String(200)), Column("actor", String(80)),
+        )  # fmt: skip
+        Index(f"{prefix}certificate_history_number", history.c.number)
+        holders = Table(
+            f"{prefix}certificate_holders", metadata,
+            Column("case_id", String(36), primary_key=True), Column("holder_name", String(100), nullable=False),
+            Column("holder_id_masked", String(24), nullable=False), Column("body", String(16), nullable=False),
+            Column("occupation", String(60), nullable=False), Column("work_type", String(60)), Column("level", Integer, nullable=False),
+        )  # fmt: skip
+        return {"certificates": certificates, "history": history, "holders": holders}
+
+    def handle(self, event: Any, rows: UnitOfWork) -> None:
+        case_id = str(event.originator_id)
+        if isinstance(event, EvaluationCase.Applied):
+            rows.put("holders", {
+                "case_id": case_id, "holder_name": event.holder_name, "holder_id_masked": event.holder_id_masked,
+                "body": event.body, "occupation": event.occupation, "work_type": event.work_type, "level": event.level,
+            })  # fmt: skip
+        elif isinstance(event, EvaluationCase.CertIssued):
+            self._issue(rows, case_id, event.number, event.issued_on, event.form, event.delivery, replaces=None)
+            self._history(rows, event, event.number, event.issued_on, "issued", f"{event.form}, {event.delivery}")
+        elif isinstance(event, EvaluationCase.CertRevoked):
+            certificate = rows.get("certificates", event.number)
+            rows.put("certificates", {**certificate, "status": "revoked", "status_on": event.on, "status_reason": event.reason[:200]})
+            self._history(rows, event, event.number, event.on, "revoked", f"{event.reason} ({event.clause})"[:200])
+        elif isinstance(event, EvaluationCase.CertReissued):
+            old = rows.get("certificates", event.replaces)
+            rows.put("certificates", {**old, "status": "replaced", "status_on": event.on, "status_reason": event.reason, "replaced_by": event.number})
+            self._issue(rows, case_id, event.number, event.on, old["form"], event.delivery, replaces=event.replaces)
+            self._history(rows, event, event.number, event.on, "reissued", f"replaces {event.replaces} ({event.reason})")
+
+    @staticmethod
+    def _issue(rows: UnitOfWork, case_id: str, number: str, issued_on: Any, form: str, delivery: str, replaces: str | None) -> None:
+        holder = rows.get("holders", case_id)
+        rows.put("certificates", {
+            **{k: holder[k] for k in ("holder_name", "holder_id_masked", "body", "occupation", "work_type", "level")},
+            "number": number, "case_id": case_id, "issued_on": issued_on, "form": form, "delivery": delivery,
+            "status": "valid", "status_on": None, "status_reason": None, "replaced_by": None, "replaces": replaces,
+        })  # fmt: skip
+
+    @staticmethod
+    def _history(rows: UnitOfWork, event: Any, number: str, on: Any, change: str, detail: str) -> None:
+        rows.append("history", {
+            "case_id": str(event.originator_id), "case_version": event.originator_version, "number": number,
+            "on": on, "change": change, "detail": detail, "actor": event.actor,
+        })  # fmt: skip

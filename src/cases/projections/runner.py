@@ -1,0 +1,234 @@
+"""Running a projection: read the notification log from the projection's own position, apply a batch, and write
+its rows and its new position in ONE transaction (exactly once: the position update is conditional on the old
+position, so a replayed batch fails and rolls back). A lease makes one process at a time advance a projection;
+others wait for it to lapse. Catch up, then follow: PostgreSQL wakes on NOTIFY, SQLite polls.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from sqlalchemy import MetaData, Table, insert, update
+from sqlalchemy.exc import IntegrityError
+
+from cases.projections.base import AggregateFollower, Projection, RowCache, UnitOfWork
+from cases.projections.store import ReadModelStore
+
+if TYPE_CHECKING:
+    from cases.application import CasesApplication
+
+log = structlog.get_logger("cases.projections")
+Progress = Callable[[int, int], None]  # (position reached, target position)
+
+
+class LeaseHeld(RuntimeError):
+    """Another process holds this projection's lease."""
+
+
+class PositionMoved(RuntimeError):
+    """The tracked position changed under this batch: it was rolled back, nothing was applied twice."""
+
+
+def table_prefix(projection: Projection, generation: int) -> str:
+    return f"rm_{projection.name}_g{generation}_"
+
+
+def generation_tables(store: ReadModelStore, projection: Projection, generation: int, create: bool = True) -> dict[str, Table]:
+    metadata = MetaData()
+    tables = projection.define_tables(metadata, table_prefix(projection, generation))
+    if create:
+        metadata.create_all(store.engine)
+    return tables
+
+
+class Lease:
+    def __init__(self, store: ReadModelStore, name: str, seconds: float, holder: str | None = None) -> None:
+        self.store, self.name, self.seconds = store, name, seconds
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def acquire(self, conn: Any) -> bool:
+        leases = self.store.table("projection_leases")
+        now = time.time()
+        claimed = conn.execute(
+            update(leases)
+            .where(leases.c.name == self.name, (leases.c.holder == self.holder) | (leases.c.expires_at < now))
+            .values(holder=self.holder, expires_at=now + self.seconds)
+        ).rowcount
+        if claimed:
+            return True
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(leases).values(name=self.name, holder=self.holder, expires_at=now + self.seconds))
+            return True
+        except IntegrityError:
+            return False
+
+    def release(self) -> None:
+        leases = self.store.table("projection_leases")
+        with self.store.engine.begin() as conn:
+            conn.execute(update(leases).where(leases.c.name == self.name, leases.c.holder == self.holder).values(expires_at=0.0))
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        app: CasesApplication,
+        store: ReadModelStore,
+        projection: Projection,
+        *,
+        generation: int | None = None,
+        batch_size: int = 500,
+        lease_seconds: float = 30.0,
+        holder: str | None = None,
+    ) -> None:
+        self.app, self.store, self.projection = app, store, projection
+        self.fixed_generation = generation
+        self.batch_size = batch_size
+        self.lease = Lease(store, f"{projection.name}#g{generation}" if generation is not None else projection.name, lease_seconds, holder)
+        self.cache = RowCache()
+        self.follower = AggregateFollower(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version))
+        self._tables: dict[int, dict[str, Table]] = {}
+
+    # --- generations --------------------------------------------------------------------------------
+
+    def generation(self) -> int:
+        if self.fixed_generation is not None:
+            return self.fixed_generation
+        live = self.store.live_generation(self.projection.name)
+        if live is None:
+            live = self._start_first_generation()
+        return live
+
+    def _start_first_generation(self) -> int:
+        live = self.store.table("projection_live")
+        try:
+            with self.store.engine.begin() as conn:
+                conn.execute(insert(live).values(name=self.projection.name, generation=1))
+        except IntegrityError:
+            pass  # another process started it first
+        return self.store.live_generation(self.projection.name) or 1
+
+    def tables(self, generation: int) -> dict[str, Table]:
+        if generation not in self._tables:
+            self._tables[generation] = generation_tables(self.store, self.projection, generation)
+            self._ensure_position_row(generation)
+            if self.store.position(self.projection.name, generation) == 0:
+                self.cache = RowCache(complete=True)  # a new generation starts empty
+        return self._tables[generation]
+
+    def _ensure_position_row(self, generation: int) -> None:
+        positions = self.store.table("projection_positions")
+        try:
+            with self.store.engine.begin() as conn:
+                conn.execute(insert(positions).values(name=self.projection.name, generation=generation, position=0, events=0, rate=0.0))
+        except IntegrityError:
+            pass
+
+    # --- one batch ----------------------------------------------------------------------------------
+
+    def run_batch(self, stop: int | None = None) -> int:
+        """Apply the next batch; returns how many events it applied (0: caught up to `stop` or the log's end)."""
+        generation = self.generation()
+        tables = self.tables(generation)
+        positions = self.store.table("projection_positions")
+        started = time.perf_counter()
+        target = self.app.recorder.max_notification_id() or 0
+        if stop is not None:
+            target = min(target, stop)
+        with self.store.engine.begin() as conn:
+            if not self.lease.acquire(conn):
+                raise LeaseHeld(self.lease.name)
+            position = self.store_position(conn, generation)
+            if position >= target:
+                return 0
+            page = self.app.recorder.select_notifications(
+                start=position + 1, limit=self.batch_size, stop=target, topics=self.projection.topics
+            )
+            reached = page[-1].id if len(page) == self.batch_size else target
+            rows = UnitOfWork(conn, tables, self.cache, self.follower)
+            try:
+                for notification in page:
+                    self.projection.handle(self.app.mapper.to_domain_event(notification), rows)
+                rows.flush()
+            except Exception:
+                self.cache.clear()
+                self.follower.clear()
+                raise
+            seconds = max(time.perf_counter() - started, 1e-9)
+            moved = conn.execute(
+                update(positions)
+                .where(positions.c.name == self.projection.name, positions.c.generation == generation, positions.c.position == position)
+                .values(position=reached, events=positions.c.events + len(page), rate=len(page) / seconds, updated_at=datetime.now(timezone.utc))
+            ).rowcount
+            if moved != 1:
+                self.cache.clear()
+                self.follower.clear()
+                raise PositionMoved(f"{self.projection.name} g{generation}: position moved from {position}")
+        rows.remember()
+        return max(len(page), 1) if reached > position else 0
+
+    def store_position(self, conn: Any, generation: int) -> int:
+        positions = self.store.table("projection_positions")
+        from sqlalchemy import select
+
+        query = select(positions.c.position).where(positions.c.name == self.projection.name, positions.c.generation == generation)
+        if not self.store.is_sqlite:
+            query = query.with_for_update()
+        return conn.execute(query).scalar() or 0
+
+    # --- loops --------------------------------------------------------------------------------------
+
+    def catch_up(self, stop: int | None = None, progress: Progress | None = None) -> int:
+        """Apply batches until the log's end (or `stop`); returns the position reached."""
+        while self.run_batch(stop):
+            if progress:
+                progress(self.store.position(self.projection.name, self.generation()), stop or self.app.recorder.max_notification_id() or 0)
+        return self.store.position(self.projection.name, self.generation())
+
+    def follow(self, stopping: threading.Event, poll_seconds: float = 0.5) -> None:
+        """Catch up, then keep following live writes until `stopping` is set. Waits while another holds the lease."""
+        waker = _Waker(self.app, poll_seconds)
+        try:
+            while not stopping.is_set():
+                try:
+                    self.catch_up()
+                except LeaseHeld:
+                    stopping.wait(min(poll_seconds * 4, self.lease.seconds / 3))
+                    continue
+                waker.wait(stopping)
+        finally:
+            waker.close()
+            self.lease.release()
+
+
+class _Waker:
+    """Sleep until new events may exist: LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite."""
+
+    def __init__(self, app: CasesApplication, poll_seconds: float) -> None:
+        self.poll_seconds = poll_seconds
+        self.connection = None
+        channel = getattr(app.recorder, "channel_name", None)
+        if channel and app.settings.database_url:
+            import psycopg
+
+            self.connection = psycopg.connect(app.settings.database_url, autocommit=True)
+            self.connection.execute(f'LISTEN "{channel}"')
+
+    def wait(self, stopping: threading.Event) -> None:
+        if self.connection is None:
+            stopping.wait(self.poll_seconds)
+            return
+        for _ in self.connection.notifies(timeout=max(self.poll_seconds, 1.0), stop_after=1):
+            break
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()

@@ -1,0 +1,123 @@
+"""The read-model database (SQLAlchemy): a SQLite file beside the events by default, the same PostgreSQL database
+(and schema) as the events when CASES_DATABASE_URL is set.
+
+Control tables: `projection_positions` (one row per projection and generation: the last notification id its
+rows include, written in the same transaction as those rows), `projection_live` (which generation serves
+reads), `projection_leases` (which process may advance a projection now).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    select,
+    text,
+)
+
+from cases.settings import Settings
+
+
+def read_model_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url.replace("postgresql://", "postgresql+psycopg://", 1).replace(
+            "postgres://", "postgresql+psycopg://", 1
+        )
+    return f"sqlite:///{Path(settings.data_dir) / 'readmodels.sqlite'}"
+
+
+def _make_engine(url: str, schema: str | None) -> Engine:
+    if url.startswith("sqlite"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # WAL: readers never block the projecting writer
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    engine = create_engine(url, pool_pre_ping=True)
+    if schema:
+
+        @event.listens_for(engine, "connect")
+        def _search_path(dbapi_connection, _record):
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f'SET search_path TO "{schema}"')
+            dbapi_connection.commit()
+
+    return engine
+
+
+@dataclass
+class ReadModelStore:
+    url: str
+    schema: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReadModelStore:
+        return cls(read_model_url(settings), settings.postgres_schema if settings.database_url else None)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return _make_engine(self.url, self.schema)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @cached_property
+    def control(self) -> MetaData:
+        metadata = MetaData()
+        Table(
+            "projection_positions", metadata,
+            Column("name", String(64), primary_key=True), Column("generation", Integer, primary_key=True),
+            Column("position", Integer, nullable=False), Column("events", Integer, nullable=False, default=0),
+            Column("rate", Float, nullable=False, default=0.0), Column("updated_at", DateTime(timezone=True)),
+        )  # fmt: skip
+        Table("projection_live", metadata, Column("name", String(64), primary_key=True), Column("generation", Integer, nullable=False))
+        Table(
+            "projection_leases", metadata,
+            Column("name", String(80), primary_key=True), Column("holder", String(120), nullable=False),
+            Column("expires_at", Float, nullable=False),
+        )  # fmt: skip
+        metadata.create_all(self.engine)
+        return metadata
+
+    def table(self, name: str) -> Table:
+        return self.control.tables[name]
+
+    def live_generation(self, projection: str) -> int | None:
+        live = self.table("projection_live")
+        with self.engine.connect() as conn:
+            return conn.execute(select(live.c.generation).where(live.c.name == projection)).scalar()
+
+    def position(self, projection: str, generation: int) -> int:
+        positions = self.table("projection_positions")
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(positions.c.position).where(positions.c.name == projection, positions.c.generation == generation)
+            ).scalar()
+        return found or 0
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
