@@ -102,13 +102,13 @@ class UnitOfWork:
         self.tables = tables
         self.cache = cache
         self.follower = follower
+        self.changed: dict[str, dict[Key, dict[str, Any] | None]] = {}
+        self.appended: dict[str, list[dict[str, Any]]] = {}
 
     def aggregate_after(self, event: Any) -> Any:
         """The event's aggregate (e.g. the whole case) just after the event: read-only, do not keep it."""
         assert self.follower is not None
         return self.follower.after(event)
-        self.changed: dict[str, dict[Key, dict[str, Any] | None]] = {}
-        self.appended: dict[str, list[dict[str, Any]]] = {}
 
     @staticmethod
     def _key_of(table: Table, row: dict[str, Any]) -> Key:
