@@ -82,6 +82,9 @@ class AggregateFollower:
     def after(self, event: Any) -> Any:
         key = event.originator_id
         current = self.aggregates.pop(key, None)
+        if current is not None and current.version == event.originator_version:
+            self.aggregates[key] = current  # another projection already followed this event
+            return current
         if current is None or current.version != event.originator_version - 1:
             current = self.load(key, event.originator_version - 1) if event.originator_version > 1 else None
         current = event.mutate(current)

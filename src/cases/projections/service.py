@@ -81,16 +81,29 @@ class Projections:
     def rebuild(self, name: str, progress: Progress | None = None) -> int:
         """Build a new generation from the start while the live one keeps serving, then switch to it."""
         projection = self.get(name)
-        live = self.store.live_generation(name) or 0
-        building = max(live, self._highest_generation(name)) + 1
+        building = self.next_generation(name)
         runner = ProjectionRunner(self.app, self.store, projection, generation=building)
         runner.tables(building)
         runner.catch_up(progress=(lambda pos, target: progress(name, pos, target)) if progress else None)
-        self._switch(name, building, runner)
-        runner.lease.release()
-        if live:
-            self._drop(projection, live)
+        self.switch_to(name, runner)
         return building
+
+    def rebuild_all(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Every projection in one pass over the log (see `rebuild_all`)."""
+        from cases.projections.rebuild_all import rebuild_all
+
+        return rebuild_all(self, progress=progress)
+
+    def next_generation(self, name: str) -> int:
+        return max(self.store.live_generation(name) or 0, self._highest_generation(name)) + 1
+
+    def switch_to(self, name: str, runner: ProjectionRunner) -> None:
+        """Make the runner's (caught-up) generation the live one, then drop the old generation's tables."""
+        live = self.store.live_generation(name)
+        self._switch(name, runner.fixed_generation, runner)
+        runner.lease.release()
+        if live and live != runner.fixed_generation:
+            self._drop(self.get(name), live)
 
     def _switch(self, name: str, building: int, runner: ProjectionRunner) -> None:
         live_table = self.store.table("projection_live")
