@@ -1,0 +1,171 @@
+"""Benchmark: reading the log, rebuilding every read model, and loading long histories — ratios from one run.
+
+    .venv/bin/python bench/projections.py                 # default: sized to finish within ~2 minutes here
+    .venv/bin/python bench/projections.py --cases 1000000 # the full-scale log (hours)
+    CASES_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/projections.py
+
+Measures, in the same run and on the same log:
+ (a) reading and decoding the whole notification log with the eventsourcing library alone;
+ (b) a full rebuild of every projection (this product's batched, single-pass rebuild);
+ (c) the same rebuild through the library's own per-event processing: eventsourcing.projection.Projection's
+     process_event(event, tracking), one transaction per event with its Tracking row — what the library's
+     ProjectionRunner does (its runner needs subscriptions, which SQLite lacks, so here it is driven directly);
+and prints events/s of each, b/a (target >= 0.5) and b/c (target >= 3); then loads a case with ~1,000 events
+and one with ~10 and prints the ratio of the two times (target <= 2: snapshots work).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from statistics import median
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eventsourcing.persistence import Tracking  # noqa: E402
+from eventsourcing.projection import Projection as LibraryProjection  # noqa: E402
+from generate import BulkApplication, generate, long_history_case  # noqa: E402
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert  # noqa: E402
+
+from cases.projections.base import AggregateFollower, RowCache, UnitOfWork  # noqa: E402
+from cases.projections.runner import generation_tables  # noqa: E402
+from cases.projections.service import Projections, all_projections  # noqa: E402
+from cases.projections.store import ReadModelStore  # noqa: E402
+from cases.settings import Settings  # noqa: E402
+
+
+def settings_for(directory: Path) -> Settings:
+    base = Settings.from_env()
+    if base.database_url:
+        import psycopg
+
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(base.database_url, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        return Settings(data_dir=directory, database_url=base.database_url, postgres_schema=schema, id_hash_key="bench")
+    return Settings(data_dir=directory, id_hash_key="bench")
+
+
+def measure_read(app: BulkApplication) -> tuple[int, float]:
+    started, count, position = time.perf_counter(), 0, 0
+    while True:
+        page = app.recorder.select_notifications(start=position + 1, limit=1000)
+        if not page:
+            return count, time.perf_counter() - started
+        for notification in page:
+            app.mapper.to_domain_event(notification)
+        count += len(page)
+        position = page[-1].id
+
+
+class PerEventView:
+    """The materialised view for the library's Projection: our read models plus a tracking table, one
+    transaction per event (a replayed notification id fails on the tracking table's primary key)."""
+
+    def __init__(self, app: BulkApplication, store: ReadModelStore) -> None:
+        self.store = store
+        self.projections = all_projections()
+        self.tables = {p.name: generation_tables(store, p, 1) for p in self.projections}
+        self.caches = {p.name: RowCache(complete=True) for p in self.projections}
+        self.follower = AggregateFollower(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version))
+        self.by_topic: dict[str, list] = {}
+        for projection in self.projections:
+            for topic in projection.topics:
+                self.by_topic.setdefault(topic, []).append(projection)
+        metadata = MetaData()
+        self.tracking = Table("library_tracking", metadata, Column("application_name", String(32), primary_key=True), Column("notification_id", Integer, primary_key=True))
+        metadata.create_all(store.engine)
+
+    def record(self, event: object, topic: str, tracking: Tracking) -> None:
+        with self.store.engine.begin() as conn:
+            for projection in self.by_topic.get(topic, ()):
+                rows = UnitOfWork(conn, self.tables[projection.name], self.caches[projection.name], self.follower)
+                projection.handle(event, rows)
+                rows.flush()
+                rows.remember()
+            conn.execute(insert(self.tracking).values(application_name=tracking.application_name, notification_id=tracking.notification_id))
+
+
+class ReadModelLibraryProjection(LibraryProjection[PerEventView]):  # type: ignore[type-var]
+    name = "bench_per_event"
+
+    def process_event(self, domain_event: object, tracking: Tracking) -> None:  # type: ignore[override]
+        self.view.record(domain_event, self.current_topic, tracking)
+
+
+def measure_per_event(app: BulkApplication, scratch: ReadModelStore, limit: int) -> tuple[int, float]:
+    view = PerEventView(app, scratch)
+    projection = ReadModelLibraryProjection(view=view)
+    topics = list(view.by_topic)
+    started, count, position = time.perf_counter(), 0, 0
+    while count < limit:
+        page = app.recorder.select_notifications(start=position + 1, limit=min(500, limit - count), topics=topics)
+        if not page:
+            break
+        for notification in page:
+            projection.current_topic = notification.topic
+            projection.process_event(app.mapper.to_domain_event(notification), Tracking(app.name, notification.id))
+        count += len(page)
+        position = page[-1].id
+    return count, time.perf_counter() - started
+
+
+def load_time(app: BulkApplication, case_id: uuid.UUID, repeats: int = 30) -> float:
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        app.repository.get(case_id)
+        timings.append(time.perf_counter() - started)
+    return median(timings)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=4000, help="cases in the generated log (1,000,000 for full scale)")
+    parser.add_argument("--per-event-limit", type=int, default=15000, help="events measured through the per-event runner")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        settings = settings_for(Path(directory))
+        app = BulkApplication(settings)
+        print(f"store: {'PostgreSQL' if settings.database_url else 'SQLite'}; generating {args.cases:,} cases …", flush=True)
+        started = time.perf_counter()
+        events = generate(app, args.cases, progress=lambda n: print(f"  {n:,} cases", flush=True) if n % 2000 == 0 else None)
+        print(f"log: {events:,} events in {time.perf_counter() - started:.1f}s")
+
+        read_events, read_seconds = measure_read(app)
+        a = read_events / read_seconds
+        projections = Projections(app, ReadModelStore.from_settings(settings))
+        started = time.perf_counter()
+        projections.rebuild_all()
+        b_seconds = time.perf_counter() - started
+        b = read_events / b_seconds
+        scratch = ReadModelStore(f"sqlite:///{Path(directory) / 'per_event.sqlite'}") if not settings.database_url else projections.store
+        if settings.database_url:
+            scratch = ReadModelStore(projections.store.url, settings.postgres_schema)
+        c_events, c_seconds = measure_per_event(app, scratch, args.per_event_limit)
+        c = c_events / c_seconds
+
+        ten = long_history_case(app, rounds=0, sequence=7)
+        thousand = long_history_case(app, rounds=200, sequence=8)
+        app.flush()
+        ratio = load_time(app, thousand) / load_time(app, ten)
+
+        print()
+        print(f"(a) read + decode the log (eventsourcing alone): {a:>10,.0f} events/s  ({read_events:,} events, {read_seconds:.2f}s)")
+        print(f"(b) rebuild every projection ({len(projections.projections)}):           {b:>10,.0f} events/s  ({b_seconds:.2f}s)")
+        print(f"(c) per-event library Projection (one txn each): {c:>10,.0f} events/s  ({c_events:,} events, {c_seconds:.2f}s)")
+        print(f"b/a = {b / a:.2f}  (target >= 0.5)  {'OK' if b / a >= 0.5 else 'BELOW TARGET'}")
+        print(f"b/c = {b / c:.2f}  (target >= 3)    {'OK' if b / c >= 3 else 'BELOW TARGET'}")
+        print(f"load 1,000-event case / 10-event case = {ratio:.2f}  (target <= 2)  "
+              f"{'OK' if ratio <= 2 else 'BELOW TARGET'}  [versions {app.repository.get(thousand).version} and {app.repository.get(ten).version}]")
+        app.close()
+        projections.store.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
