@@ -237,3 +237,7 @@ def test_the_candidate_stream_id_and_key_contain_no_run_of_the_number():
 def test_a_candidate_key_needs_a_secret():
     with pytest.raises(ValueError):
         candidate_key(NUMBER, b"")
+
+
+def test_a_migu_certificate_number_is_not_mistaken_for_an_id_number():
+    assert mask_id_number("证书 S000031400071263000001") == "证书 S000031400071263000001"

@@ -146,6 +146,8 @@ def candidate_stream_id(number: str, secret: bytes) -> uuid.UUID:
 # 17 digits then a digit or X, optionally grouped 6-8-4 by a space or hyphen; no digit boundaries, so an ID number
 # inside a longer digit run is masked too.
 _ID_NUMBER = re.compile(r"[0-9]{6}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx]")
+# A run of 21 or more digits is no ID number (e.g. MIGU's certificate numbers: S000031400071 + 9 digits).
+_LONGEST_ID_RUN = 20
 # A mainland mobile number (1[3-9] + 9 digits), optionally grouped 3-4-4 and after a +86/0086 prefix,
 # not inside a longer digit run.
 _MOBILE = re.compile(r"(?:(?<![0-9])|(?<=86))1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])")
@@ -158,7 +160,15 @@ def _mask(number: str) -> str:
 
 def mask_id_number(text_or_number: str) -> str:
     """Mask every ID-number-shaped run in the text as first 3 + 11 stars + last 4 ("110***********123X")."""
-    return _ID_NUMBER.sub(lambda m: _mask(m.group()), text_or_number)
+    def masked(match: re.Match[str]) -> str:
+        start, end = match.start(), match.end()
+        while start > 0 and text_or_number[start - 1].isdigit():
+            start -= 1
+        while end < len(text_or_number) and text_or_number[end].isdigit():
+            end += 1
+        return match.group() if end - start > _LONGEST_ID_RUN else _mask(match.group())
+
+    return _ID_NUMBER.sub(masked, text_or_number)
 
 
 def mask_phone(number: str) -> str:

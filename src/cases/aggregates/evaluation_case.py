@@ -488,6 +488,7 @@ class EvaluationCase(Aggregate):
             if (attempt["subject"], attempt["sat_on"]) in keys:
                 attempt["outcome"] = "cancelled"
         if tier == "materials":
+            self.qualified_on = None
             self._end("disqualified", decided_on)
             return
         if self.stage in ("qualified", "certified", "awaiting_results") and not standing.pending(self.attempts):

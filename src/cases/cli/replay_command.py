@@ -1,0 +1,160 @@
+"""`cases case timeline | as-of | diff`: replay a case for compliance officers (DOMAIN §9), from its own events.
+
+Each opens the store, calls one function of `cases.replay`, and prints it as tables, or as JSON with `--json`.
+A moment is a version number or an ISO timestamp with its time zone (2026-05-08T09:00:00+08:00).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from cases import replay
+from cases.application import CasesApplication
+from cases.cli.case_command import _resolve
+from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
+from cases.errors import InvalidInput, NotFound
+
+CaseId = Annotated[str, typer.Argument(help="the case id, or a unique prefix of at least 8 characters")]
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+MOMENT_HELP = "a version number, or an ISO timestamp with its time zone"
+
+
+def timeline(ctx: typer.Context, case_id: CaseId, data_dir: DataDir = None, as_json: AsJson = False) -> None:
+    """Every event of the case: when recorded, the day it happened, who, what, and the clause relied on."""
+    with _opened(ctx, data_dir) as app:
+        resolved = _resolve(app, case_id)
+        entries = replay.timeline(app, resolved)
+    if as_json:
+        return _print_json([e.to_dict() for e in entries])
+    stdout_console().print(text(f"case {resolved}: {len(entries)} events", "bold"))
+    _print_events(entries)
+
+
+def as_of(
+    ctx: typer.Context, case_id: CaseId,
+    version: Annotated[int | None, typer.Option("--version", help="the case as it stood at this version")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="the case as it stood at this moment (ISO, with time zone)")] = None,
+    data_dir: DataDir = None, as_json: AsJson = False,
+) -> None:  # fmt: skip
+    """The case's state as it stood at a version or at a moment: stage, fees, sittings, results, certificate, sanctions."""
+    moment = _moment(at, "--at") if at is not None else None
+    with _opened(ctx, data_dir) as app:
+        state = replay.state_as_of(app, _resolve(app, case_id), version=version, at=moment)
+    if as_json:
+        return _print_json(state.to_dict())
+    console = stdout_console()
+    asked = f" (asked for {moment.isoformat()})" if moment else ""
+    console.print(text(f"case {state.case_id} as of version {state.version}, recorded {_utc(state.as_of)}{asked}", "bold"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in ("field", "value"):
+        table.add_column(heading, overflow="fold")
+    for field, value in state.to_dict().items():
+        if field not in ("case_id", "version", "as_of"):
+            table.add_row(text(field, "bold"), text(_shown(value)))
+    console.print(table)
+
+
+def diff(
+    ctx: typer.Context, case_id: CaseId,
+    from_: Annotated[str, typer.Option("--from", help=f"the earlier moment: {MOMENT_HELP}")],
+    to: Annotated[str, typer.Option("--to", help=f"the later moment: {MOMENT_HELP}")],
+    data_dir: DataDir = None, as_json: AsJson = False,
+) -> None:  # fmt: skip
+    """What changed between two moments (field: before → after), and the events recorded in between."""
+    start, end = _version_or_moment(from_, "--from"), _version_or_moment(to, "--to")
+    with _opened(ctx, data_dir) as app:
+        found = replay.diff(app, _resolve(app, case_id), from_version=start[0], from_at=start[1], to_version=end[0], to_at=end[1])
+    if as_json:
+        return _print_json(found.to_dict())
+    console = stdout_console()
+    console.print(text(f"case {found.case_id}: version {found.from_version} ({_utc(found.from_as_of)}) → "
+                       f"version {found.to_version} ({_utc(found.to_as_of)})", "bold"))  # fmt: skip
+    if not found.changes:
+        console.print(text("no changes"))
+        return None
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in ("field", "before", "after"):
+        table.add_column(heading, overflow="fold")
+    for change in found.changes:
+        table.add_row(text(change.field, "bold"), text(_shown(change.old)), text(_shown(change.new)))
+    console.print(table)
+    _print_events(found.events)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _opened(ctx: typer.Context, data_dir: Path | None) -> Iterator[CasesApplication]:
+    settings = settings_of(ctx, data_dir)
+    store = settings.data_dir / "events.sqlite"
+    if not settings.uses_postgres and not store.exists():
+        raise NotFound(f"no event store at {store} (run `cases demo` or give --data-dir)", field="data_dir")
+    app = CasesApplication(settings)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def _version_or_moment(given: str, option: str) -> tuple[int | None, datetime | None]:
+    return (int(given.strip()), None) if given.strip().isdigit() else (None, _moment(given, option))
+
+
+def _moment(given: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(given.strip())
+    except ValueError:
+        raise InvalidInput(f"{MOMENT_HELP} (e.g. 2026-05-08T09:00:00+08:00) is expected, not {given!r}", field=option) from None
+    if moment.tzinfo is None:
+        raise InvalidInput(f"{given!r} has no time zone; add one, e.g. +08:00 or Z", field=option)
+    return moment
+
+
+def _print_events(entries: list[replay.TimelineEntry]) -> None:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in ("#", "recorded (UTC)", "date", "event", "actor", "clause", "what"):
+        table.add_column(heading, overflow="fold")
+    for e in entries:
+        table.add_row(
+            text(e.version), text(_utc(e.recorded_at)), text(e.business_date), text(e.event, "bold"), text(e.actor),
+            text(e.clause), text(e.summary),
+        )  # fmt: skip
+    stdout_console().print(table)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _utc(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _shown(value: Any) -> str:
+    """A state value for a table cell: lists one item per line, dicts as `key=value`, nothing as "—"."""
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, list):
+        return "\n".join(_shown(v) for v in value) if any(isinstance(v, dict) for v in value) else ", ".join(map(str, value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_inline(v)}" for k, v in value.items() if v not in (None, [], {}))
+    return str(value)
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + _shown(value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    return str(value)

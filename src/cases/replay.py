@@ -1,0 +1,297 @@
+"""Case replay for compliance officers (DOMAIN §9): a case's timeline, its state as of any version or moment, and
+what changed between two moments.
+
+Reads only the case's own events: `get_case(version=…)` replays them, and a moment becomes a version through the
+(aggregate, timestamp, version) table written with the events (`event_store`), never by scanning the log.
+Everything returned is JSON-safe; ID-number-shaped text is masked (the case's own certificate numbers are kept).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from cases.aggregates import subject_standing as standing
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.application import CasesApplication
+from cases.errors import InvalidInput, NotFound
+from cases.identity import mask_id_number
+
+METADATA = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
+# The day the fact happened in the world, as opposed to when it was recorded; the first one an event has.
+BUSINESS_DATES = ("on", "decided_on", "paid_on", "recorded_on", "issued_on", "requested_on", "applied_on", "sat_on", "opened_on")
+HEADER_FIELDS = ("version", "as_of")  # always differ between two moments; a diff shows them as its header
+
+
+class CaseNotYetOpen(NotFound):
+    code = "case_not_yet_open"  # the moment asked about comes before the case's application was recorded
+
+
+class NoSuchVersion(NotFound):
+    code = "no_such_version"  # the version asked about is beyond the case's current version
+
+
+class _Record:
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class TimelineEntry(_Record):
+    version: int
+    recorded_at: str
+    event: str
+    actor: str | None
+    business_date: str | None
+    clause: str | None
+    values: dict[str, Any]
+    summary: str
+
+
+@dataclass(frozen=True)
+class CaseState(_Record):
+    """What a compliance officer needs of a case at one version; `as_of` is when that version was recorded."""
+
+    case_id: str
+    version: int
+    as_of: str
+    stage: str
+    decision: dict[str, Any] | None
+    fee_due: dict[str, Any] | None
+    payments: list[dict[str, Any]]
+    fees_paid: int
+    plan: dict[str, Any] | None
+    scheduled: dict[str, Any] | None
+    sittings: list[dict[str, Any]]
+    attempts: list[dict[str, Any]]
+    standing: dict[str, str]
+    window: dict[str, Any] | None
+    results_due: dict[str, Any] | None
+    qualified_on: str | None
+    certificate: dict[str, Any] | None
+    sanctions: list[dict[str, Any]]
+    deferrals: list[dict[str, Any]]
+    ended_on: str | None
+    waived_for: str | None
+
+
+@dataclass(frozen=True)
+class Change(_Record):
+    field: str  # a CaseState field, dotted into dicts: "certificate.status", "standing.skills"
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class CaseDiff(_Record):
+    case_id: str
+    from_version: int
+    from_as_of: str
+    to_version: int
+    to_as_of: str
+    changes: list[Change]
+    events: list[TimelineEntry]  # the events after the first moment, up to and including the second
+
+
+# --- timeline ---------------------------------------------------------------------------------------------
+
+
+def timeline(app: CasesApplication, case_id: UUID) -> list[TimelineEntry]:
+    """Every event of the case, oldest first: when, who, what, the clause relied on and the values decided."""
+    app.get_case(case_id)  # an unknown id, or another aggregate's, is NotFound
+    return _entries(list(app.events.get(case_id)))
+
+
+def _entries(events: list[Any]) -> list[TimelineEntry]:
+    keep = {n for e in events if type(e).__name__.startswith("Cert") for n in (getattr(e, "number", None), getattr(e, "replaces", None)) if n}
+    return [_entry(event, keep) for event in events]
+
+
+def _entry(event: Any, keep: set[str]) -> TimelineEntry:
+    name = type(event).__name__
+    attrs = {key: value for key, value in vars(event).items() if key not in METADATA}
+    day = next((key for key in BUSINESS_DATES if isinstance(attrs.get(key), date)), None)
+    clause = _clause(name, attrs)
+    values = {k: _plain(v, keep) for k, v in attrs.items() if k != day and not (k == "clause" and isinstance(v, str))}
+    actor = getattr(event, "actor", None)
+    return TimelineEntry(
+        version=event.originator_version, recorded_at=event.timestamp.isoformat(), event=name,
+        actor=_masked(actor, keep) if actor else None, business_date=attrs[day].isoformat() if day else None,
+        clause=_masked(clause, keep) if clause else None, values=values, summary=_masked(_summary(name, attrs), keep),
+    )  # fmt: skip
+
+
+def _clause(name: str, attrs: dict[str, Any]) -> str | None:
+    clause = attrs.get("clause")
+    if isinstance(clause, dict):  # Approved: the eligibility clause chosen, and where the notice states it
+        return f"{clause.get('clause')} ({clause.get('citation')})"
+    if clause:
+        return str(clause)
+    if name == "Rejected":
+        failed = [str(r["clause"]) for r in attrs.get("reasons", []) if r.get("clause")]
+        return f"none met: {', '.join(failed)}" if failed else None
+    fee = attrs.get("fee")
+    return fee.get("clause") if isinstance(fee, dict) else None  # RetakeRequested: the clause pricing the retake
+
+
+def _summary(name: str, a: dict[str, Any]) -> str:
+    """One line of English for the event (built from its own values, never from today's rule book)."""
+    fee, payment, ban = a.get("fee") or {}, a.get("payment") or {}, a.get("ban") or {}
+    listed, work = ", ".join(a.get("subjects") or []), f" ({a['work_type']})" if a.get("work_type") else ""
+    severity, barred = f" ({a['severity']})" if a.get("severity") else "", f"; barred {ban.get('starts_on')} to {ban.get('ends_on')}" if ban else ""
+    lines = {
+        "Applied": lambda: f"applied for {a['occupation']}{work} level {a['level']} at {a['body']} ({a['channel']})",
+        "Approved": lambda: f"approved under {a['clause'].get('clause')}; {fee.get('total')} yuan {fee.get('kind')} fee due by {payment.get('due_on')}",
+        "Rejected": lambda: "rejected: " + "; ".join(str(r.get("reason")) for r in a["reasons"][:2]) + (" …" if len(a["reasons"]) > 2 else ""),
+        "FeePaid": lambda: f"{a['amount']} yuan {a['kind']} fee paid",
+        "Lapsed": lambda: f"fee due by {a['due_on']} unpaid: the {'retake request' if a['retake'] else 'case'} lapsed",
+        "Withdrawn": lambda: f"withdrawn ({a['reason']}); {a['fees_paid']} yuan paid, {a['refunded']} refunded",
+        "Scheduled": lambda: f"seat at sitting {a['sitting_id']} ({a['venue']}) on {', '.join(str(d) for d in a['dates'])}",
+        "EvaluationDeferred": lambda: f"moved from {a['from_month']} to {a['to_month']}: {a['reason']}",
+        "Sat": lambda: f"sat {listed}",
+        "Absent": lambda: f"absent from {listed}; {a['refunded']} yuan refunded",
+        "ValidityWindowOpened": lambda: f"validity window of {a['years']} years opened; last day {a['last_day']}",
+        "SubjectPassed": lambda: f"{a['subject']} passed: {a['score']} (pass mark {a['pass_mark']}), sat {a['sat_on']}",
+        "SubjectFailed": lambda: f"{a['subject']} failed: {a['score']} (pass mark {a['pass_mark']}), sat {a['sat_on']}",
+        "Qualified": lambda: "qualified: every subject passed (" + ", ".join(f"{s} {v}" for s, v in a["scores"].items()) + ")",
+        "RetakeBarred": lambda: "failed through a skills competition: no retake",
+        "RetakeRequested": lambda: f"retake of {listed} requested; {fee.get('total', 0)} yuan due by {payment.get('due_on')}",
+        "RetakeWaived": lambda: f"retake waived by re-applying (case {a['new_case_id']}); passed subjects dropped: {', '.join(a['discarded_subjects']) or 'none'}",
+        "Sanctioned": lambda: f"{a['tier']}{severity} sanction for {a['behaviour_clause']}: {len(a['cancelled'])} result(s) cancelled{barred}",
+        "CertIssued": lambda: f"certificate {a['number']} issued ({a['form']}, {a['delivery']})",
+        "CertRevoked": lambda: f"certificate {a['number']} revoked: {a['reason']}",
+        "CertReissued": lambda: f"certificate {a['number']} replaces {a['replaces']} ({a['reason']})",
+    }  # fmt: skip
+    return lines[name]() if name in lines else name
+
+
+# --- state as of a version or a moment ---------------------------------------------------------------------
+
+
+def state_as_of(app: CasesApplication, case_id: UUID, *, version: int | None = None, at: datetime | None = None) -> CaseState:
+    """The case as it stood at a version, or at a time-zone-aware moment (the version recorded last by then)."""
+    return summarise(_case_at(app, case_id, version, at, field="version" if at is None else "at"))
+
+
+def summarise(case: EvaluationCase) -> CaseState:
+    """The JSON-safe state of a loaded case (what `state_as_of` returns for the version it is at)."""
+    plain = partial(_plain, keep=_certificate_numbers(case.certificate))
+    window = {"opened_on": case.window_opened_on, "last_day": case.window_last_day} if case.window_opened_on else None
+    fee_due = case.fee_due and {
+        "kind": case.fee_due.get("kind"), "total": case.fee_due.get("total"), "clause": case.fee_due.get("clause"),
+        "opens_on": case.pay_from, "due_on": case.pay_by,
+    }  # fmt: skip
+    return CaseState(
+        case_id=str(case.id), version=case.version, as_of=case.modified_on.isoformat(), stage=case.stage,
+        decision=plain(_decision(case.decision)), fee_due=plain(fee_due), payments=plain(case.payments),
+        fees_paid=sum(p["amount"] for p in case.payments), plan=plain(case.plan), scheduled=plain(case.scheduled),
+        sittings=plain(case.sittings), attempts=plain(case.attempts), standing=plain(standing.standing(case.subjects, case.attempts)),
+        window=plain(window), results_due=plain(case.results_due), qualified_on=plain(case.qualified_on),
+        certificate=plain(case.certificate), sanctions=plain(case.sanctions), deferrals=plain(case.deferrals),
+        ended_on=plain(case.ended_on), waived_for=plain(getattr(case, "waived_for", None)),
+    )  # fmt: skip
+
+
+def _decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    if decision["approved"]:
+        chosen = decision["clause"]
+        return {"approved": True, "clause": chosen.get("clause"), "citation": chosen.get("citation"), "decided_on": decision["decided_on"]}
+    return {"approved": False, "reasons": [r.get("reason") for r in decision["reasons"]], "decided_on": decision["decided_on"]}
+
+
+def _case_at(app: CasesApplication, case_id: UUID, version: int | None, at: datetime | None, *, field: str) -> EvaluationCase:
+    if (version is None) == (at is None):
+        raise InvalidInput("give exactly one of a version or a moment (a time-zone-aware timestamp)", field=field)
+    current = app.get_case(case_id)
+    if at is not None:
+        version = _version_at(app, current, at, field)
+    assert version is not None
+    if version < 1:
+        raise InvalidInput(f"versions start at 1, not {version}", field=field)
+    if version > current.version:
+        raise NoSuchVersion(
+            f"case {case_id} is at version {current.version}; version {version} has not happened", field=field,
+            current_version=current.version,
+        )  # fmt: skip
+    return current if version == current.version else app.get_case(case_id, version=version)
+
+
+def _version_at(app: CasesApplication, case: EvaluationCase, at: datetime, field: str) -> int:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidInput("a moment must carry its time zone, e.g. 2026-05-08T09:00:00+08:00", field=field)
+    found = app.version_at(case.id, at)
+    if found is None:
+        raise CaseNotYetOpen(
+            f"case {case.id} did not exist at {at.isoformat()}; its application was recorded at {case.created_on.isoformat()}",
+            field=field, opened_at=case.created_on.isoformat(),
+        )  # fmt: skip
+    return found
+
+
+# --- what changed between two moments ----------------------------------------------------------------------
+
+
+def diff(
+    app: CasesApplication, case_id: UUID, *, from_version: int | None = None, from_at: datetime | None = None,
+    to_version: int | None = None, to_at: datetime | None = None,
+) -> CaseDiff:  # fmt: skip
+    """The state fields that changed from the first moment to the second (old → new), and the events between."""
+    before = _case_at(app, case_id, from_version, from_at, field="from")
+    after = _case_at(app, case_id, to_version, to_at, field="to")
+    if before.version > after.version:
+        raise InvalidInput(f"the first moment (version {before.version}) comes after the second (version {after.version})", field="to")
+    old, new = summarise(before), summarise(after)
+    events = list(app.events.get(case_id, gt=before.version, lte=after.version))
+    return CaseDiff(
+        case_id=str(case_id), from_version=old.version, from_as_of=old.as_of, to_version=new.version, to_as_of=new.as_of,
+        changes=_changes(old.to_dict(), new.to_dict()), events=_entries(events),
+    )  # fmt: skip
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[Change]:
+    found: list[Change] = []
+    for key in dict.fromkeys([*old, *new]):
+        before, after = old.get(key), new.get(key)
+        if (not prefix and key in HEADER_FIELDS) or before == after:
+            continue
+        if isinstance(before, dict) and isinstance(after, dict):
+            found += _changes(before, after, f"{prefix}{key}.")
+        else:
+            found.append(Change(f"{prefix}{key}", before, after))
+    return found
+
+
+# --- JSON-safe, masked values ------------------------------------------------------------------------------
+
+
+def _certificate_numbers(certificate: dict[str, Any] | None) -> set[str]:
+    if not certificate:
+        return set()
+    return {certificate["number"], *(p["number"] for p in certificate.get("previous", []))} - {None}
+
+
+def _plain(value: Any, keep: set[str]) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {_masked(str(k), keep): _plain(v, keep) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v, keep) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return _masked(str(value), keep)
+
+
+def _masked(text: str, keep: set[str]) -> str:
+    """Mask ID-number-shaped runs, except the case's own certificate numbers (issued here, not personal data;
+    a 13-character filing number makes them contain an 18-digit run)."""
+    if not keep:
+        return mask_id_number(text)
+    parts = re.split("(" + "|".join(re.escape(n) for n in sorted(keep, key=len, reverse=True)) + ")", text)
+    return "".join(part if part in keep else mask_id_number(part) for part in parts)
