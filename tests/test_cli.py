@@ -15,6 +15,7 @@ import pytest
 import structlog
 from typer.testing import CliRunner
 
+from cases import case_log
 from cases.application import CasesApplication
 from cases.cli import app
 from cases.demo import TODAY, run_demo
@@ -78,6 +79,36 @@ def test_the_demo_plays_all_five_bodies_through_every_sanction_tier(tmp_path, en
     assert re.search(r"\d+ cases · \d+ events written · fees collected ¥[\d,]+", out)
 
 
+def test_the_demo_plans_sittings_defers_a_thin_cohort_holds_a_full_one_and_folds_a_thin_window(tmp_path, env):
+    result = invoke(["demo", "--data-dir", str(tmp_path / "demo")], env)
+
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.count("seats taken") == len(BODIES)
+    assert re.search(r"4 candidates\s+cohort deferred\s+全媒体运营师 \(直播运营\) level 4: 4 applicants for 2026-09, fewer than 30", out)
+    assert re.search(r"2026-09-19\s+全媒体运营师 \(直播运营\)\s+4\s+\S+\s+4 / 40\s+deferred to 2026-10", out)
+    assert re.search(r"30 candidates\s+cohort holds\s+全媒体运营师 \(创意策划\) level 4: 30 applicants for 2026-11, at least 30", out)
+    assert "28 more of the group" in out
+    assert re.search(r"2 candidates\s+window folded\s+August window: 2 applicants, fewer than 3: folded into November; "
+                     r"candidates to be told by 2026-10-28", out)  # fmt: skip
+    assert "folded into November, candidates told by 2026-10-28" in out
+    assert "evaluate by 2026-11-02" in out  # a dsxh September application: 31 October is a Saturday (seed 001)
+
+
+def test_every_attendance_in_the_demo_is_at_a_sitting_the_case_was_scheduled_for(demo_store):
+    data_dir, _ = demo_store
+    demo_app = CasesApplication(Settings(data_dir=data_dir))
+    try:
+        attended = [e for case in case_log.all_cases(demo_app) for e in demo_app.events.get(case.id)
+                    if type(e).__name__ in ("Sat", "Absent")]  # fmt: skip
+        scheduled = {(e.originator_id, e.sitting_id) for case in case_log.all_cases(demo_app)
+                     for e in demo_app.events.get(case.id) if type(e).__name__ == "Scheduled"}  # fmt: skip
+    finally:
+        demo_app.close()
+    assert len(attended) > 50
+    assert all((e.originator_id, e.sitting_id) in scheduled for e in attended)
+
+
 def test_the_demo_prints_no_full_id_number(tmp_path, env):
     result = invoke(["--log-level", "INFO", "demo", "--data-dir", str(tmp_path / "demo")], env)
 
@@ -120,6 +151,7 @@ def test_the_installed_script_runs_the_demo_in_the_data_dir_and_refuses_a_second
 def test_the_demo_year_happens_in_2026_and_nothing_after_today(demo_store):
     _, record = demo_store
     days = [d for b in record.bodies for n in b.notables for d in [n.on]]
+    days += [d for b in record.bodies for s in b.sittings for d in s.days]
     for case in (c for b in record.bodies for c in b.cases):
         days += [case.applied_on, *case.sittings, *(p.paid_on for p in case.payments)]
         days += [d for d in (case.approved_on, case.pay_by, case.certificate and case.certificate.issued_on) if d]

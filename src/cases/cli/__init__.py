@@ -15,6 +15,8 @@ from cases.cli.case_command import case
 from cases.cli.catalogue_command import catalogue
 from cases.cli.common import DomainErrorsToExit
 from cases.cli.demo_command import demo
+from cases.cli.replay_command import as_of, diff, timeline
+from cases.cli.sittings_command import sittings
 from cases.cli.workdays_command import workdays
 from cases.observability import configure_logging
 from cases.settings import Settings
@@ -47,7 +49,11 @@ def _configure(
 app.command("demo")(demo)
 app.command("catalogue")(catalogue)
 app.add_typer(workdays, name="workdays")
+case.command("timeline")(timeline)
+case.command("as-of")(as_of)
+case.command("diff")(diff)
 app.add_typer(case, name="case")
+app.add_typer(sittings, name="sittings")
 
 
 def main() -> None:

@@ -12,12 +12,14 @@ from rich.table import Table
 
 from cases.application import CasesApplication
 from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
-from cases.demo import BodySummary, CaseSummary, DemoRecord, demo_settings, discard_store, run_demo
+from cases.demo import BodySummary, CaseSummary, DemoRecord, SittingSummary, demo_settings, discard_store, run_demo
 
-HELP = """Play a realistic 2026 for all five bodies and print, per body, its cases and notable events.
+HELP = """Play a realistic 2026 for all five bodies and print, per body, its sittings, its cases and notable events.
 
-Straight passes, failures and retakes at the retake price, a re-application that waives a retake, every sanction
-tier, a reissued and an invalidated certificate, group, individual and competition channels, a lapse.
+Sittings planned per month (上海市技师协会: per window) with cases seated on them; straight passes, failures and
+retakes at the retake price, a re-application that waives a retake, every sanction tier, a reissued and an
+invalidated certificate, group, individual and competition channels, a lapse; a month below the minimum cohort
+deferred, a month a group brings to 30, and a thin window folded into November with the day candidates are told by.
 
 The demo always writes to the embedded SQLite store under the data directory (CASES_DATABASE_URL is ignored).
 It tells one fixed story, so it runs on an empty store only: run again without --fresh and it refuses
@@ -47,6 +49,7 @@ demo.__doc__ = HELP
 def render(console: Console, record: DemoRecord, data_dir: Path) -> None:
     for body in record.bodies:
         console.rule(text(f"{body.code} · {body.name}", "bold"))
+        console.print(_sittings_table(body.sittings))
         console.print(_cases_table(body))
         console.print(text("notable events", "bold"))
         console.print(_notables_table(body))
@@ -60,16 +63,57 @@ def render(console: Console, record: DemoRecord, data_dir: Path) -> None:
     console.print(text(f"a case's history: cases case show <case id or its first 8 characters> --data-dir {data_dir}", "dim"))
 
 
+def _sittings_table(sittings: tuple[SittingSummary, ...]) -> Table:
+    table = Table(title="sittings", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in ("days", "project", "levels", "venue", "seats taken", "status"):
+        table.add_column(heading, justify="right" if heading == "seats taken" else "left", overflow="fold")
+    for s in sittings:
+        status = s.status + (f" {s.moved}" if s.moved else "")
+        table.add_row(
+            text(", ".join(map(str, s.days))), text(s.project), text(", ".join(map(str, s.levels))), text(s.venue),
+            text(f"{s.headcount} / {s.capacity}"), text(status, "bold" if s.moved else ""),
+        )  # fmt: skip
+    return table
+
+
+GROUP_SHOWN = 2  # a run of like group cases longer than this prints its first cases and one line for the rest
+
+
 def _cases_table(body: BodySummary) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_lines=True)
     for heading in ("case", "candidate", "project · level · channel", "stage", "fees paid", "key dates", "certificate"):
         table.add_column(heading, no_wrap=heading in ("case", "stage"), overflow="fold")
-    for case in body.cases:
-        table.add_row(
-            text(str(case.case_id)[:8]), text(f"{case.candidate}\n{case.id_masked}"), text(_project(case)),
-            text(case.stage.replace("_", " "), "bold"), text(_fees(case)), text(_dates(case)), text(_certificate(case)),
-        )  # fmt: skip
+    for run in _runs(body.cases):
+        shown, rest = (run, []) if len(run) <= GROUP_SHOWN + 1 else (run[:GROUP_SHOWN], run[GROUP_SHOWN:])
+        for case in shown:
+            table.add_row(
+                text(str(case.case_id)[:8]), text(f"{case.candidate}\n{case.id_masked}"), text(_project(case)),
+                text(case.stage.replace("_", " "), "bold"), text(_fees(case)), text(_dates(case)), text(_certificate(case)),
+            )  # fmt: skip
+        if rest:
+            numbers = [c.certificate.number for c in rest if c.certificate]
+            table.add_row(
+                text("…"), text(f"{len(rest)} more of the group"), text(_project(rest[0])),
+                text(rest[0].stage.replace("_", " "), "bold"), text(_fees(rest[0])), text("the same dates"),
+                text(f"{numbers[0]} … {numbers[-1]}" if numbers else "—"),
+            )  # fmt: skip
     return table
+
+
+def _runs(cases: tuple[CaseSummary, ...]) -> list[list[CaseSummary]]:
+    """Consecutive group cases alike in everything but the person; any other case is a run of one."""
+
+    def likeness(case: CaseSummary) -> tuple:
+        payments = tuple((p.kind, p.amount, p.paid_on) for p in case.payments)
+        return (case.institution, case.project, case.level, case.stage, payments, case.applied_on, case.sittings, case.deferrals)
+
+    runs: list[list[CaseSummary]] = []
+    for case in cases:
+        if runs and case.institution and likeness(runs[-1][-1]) == likeness(case):
+            runs[-1].append(case)
+        else:
+            runs.append([case])
+    return runs
 
 
 def _project(case: CaseSummary) -> str:
@@ -87,6 +131,10 @@ def _dates(case: CaseSummary) -> str:
         lines.append(f"approved {case.approved_on}")
     if case.pay_by:
         lines.append(f"pay by {case.pay_by}")
+    if case.plan:
+        lines.append(f"evaluate {case.plan}")
+    for month, notify_by in case.deferrals:
+        lines.append(f"deferred to {month}" + (f"\ntold by {notify_by}" if notify_by else ""))
     if case.sittings:
         lines.append("sat " + ", ".join(map(str, case.sittings)))
     if case.window_last_day:
