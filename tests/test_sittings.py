@@ -204,12 +204,6 @@ def test_a_body_without_a_minimum_cohort_holds_a_single_candidate(app):
     assert event_count(app) == before
 
 
-@pytest.mark.xfail(
-    reason="BUG: apply_cohort_rule defers every planned sitting evaluating a deferred level, even one shared with a "
-    "level whose cohort holds (scheduling.py, apply_cohort_rule): the holding cases keep seats and tickets at a "
-    "deferred sitting",
-    strict=True,
-)
 def test_a_sitting_shared_with_a_level_whose_cohort_holds_stays_planned_for_it(app):
     sitting = plan(app, "migu", "2026-04-18", levels=(4, 3))
     holding = march_cases(app, "migu", 30, level=3)
@@ -260,11 +254,6 @@ def test_carrying_december_again_carries_nobody_twice_and_writes_nothing(app_thr
     assert event_count(app) == before
 
 
-@pytest.mark.xfail(
-    reason="BUG: month_plan('2027-01') raises NoRuleBookForYear (field 'applied_on') until a 2027 rule book is loaded, "
-    "so the December applications carry_december moved into January appear in no plan (scheduling.py, month_plan)",
-    strict=True,
-)
 def test_januarys_plan_lists_the_carried_december_cases_before_next_years_rule_book_is_loaded(app):
     case_id = approved(app, body="dsxh", level=4, applied_on=D("2026-12-07"), decided_on=D("2026-12-08"))
     app.scheduling.carry_december(body="dsxh", year=2026, on=D("2026-12-21"), actor=ACTOR)
@@ -274,11 +263,6 @@ def test_januarys_plan_lists_the_carried_december_cases_before_next_years_rule_b
     assert [d["case_id"] for d in january["deferred_in"]] == [str(case_id)]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a carried case's plan keeps the December plan's flags (carried_into_next_year False, provisional "
-    "False): EvaluationCase._deferred merges only plan_month, last_day and clause (aggregates/evaluation_case.py)",
-    strict=True,
-)
 def test_a_carried_case_says_it_was_carried_into_next_year(app):
     case_id = approved(app, body="dsxh", level=4, applied_on=D("2026-12-07"), decided_on=D("2026-12-08"))
     app.scheduling.carry_december(body="dsxh", year=2026, on=D("2026-12-21"), actor=ACTOR)
@@ -438,11 +422,6 @@ def test_a_fold_decided_after_the_notice_date_is_refused_and_writes_nothing(app)
     assert "told by 2026-10-28" in error.message
 
 
-@pytest.mark.xfail(
-    reason="BUG: the 10-day notice is checked only by Sitting.fold; with no planned sitting in the window, "
-    "fold_window on 2026-10-29 defers the cases with notify_by 2026-10-28 already past (scheduling.py, fold_window)",
-    strict=True,
-)
 def test_a_fold_after_the_notice_date_is_refused_even_when_no_sitting_was_planned(app):
     paid(app, body="jsxh", level=4, applied_on=D("2026-07-01"), decided_on=D("2026-07-06"))
 
@@ -573,12 +552,6 @@ def test_a_level_without_marking_keeps_twenty_working_days_when_another_level_in
     assert events_named(app, case_id, "Sat")[0].results_due["due"] == "2026-05-26"
 
 
-@pytest.mark.xfail(
-    reason="BUG: month_plan counts a sitting's results-due date with marking when any level of the project involves "
-    "marking, not only the sitting's own levels (scheduling.py, _body_plan): a level-3 sitting says 2026-06-09 while "
-    "its cases' Sat events say 2026-05-26",
-    strict=True,
-)
 def test_the_plan_gives_a_level_3_sitting_the_results_date_its_cases_record(marking_app):
     app = marking_app
     sitting = plan(app, "jsxh", "2026-04-25", "2026-04-26", levels=(3,))
@@ -761,20 +734,10 @@ def test_folding_a_window_the_body_does_not_have_is_refused(app):
     refused(app, NotFound, lambda: app.scheduling.fold_window(body="wgsh", window="April", on=D("2026-03-30"), actor=ACTOR))
 
 
-@pytest.mark.xfail(
-    reason="BUG: carry_december for an unknown body silently returns [] where apply_cohort_rule names the error "
-    "(scheduling.py, carry_december)",
-    strict=True,
-)
 def test_carrying_december_for_an_unknown_body_is_refused(app):
     refused(app, NotFound, lambda: app.scheduling.carry_december(body="nobody", year=2026, on=D("2026-12-21"), actor=ACTOR))
 
 
-@pytest.mark.xfail(
-    reason="BUG: a withdrawn case keeps its seat: CasesApplication.withdraw (and lapse) never release it "
-    "(application.py), so the sitting's headcount counts it and a full sitting stays full",
-    strict=True,
-)
 def test_a_withdrawn_case_gives_up_its_seat(app):
     sitting = plan(app, "wgsh", "2026-04-18", capacity=1)
     leaving, waiting = march_cases(app, "wgsh", 2)

@@ -185,13 +185,25 @@ class CasesApplication(Application):
 
     def lapse(self, case_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> None:
         case = self._case_for_command(case_id, expected_version)
+        seat = self._seat_to_release(case, on, "the fee lapsed", actor)
         case.lapse(on=on, actor=actor)
-        self._save(case)
+        self._save(case, *seat)
 
     def withdraw(self, case_id: UUID, *, on: date, reason: str, actor: str, expected_version: int | None = None) -> None:
         case = self._case_for_command(case_id, expected_version)
+        seat = self._seat_to_release(case, on, f"withdrawn: {reason}", actor)
         case.withdraw(on=on, reason=reason, actor=actor)
-        self._save(case)
+        self._save(case, *seat)
+
+    def _seat_to_release(self, case: EvaluationCase, on: date, reason: str, actor: str) -> list[Sitting]:
+        """A case that leaves frees its seat in the same write."""
+        if not case.scheduled:
+            return []
+        sitting = self.get_sitting(UUID(case.scheduled["sitting_id"]))
+        if sitting.status != "planned" or not sitting.seat_of(case.id):
+            return []
+        sitting.release(case_id=case.id, reason=reason, on=on, actor=actor)
+        return [sitting]
 
     # --- sittings and results -----------------------------------------------------------------------
 

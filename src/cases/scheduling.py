@@ -14,7 +14,7 @@ from uuid import UUID
 
 from cases import case_log
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.aggregates.sitting import Sitting
+from cases.aggregates.sitting import FoldRefused, Sitting
 from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
 from cases.rulebook.lookup import find_offer
 from cases.rulebook.model import Body, FixedWindow
@@ -160,8 +160,15 @@ class Scheduling:
                 continue
             sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.plan_month == plan_month
                         and (s.occupation, s.work_type) == (occupation, work_type) and level in s.levels and s.status == "planned"]  # fmt: skip
+            deferred_ids = {c.id for c in cases}
             for sitting in sittings:
-                sitting.defer(to_month=to_month, headcount=sitting.headcount, clause=decision.clause, on=on, actor=actor)
+                others = [seat for seat in sitting.seats if UUID(str(seat["case_id"])) not in deferred_ids]
+                if others:  # a sitting shared with a level that holds takes place; only these seats are freed
+                    for case in cases:
+                        if sitting.seat_of(case.id):
+                            sitting.release(case_id=case.id, reason="cohort deferred to the next month", on=on, actor=actor)
+                else:
+                    sitting.defer(to_month=to_month, headcount=sitting.headcount, clause=decision.clause, on=on, actor=actor)
             for case in cases:
                 case.defer(
                     from_month=plan_month, to_month=to_month, reason=f"{len(cases)} applicants, fewer than {decision.minimum}",
@@ -173,12 +180,14 @@ class Scheduling:
     def carry_december(self, *, body: str, year: int, on: date, actor: str) -> list[UUID]:
         """December applications not seated in December go into next year's plan (seeds 000-003 二(三))."""
         found = self.app.rulebook.for_year(year).body(body)
+        if found is None:
+            raise NotFound(f"no evaluation body {body!r}", field="body")
         carried = [c for c in self._waiting_cases(body, f"{year}-12") if not c.scheduled]
         for case in carried:
             moved = carry_into_next_year(found, evaluation_deadline(found, case.applied_on, self.app.calendar))
             case.defer(
                 from_month=f"{year}-12", to_month=moved.plan_month, reason="carried into next year's plan",
-                clause=moved.clause, notify_by=None, last_day=None, on=on, actor=actor,
+                clause=moved.clause, notify_by=None, last_day=None, on=on, actor=actor, carried_into_next_year=True,
             )  # fmt: skip
         if carried:
             self.app._save(*carried)
@@ -197,6 +206,11 @@ class Scheduling:
         result = {"window": window, "headcount": len(cases), "folded": decision.folded, "into": decision.into, "notify_by": decision.notify_by}
         if not decision.folded:
             return result
+        if on > decision.notify_by:
+            raise FoldRefused(
+                f"folding {window} into {decision.into} on {on} is too late: candidates must be told by {decision.notify_by}",
+                field="on", clause=decision.clause,
+            )  # fmt: skip
         target = next(w for w in found.windows if w.name == decision.into)
         sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.window_name == window and s.status == "planned"]
         for sitting in sittings:
@@ -219,7 +233,11 @@ class Scheduling:
         cases = list(case_log.all_cases(self.app))
         sittings = list(case_log.all_sittings(self.app))
         plan = []
-        for body in self.app.rulebook.for_year(year).bodies:
+        earlier = [y for y in self.app.rulebook.years if y <= year]
+        if not earlier:
+            self.app.rulebook.for_year(year)  # names the missing year file
+        catalogue = self.app.rulebook.for_year(max(earlier))  # carried cases appear before next year's book exists
+        for body in catalogue.bodies:
             plan.append(self._body_plan(body, plan_month, [c for c in cases if c.body == body.code], [s for s in sittings if s.body == body.code]))
         return plan
 
@@ -232,7 +250,7 @@ class Scheduling:
         for sitting in (s for s in sittings if s.plan_month == plan_month):
             window = next((w for w in body.windows if w.name == sitting.window_name), None)
             project = next((p for p in body.projects if (p.occupation, p.work_type) == (sitting.occupation, sitting.work_type)), None)
-            marking = any(lv.marking_involved for lv in project.levels) if project else False
+            marking = any(project.level(lv) and project.level(lv).marking_involved for lv in sitting.levels) if project else False
             sitting_lines.append({
                 "sitting_id": str(sitting.id), "occupation": sitting.occupation, "work_type": sitting.work_type,
                 "levels": sitting.levels, "dates": [str(d) for d in sitting.dates], "venue": sitting.venue,

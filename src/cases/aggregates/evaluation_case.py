@@ -245,23 +245,26 @@ class EvaluationCase(Aggregate):
 
     def defer(
         self, *, from_month: str, to_month: str, reason: str, clause: str, notify_by: date | None,
-        last_day: date | None, on: date, actor: str, window: str | None = None,
+        last_day: date | None, on: date, actor: str, window: str | None = None, carried_into_next_year: bool = False,
     ) -> None:  # fmt: skip
         """The month (or window) it was planned for did not take place for it: moved on, seat released."""
         self._require_stage("applied", "awaiting_payment", "ready_to_sit", action="be deferred")
         self._deferred(
             from_month=from_month, to_month=to_month, reason=reason, clause=clause, notify_by=notify_by,
             last_day=last_day, window=window, sitting_id=self.scheduled["sitting_id"] if self.scheduled else None,
-            on=on, actor=actor,
+            carried_into_next_year=carried_into_next_year, on=on, actor=actor,
         )  # fmt: skip
 
     @event("EvaluationDeferred")
     def _deferred(
         self, from_month: str, to_month: str, reason: str, clause: str, notify_by: date | None, last_day: date | None,
-        window: str | None, sitting_id: str | None, on: date, actor: str,
+        window: str | None, sitting_id: str | None, carried_into_next_year: bool, on: date, actor: str,
     ) -> None:  # fmt: skip
         self.deferrals.append({"from_month": from_month, "to_month": to_month, "reason": reason, "notify_by": notify_by})
-        moved = {"plan_month": to_month, "last_day": last_day.isoformat() if last_day else None, "clause": clause}
+        moved = {
+            "plan_month": to_month, "last_day": last_day.isoformat() if last_day else None, "clause": clause,
+            "carried_into_next_year": carried_into_next_year, "provisional": last_day is None,
+        }  # fmt: skip
         self.plan = {**(self.plan or {}), **moved, **({"window": window} if window else {})}
         self.scheduled = None
 
