@@ -1,0 +1,143 @@
+"""Case index and worklists: one row per evaluation case, for the registrars' search and their daily lists
+(fees due and overdue, results late, certificates late: seeds 000-004 二(四), 三).
+
+Consumes: every EvaluationCase event. The row is read off the case just after each event (`aggregate_after`, the
+domain's own mutate), so the index never re-implements the stage machine; `updated_on` is the latest event's
+business date, never the wall clock, so a rebuild gives the same rows.
+Owns: cases.
+
+The worklists use the same tests as `Scheduling.late_on`, which scans the log; they must name the same cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, MetaData, String, Table, select
+
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.projections.base import Projection, UnitOfWork
+
+if TYPE_CHECKING:
+    from cases.projections.service import Projections
+
+E = EvaluationCase
+# The business date each event records (the day the fact happened), by event class.
+BUSINESS_DATE: dict[type, str] = {
+    E.Applied: "applied_on", E.Approved: "decided_on", E.Rejected: "decided_on", E.FeePaid: "paid_on", E.Lapsed: "on",
+    E.Withdrawn: "on", E.Scheduled: "on", E.EvaluationDeferred: "on", E.Sat: "sat_on", E.Absent: "sat_on",
+    E.ValidityWindowOpened: "opened_on", E.SubjectPassed: "recorded_on", E.SubjectFailed: "recorded_on",
+    E.Qualified: "on", E.RetakeBarred: "on", E.RetakeRequested: "requested_on", E.RetakeWaived: "on",
+    E.Sanctioned: "decided_on", E.CertIssued: "issued_on", E.CertRevoked: "on", E.CertReissued: "on",
+}  # fmt: skip
+CASE_EVENTS = tuple(BUSINESS_DATE)
+
+
+def business_date(event: Any) -> date:
+    return getattr(event, BUSINESS_DATE[type(event)])
+
+
+class CaseIndex(Projection):
+    name = "case_index"
+    consumes = CASE_EVENTS
+
+    def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        cases = Table(
+            f"{prefix}cases", metadata,
+            Column("case_id", String(36), primary_key=True), Column("candidate_id", String(36), nullable=False),
+            Column("holder_id_masked", String(24), nullable=False), Column("holder_name", String(100), nullable=False),
+            Column("body", String(16), nullable=False), Column("occupation", String(60), nullable=False),
+            Column("work_type", String(60)), Column("level", Integer, nullable=False),
+            Column("channel", String(16), nullable=False), Column("institution", String(200)),
+            Column("stage", String(24), nullable=False),
+            Column("applied_on", Date, nullable=False), Column("applied_month", String(7), nullable=False),
+            Column("plan_month", String(7)), Column("approved_on", Date), Column("pay_by", Date),
+            Column("fee_due", Integer), Column("paid_total", Integer, nullable=False),
+            Column("sitting_id", String(36)), Column("sat_on", Date),
+            Column("results_due", Date), Column("results_due_provisional", Boolean),
+            Column("qualified_on", Date), Column("certificate_number", String(40)),
+            Column("updated_on", Date, nullable=False), Column("version", Integer, nullable=False),
+        )  # fmt: skip
+        Index(f"{prefix}cases_pay", cases.c.stage, cases.c.body, cases.c.pay_by)
+        Index(f"{prefix}cases_results", cases.c.stage, cases.c.body, cases.c.results_due)
+        Index(f"{prefix}cases_month", cases.c.body, cases.c.applied_month)
+        Index(f"{prefix}cases_project", cases.c.occupation, cases.c.level)
+        Index(f"{prefix}cases_candidate", cases.c.candidate_id)
+        return {"cases": cases}
+
+    def handle(self, event: Any, rows: UnitOfWork) -> None:
+        rows.put("cases", case_row(rows.aggregate_after(event), business_date(event)))
+
+
+def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
+    decision = case.decision or {}
+    last_sitting = case.sittings[-1] if case.sittings else None
+    seat = case.scheduled or last_sitting or {}
+    results_due = case.results_due or {}
+    return {
+        "case_id": str(case.id), "candidate_id": str(case.candidate_id), "holder_id_masked": case.holder_id_masked,
+        "holder_name": case.holder_name, "body": case.body, "occupation": case.occupation, "work_type": case.work_type,
+        "level": case.level, "channel": case.channel, "institution": case.institution, "stage": case.stage,
+        "applied_on": case.applied_on, "applied_month": case.applied_on.isoformat()[:7], "plan_month": case.plan_month(),
+        "approved_on": decision.get("decided_on") if decision.get("approved") else None, "pay_by": case.pay_by,
+        "fee_due": (case.fee_due or {}).get("total"), "paid_total": sum(p["amount"] for p in case.payments),
+        "sitting_id": seat.get("sitting_id"), "sat_on": last_sitting["sat_on"] if last_sitting else None,
+        "results_due": date.fromisoformat(results_due["due"]) if results_due else None,
+        "results_due_provisional": results_due.get("provisional"), "qualified_on": case.qualified_on,
+        "certificate_number": case.certificate["number"] if case.certificate else None,
+        "updated_on": updated_on, "version": case.version,
+    }  # fmt: skip
+
+
+# --- queries ------------------------------------------------------------------------------------------------
+
+
+def _table(projections: Projections) -> Table:
+    return projections.live_tables(CaseIndex.name)["cases"]
+
+
+def _rows(projections: Projections, query: Any) -> list[dict[str, Any]]:
+    with projections.store.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def find_cases(
+    projections: Projections, body: str | None = None, stage: str | None = None, occupation: str | None = None,
+    level: int | None = None, month: str | None = None, limit: int = 100, offset: int = 0,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Cases matching every filter given; `month` is the applied month (YYYY-MM). Oldest application first."""
+    t = _table(projections)
+    wanted = {"body": body, "stage": stage, "occupation": occupation, "level": level, "applied_month": month}
+    query = select(t).where(*[t.c[column] == value for column, value in wanted.items() if value is not None])
+    return _rows(projections, query.order_by(t.c.applied_on, t.c.case_id).limit(limit).offset(offset))
+
+
+def _worklist(
+    projections: Projections, body: str | None, stage: str, due: str, late: Callable[[Any], ColumnElement]
+) -> list[dict[str, Any]]:
+    """Cases at `stage` (of one body, or of all when None) whose `due` column passes `late`; soonest due first."""
+    t = _table(projections)
+    query = select(t).where(t.c.stage == stage, late(t.c[due]), *([t.c.body == body] if body else []))
+    return _rows(projections, query.order_by(t.c[due], t.c.case_id))
+
+
+def payments_due(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+    """Approved (or retake requested), fee unpaid and still payable on `on`."""
+    return _worklist(projections, body, "awaiting_payment", "pay_by", lambda pay_by: pay_by >= on)
+
+
+def payments_overdue(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+    """Fee unpaid past its deadline (the case can lapse): seeds 000-004 二(四)."""
+    return _worklist(projections, body, "awaiting_payment", "pay_by", lambda pay_by: pay_by < on)
+
+
+def results_late(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+    """Sat, results not all recorded, past the service-level date (seeds 002-004 三)."""
+    return _worklist(projections, body, "awaiting_results", "results_due", lambda due: due < on)
+
+
+def certificates_late(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+    """Qualified, no certificate yet, past the day results were owed."""
+    return _worklist(projections, body, "qualified", "results_due", lambda due: due < on)

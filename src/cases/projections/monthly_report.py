@@ -1,0 +1,190 @@
+"""Monthly report (月度统计, DOMAIN §9 Reporting): per month × body × occupation × work type × level, how many
+applications, approvals, rejections, fees (full and retake apart), sittings, passes, failures, retakes, waivers,
+sanctions by tier and certificates. The pass rate is derived when read: passed / (passed + failed).
+
+Decision (dates): every figure is counted in the month of the business date the fact carries — applied_on,
+decided_on, paid_on, sat_on, requested_on, on, issued_on — never the wall-clock time it was recorded, so a fee
+keyed in on 2 April for a payment received on 31 March counts in March, and a rebuild gives the same months.
+Results count in the month of the sitting they decide (the `sat_on` results carry; for `Qualified`, the sitting
+that completed the pass), so a month's sat, passed and failed describe the same sittings and its pass rate does
+not depend on when the marks were keyed in.
+Decision (what counts): passed = Qualified events (a case requalifying after a sanction counts again); failed =
+sittings that ended — their last outstanding result recorded, or cancelled by a sanction — with a subject failed,
+one per sitting; certificates_issued counts first issues, reissues (遗失补办) have their own column. Figures are
+facts of their month and are never retracted: a later sanction or revocation is counted in its own month.
+The project (body, occupation, work type, level) of a case is the one its Applied event names.
+
+Consumes: EvaluationCase.Applied, Approved, Rejected, FeePaid, Sat, Absent, SubjectPassed, SubjectFailed, Qualified,
+RetakeRequested, RetakeWaived, Sanctioned, CertIssued, CertRevoked, CertReissued.
+Owns: monthly_counts (the report), monthly_cases (case → project and latest sitting), monthly_open_sittings
+(sittings with results still to come: subjects pending and failed so far).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, select
+
+from cases.aggregates.evaluation_case import EvaluationCase as Case
+from cases.projections.base import Projection, UnitOfWork
+
+if TYPE_CHECKING:
+    from cases.projections.service import Projections
+
+KEYS = ("month", "body", "occupation", "work_type", "level")
+SANCTION_TIERS = ("subject", "sitting", "grave", "materials")  # 须知 二, 三, 四, 一
+COUNTERS = (
+    "applications", "approvals", "rejections", "fees_collected", "retake_fees_collected", "sat", "absent", "passed",
+    "failed", "retakes", "waivers", *(f"sanctions_{tier}" for tier in SANCTION_TIERS),
+    "certificates_issued", "certificates_reissued", "certificates_revoked",
+)  # fmt: skip
+_AFTER_FAILED = COUNTERS.index("failed") + 1
+COLUMNS = (*KEYS, *COUNTERS[:_AFTER_FAILED], "pass_rate", *COUNTERS[_AFTER_FAILED:])  # the report's column order
+
+# Facts counted once in the month of the date they carry: event → (its date attribute, the counter).
+SIMPLE: dict[type, tuple[str, str]] = {
+    Case.Applied: ("applied_on", "applications"),
+    Case.Approved: ("decided_on", "approvals"),
+    Case.Rejected: ("decided_on", "rejections"),
+    Case.Absent: ("sat_on", "absent"),
+    Case.RetakeRequested: ("requested_on", "retakes"),
+    Case.RetakeWaived: ("on", "waivers"),
+    Case.CertIssued: ("issued_on", "certificates_issued"),
+    Case.CertReissued: ("on", "certificates_reissued"),
+    Case.CertRevoked: ("on", "certificates_revoked"),
+}
+
+
+class MonthlyReport(Projection):
+    name = "monthly_report"
+    consumes = (*SIMPLE, Case.FeePaid, Case.Sat, Case.SubjectPassed, Case.SubjectFailed, Case.Qualified, Case.Sanctioned)
+
+    def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        # work_type is "" (not NULL) when the occupation has none: it is part of the primary key.
+        counts = Table(
+            f"{prefix}monthly_counts", metadata,
+            Column("month", String(7), primary_key=True), Column("body", String(16), primary_key=True),
+            Column("occupation", String(60), primary_key=True), Column("work_type", String(60), primary_key=True),
+            Column("level", Integer, primary_key=True),
+            *(Column(name, Integer, nullable=False, default=0) for name in COUNTERS),
+        )  # fmt: skip
+        cases = Table(
+            f"{prefix}monthly_cases", metadata,
+            Column("case_id", String(36), primary_key=True), Column("body", String(16), nullable=False),
+            Column("occupation", String(60), nullable=False), Column("work_type", String(60), nullable=False),
+            Column("level", Integer, nullable=False), Column("last_sat_on", Date),
+        )  # fmt: skip
+        open_sittings = Table(
+            f"{prefix}monthly_open_sittings", metadata,
+            Column("case_id", String(36), primary_key=True), Column("sat_on", Date, primary_key=True),
+            Column("pending", String(200), nullable=False), Column("failed", String(200), nullable=False),
+        )  # fmt: skip
+        return {"counts": counts, "cases": cases, "open_sittings": open_sittings}
+
+    def handle(self, event: Any, rows: UnitOfWork) -> None:
+        case_id = str(event.originator_id)
+        if isinstance(event, Case.Applied):
+            rows.put("cases", {
+                "case_id": case_id, "body": event.body, "occupation": event.occupation,
+                "work_type": event.work_type or "", "level": event.level, "last_sat_on": None,
+            })  # fmt: skip
+        if type(event) in SIMPLE:
+            attribute, counter = SIMPLE[type(event)]
+            _count(rows, case_id, getattr(event, attribute), **{counter: 1})
+        elif isinstance(event, Case.FeePaid):
+            counter = "retake_fees_collected" if event.kind == "retake" else "fees_collected"
+            _count(rows, case_id, event.paid_on, **{counter: event.amount})
+        elif isinstance(event, Case.Sat):
+            rows.put("cases", {**rows.get("cases", case_id), "last_sat_on": event.sat_on})
+            sitting = {"case_id": case_id, "sat_on": event.sat_on, "pending": _join(event.subjects), "failed": ""}
+            rows.put("open_sittings", sitting)
+            _count(rows, case_id, event.sat_on, sat=1)
+        elif isinstance(event, Case.Qualified):  # always settles the case's latest sitting
+            _count(rows, case_id, rows.get("cases", case_id)["last_sat_on"], passed=1)
+        elif isinstance(event, (Case.SubjectPassed, Case.SubjectFailed)):
+            failed = [event.subject] if isinstance(event, Case.SubjectFailed) else []
+            _settle_sitting(rows, case_id, event.sat_on, resolved=[event.subject], failed=failed)
+        elif isinstance(event, Case.Sanctioned):
+            _count(rows, case_id, event.decided_on, **{f"sanctions_{event.tier}": 1})
+            for sat_on in sorted({c["sat_on"] for c in event.cancelled}):
+                cancelled = [c["subject"] for c in event.cancelled if c["sat_on"] == sat_on]
+                _settle_sitting(rows, case_id, sat_on, resolved=cancelled, failed=[], cancelled=cancelled)
+
+
+def _count(rows: UnitOfWork, case_id: str, day: date, **increments: int) -> None:
+    project = rows.get("cases", case_id)
+    if project is None:
+        raise LookupError(f"monthly_report: no Applied event seen for case {case_id}")
+    key = {"month": f"{day:%Y-%m}", **{k: project[k] for k in KEYS[1:]}}
+    row = rows.get("counts", *key.values()) or {**key, **dict.fromkeys(COUNTERS, 0)}
+    rows.put("counts", {**row, **{name: row[name] + n for name, n in increments.items()}})
+
+
+def _settle_sitting(
+    rows: UnitOfWork, case_id: str, sat_on: date, *, resolved: list[str], failed: list[str], cancelled: Sequence[str] = ()
+) -> None:  # fmt: skip
+    """A result or a cancellation resolves subjects of a sitting (the case's `attempts`, subject_standing.py).
+    The sitting ends when none awaits a result; it counts as failed if a subject of it failed (and was not
+    cancelled since)."""
+    sitting = rows.get("open_sittings", case_id, sat_on)
+    if sitting is None:  # ended already, or an absence
+        return
+    pending = [s for s in _split(sitting["pending"]) if s not in resolved]
+    failed = [s for s in (*_split(sitting["failed"]), *failed) if s not in cancelled]
+    if pending:
+        rows.put("open_sittings", {**sitting, "pending": _join(pending), "failed": _join(failed)})
+        return
+    rows.delete("open_sittings", case_id, sat_on)
+    if failed:
+        _count(rows, case_id, sat_on, failed=1)
+
+
+def _join(subjects: list[str]) -> str:
+    return ",".join(subjects)
+
+
+def _split(subjects: str) -> list[str]:
+    return subjects.split(",") if subjects else []
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def pass_rate(passed: int, failed: int) -> float | None:
+    return round(passed / (passed + failed), 4) if passed + failed else None
+
+
+def monthly_report(
+    projections: Projections, month_from: str | None = None, month_to: str | None = None, body: str | None = None
+) -> list[dict[str, Any]]:
+    """The report's rows ("YYYY-MM" bounds inclusive), in key order, each with its pass rate, columns as COLUMNS."""
+    counts = projections.live_tables(MonthlyReport.name)["counts"]
+    query = select(counts).order_by(*(counts.c[k] for k in KEYS))
+    if month_from:
+        query = query.where(counts.c.month >= month_from)
+    if month_to:
+        query = query.where(counts.c.month <= month_to)
+    if body:
+        query = query.where(counts.c.body == body)
+    with projections.store.engine.connect() as conn:
+        found = conn.execute(query).mappings().all()
+    return [_with_rate({**row, "work_type": row["work_type"] or None}) for row in found]
+
+
+def totals(rows: list[dict[str, Any]], by: tuple[str, ...] = ("month",)) -> list[dict[str, Any]]:
+    """The report's rows summed over every key but `by`, with the pass rate of the sums (for charts and totals)."""
+    summed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[k] for k in by)
+        into = summed.setdefault(key, {**dict(zip(by, key)), **dict.fromkeys(COUNTERS, 0)})
+        for name in COUNTERS:
+            into[name] += row[name]
+    return [_with_rate(summed[key]) for key in sorted(summed, key=lambda k: tuple(str(v) for v in k))]
+
+
+def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
+    row = {**row, "pass_rate": pass_rate(row["passed"], row["failed"])}
+    return {name: row[name] for name in COLUMNS if name in row}
