@@ -89,8 +89,10 @@ class EvaluationCase(Aggregate):
         self.fee_due: dict[str, Any] | None = None
         self.pay_from: date | None = None
         self.pay_by: date | None = None
-        self.payments: list[dict[str, Any]] = []
-        self.sittings: list[dict[str, Any]] = []
+        # Long histories stay cheap to snapshot: payments and sittings as compact rows (see the properties),
+        # and only each subject's latest attempt, which is all the standing rule reads (history is in the events).
+        self._payments: list[list[Any]] = []  # [amount, kind, paid_on ISO, reference]
+        self._sittings: list[list[Any]] = []  # [sat_on ISO, sitting_id, attended, subjects]
         self.attempts: list[dict[str, Any]] = []
         self.window_opened_on: date | None = None
         self.window_last_day: date | None = None
@@ -104,6 +106,33 @@ class EvaluationCase(Aggregate):
         self.scheduled: dict[str, Any] | None = None  # the sitting it holds a seat at
         self.deferrals: list[dict[str, Any]] = []
         self.results_due: dict[str, Any] | None = None
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Snapshots taken before the compact rows: convert payments, sittings and attempts."""
+        state["_payments"] = [[p["amount"], p["kind"], p["paid_on"].isoformat(), p["reference"]] for p in state.pop("payments", [])]
+        state["_sittings"] = [
+            [x["sat_on"].isoformat(), x["sitting_id"], x["attended"], list(x["subjects"])] for x in state.pop("sittings", [])
+        ]
+        latest: dict[str, dict[str, Any]] = {}
+        for attempt in state.get("attempts", []):
+            latest[attempt["subject"]] = attempt
+        state["attempts"] = list(latest.values())
+
+    @property
+    def payments(self) -> list[dict[str, Any]]:
+        return [{"amount": a, "kind": k, "paid_on": date.fromisoformat(d), "reference": r} for a, k, d, r in self._payments]
+
+    @property
+    def sittings(self) -> list[dict[str, Any]]:
+        return [{"sat_on": date.fromisoformat(d), "sitting_id": i, "attended": a, "subjects": list(s)} for d, i, a, s in self._sittings]
+
+    def _record_sitting(self, sat_on: date, sitting_id: str | None, subjects: list[str], attended: bool, outcome: str) -> None:
+        self._sittings.append([sat_on.isoformat(), sitting_id, attended, list(subjects)])
+        self.attempts = [a for a in self.attempts if a["subject"] not in subjects]
+        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": outcome, "score": None} for s in subjects)
 
     # --- guards -------------------------------------------------------------------------------------
 
@@ -194,7 +223,7 @@ class EvaluationCase(Aggregate):
 
     @event("FeePaid")
     def _fee_paid(self, amount: int, kind: str, lines: list[dict[str, Any]], paid_on: date, reference: str | None, actor: str) -> None:
-        self.payments.append({"amount": amount, "kind": kind, "paid_on": paid_on, "reference": reference})
+        self._payments.append([amount, kind, paid_on.isoformat(), reference])
         self.fee_due = None
         self.stage = "ready_to_sit"
         self.last_fact_on = paid_on
@@ -219,7 +248,7 @@ class EvaluationCase(Aggregate):
     def withdraw(self, *, on: date, reason: str, actor: str) -> None:
         self._require_stage("applied", "awaiting_payment", "ready_to_sit", "retake_available", action="be withdrawn")
         self._require_not_before(on, self.last_fact_on, "on", "the case's last fact")
-        paid = sum(p["amount"] for p in self.payments)
+        paid = sum(row[0] for row in self._payments)
         self._withdrawn(on=on, reason=reason, fees_paid=paid, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
 
     @event("Withdrawn")
@@ -307,15 +336,13 @@ class EvaluationCase(Aggregate):
 
     @event("Sat")
     def _sat(self, sat_on: date, sitting_id: str | None, subjects: list[str], results_due: dict[str, Any] | None, actor: str) -> None:
-        self.sittings.append({"sat_on": sat_on, "sitting_id": sitting_id, "subjects": list(subjects), "attended": True})
-        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": "pending", "score": None} for s in subjects)
+        self._record_sitting(sat_on, sitting_id, subjects, attended=True, outcome="pending")
         self._after_sitting(sat_on)
         self.results_due = results_due
 
     @event("Absent")
     def _absent(self, sat_on: date, sitting_id: str | None, subjects: list[str], refunded: int, clause: str, actor: str) -> None:
-        self.sittings.append({"sat_on": sat_on, "sitting_id": sitting_id, "subjects": list(subjects), "attended": False})
-        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": "absent", "score": None} for s in subjects)
+        self._record_sitting(sat_on, sitting_id, subjects, attended=False, outcome="absent")
         self._after_sitting(sat_on)
         self._stage_after_results()
 
@@ -349,7 +376,8 @@ class EvaluationCase(Aggregate):
         if not 0 <= score <= 100:
             raise InvalidScore(f"score {score} is outside 0-100", field="score")
         self._require_not_before(recorded_on, self.last_fact_on, "recorded_on", "the sitting")
-        sat_on, sitting_id = self.sittings[-1]["sat_on"], self.sittings[-1]["sitting_id"]
+        last = self._sittings[-1]
+        sat_on, sitting_id = date.fromisoformat(last[0]), last[1]
         result = dict(subject=subject, score=score, pass_mark=pass_mark, sat_on=sat_on, sitting_id=sitting_id, recorded_on=recorded_on, actor=actor)
         if score >= pass_mark:
             self._subject_passed(**result)
@@ -468,7 +496,7 @@ class EvaluationCase(Aggregate):
 
     def _results_to_cancel(self, cancels: str, sitting_on: date | None, subject: str | None) -> list[dict[str, Any]]:
         if cancels == "qualification":
-            return [{"subject": a["subject"], "sat_on": a["sat_on"]} for a in self.attempts]
+            return [{"subject": subject, "sat_on": s["sat_on"]} for s in self.sittings for subject in s["subjects"]]
         sitting = next((s for s in self.sittings if s["sat_on"] == sitting_on), None)
         if sitting is None:
             dates = ", ".join(str(s["sat_on"]) for s in self.sittings) or "none"
