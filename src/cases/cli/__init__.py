@@ -15,6 +15,7 @@ from cases.cli.case_command import case
 from cases.cli.catalogue_command import catalogue
 from cases.cli.common import DomainErrorsToExit
 from cases.cli.demo_command import demo
+from cases.cli.projections_command import projections
 from cases.cli.replay_command import as_of, diff, timeline
 from cases.cli.sittings_command import sittings
 from cases.cli.workdays_command import workdays
@@ -53,6 +54,7 @@ case.command("timeline")(timeline)
 case.command("as-of")(as_of)
 case.command("diff")(diff)
 app.add_typer(case, name="case")
+app.add_typer(projections, name="projections")
 app.add_typer(sittings, name="sittings")
 
 

@@ -67,6 +67,7 @@ class RowCache:
 
 
 _MISSING = object()
+_PK_NAMES: dict[Table, tuple[str, ...]] = {}
 
 
 class AggregateFollower:
@@ -107,19 +108,22 @@ class UnitOfWork:
         self.follower = follower
         self.changed: dict[str, dict[Key, dict[str, Any] | None]] = {}
         self.appended: dict[str, list[dict[str, Any]]] = {}
+        self.scratch: dict[str, Any] = {}  # what a projection notes for itself within this batch only
 
     def aggregate_after(self, event: Any) -> Any:
         """The event's aggregate (e.g. the whole case) just after the event: read-only, do not keep it."""
         assert self.follower is not None
         return self.follower.after(event)
 
-    @staticmethod
-    def _key_of(table: Table, row: dict[str, Any]) -> Key:
-        return tuple(row[c.name] for c in table.primary_key.columns)
+    def _key_of(self, table: str, row: dict[str, Any]) -> Key:
+        names = _PK_NAMES.get(self.tables[table])
+        if names is None:
+            names = _PK_NAMES[self.tables[table]] = tuple(c.name for c in self.tables[table].primary_key.columns)
+        return tuple(row[name] for name in names)
 
     def get(self, table: str, *key: Any) -> dict[str, Any] | None:
         if key in self.changed.get(table, {}):
-            found = self.changed[table][key]
+            found = self._resolved(table, key)
             return dict(found) if found is not None else None
         known, row = self.cache.get(table, key)
         if known:
@@ -132,8 +136,31 @@ class UnitOfWork:
         return row
 
     def put(self, table: str, row: dict[str, Any]) -> None:
-        key = self._key_of(self.tables[table], row)
-        self.changed.setdefault(table, {})[key] = dict(row)
+        """Write a row (the unit of work keeps the dict: build a new one rather than reuse it)."""
+        key = self._key_of(table, row)
+        self.changed.setdefault(table, {})[key] = row
+
+    def increment(self, table: str, key: Key, blank: Callable[[], dict[str, Any]], **increments: int) -> None:
+        """Add to a counter row's columns, creating it from `blank()` when absent (no copy per event)."""
+        changed = self.changed.setdefault(table, {})
+        row = changed.get(key)
+        if row is None or callable(row):
+            row = self.get(table, *key) if key not in changed else self._resolved(table, key)
+            row = dict(row) if row is not None else blank()
+            changed[key] = row
+        for name, n in increments.items():
+            row[name] += n
+
+    def put_later(self, table: str, key: Key, build: Callable[[], dict[str, Any]]) -> None:
+        """A row built once, when the batch is flushed (or read): for rows that restate an aggregate's latest
+        state, so a case with many events in one batch is written once."""
+        self.changed.setdefault(table, {})[key] = build  # type: ignore[assignment]
+
+    def _resolved(self, table: str, key: Key) -> dict[str, Any] | None:
+        found = self.changed[table][key]
+        if callable(found):
+            found = self.changed[table][key] = found()
+        return found
 
     def delete(self, table: str, *key: Any) -> None:
         self.changed.setdefault(table, {})[key] = None
@@ -144,6 +171,8 @@ class UnitOfWork:
 
     def flush(self) -> None:
         for name, rows in self.changed.items():
+            for key in rows:
+                self._resolved(name, key)
             table = self.tables[name]
             pk = list(table.primary_key.columns)
             keys = list(rows)

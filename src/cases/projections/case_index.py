@@ -68,7 +68,8 @@ class CaseIndex(Projection):
         return {"cases": cases}
 
     def handle(self, event: Any, rows: UnitOfWork) -> None:
-        rows.put("cases", case_row(rows.aggregate_after(event), business_date(event)))
+        case, updated_on = rows.aggregate_after(event), business_date(event)
+        rows.put_later("cases", (str(case.id),), lambda: case_row(case, updated_on))
 
 
 def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:

@@ -119,8 +119,7 @@ def _count(rows: UnitOfWork, case_id: str, day: date, **increments: int) -> None
     if project is None:
         raise LookupError(f"monthly_report: no Applied event seen for case {case_id}")
     key = {"month": f"{day:%Y-%m}", **{k: project[k] for k in KEYS[1:]}}
-    row = rows.get("counts", *key.values()) or {**key, **dict.fromkeys(COUNTERS, 0)}
-    rows.put("counts", {**row, **{name: row[name] + n for name, n in increments.items()}})
+    rows.increment("counts", tuple(key.values()), lambda: {**key, **dict.fromkeys(COUNTERS, 0)}, **increments)
 
 
 def _settle_sitting(

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
-def rebuild_all(projections: Projections, *, batch_size: int = 1000, progress: Progress | None = None) -> dict[str, int]:
+def rebuild_all(projections: Projections, *, batch_size: int = 2000, progress: Progress | None = None) -> dict[str, int]:
     """Build a fresh generation of every projection in one pass, then switch each to it. Returns the generations."""
     app, store = projections.app, projections.store
     runners: dict[str, ProjectionRunner] = {}

@@ -20,7 +20,7 @@ from sqlalchemy import MetaData, Table, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from cases.projections.base import AggregateFollower, Projection, RowCache, UnitOfWork
-from cases.projections.store import ReadModelStore
+from cases.projections.store import ReadModelStore, create_tables
 
 if TYPE_CHECKING:
     from cases.application import CasesApplication
@@ -45,7 +45,7 @@ def generation_tables(store: ReadModelStore, projection: Projection, generation:
     metadata = MetaData()
     tables = projection.define_tables(metadata, table_prefix(projection, generation))
     if create:
-        metadata.create_all(store.engine)
+        create_tables(metadata, store.engine)
     return tables
 
 
@@ -94,6 +94,7 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.lease = Lease(store, f"{projection.name}#g{generation}" if generation is not None else projection.name, lease_seconds, holder)
         self.cache = RowCache()
+        self._cache_at: tuple[int, int] | None = None  # the (generation, position) the cached rows describe
         self.follower = AggregateFollower(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version))
         self._tables: dict[int, dict[str, Table]] = {}
 
@@ -122,6 +123,7 @@ class ProjectionRunner:
             self._ensure_position_row(generation)
             if self.store.position(self.projection.name, generation) == 0:
                 self.cache = RowCache(complete=True)  # a new generation starts empty
+                self._cache_at = (generation, 0)
         return self._tables[generation]
 
     def _ensure_position_row(self, generation: int) -> None:
@@ -147,6 +149,11 @@ class ProjectionRunner:
             if not self.lease.acquire(conn):
                 raise LeaseHeld(self.lease.name)
             position = self.store_position(conn, generation)
+            if self._cache_at != (generation, position):
+                # rows remembered from another generation, or from before another runner's batches, are stale;
+                # a generation at position 0 is empty
+                self.cache = RowCache(complete=position == 0)
+                self._cache_at = (generation, position)
             if position >= target:
                 return 0
             page = self.app.recorder.select_notifications(
@@ -166,13 +173,17 @@ class ProjectionRunner:
             moved = conn.execute(
                 update(positions)
                 .where(positions.c.name == self.projection.name, positions.c.generation == generation, positions.c.position == position)
-                .values(position=reached, events=positions.c.events + len(page), rate=len(page) / seconds, updated_at=datetime.now(timezone.utc))
+                .values(
+                    position=reached, events=positions.c.events + len(page), updated_at=datetime.now(timezone.utc),
+                    rate=len(page) / seconds if page else positions.c.rate,  # a batch with nothing to apply keeps the last rate
+                )
             ).rowcount
             if moved != 1:
                 self.cache.clear()
                 self.follower.clear()
                 raise PositionMoved(f"{self.projection.name} g{generation}: position moved from {position}")
         rows.remember()
+        self._cache_at = (generation, reached)
         return max(len(page), 1) if reached > position else 0
 
     def store_position(self, conn: Any, generation: int) -> int:
@@ -190,7 +201,8 @@ class ProjectionRunner:
         """Apply batches until the log's end (or `stop`); returns the position reached."""
         while self.run_batch(stop):
             if progress:
-                progress(self.store.position(self.projection.name, self.generation()), stop or self.app.recorder.max_notification_id() or 0)
+                target = stop if stop is not None else self.app.recorder.max_notification_id() or 0
+                progress(self.store.position(self.projection.name, self.generation()), target)
         return self.store.position(self.projection.name, self.generation())
 
     def follow(self, stopping: threading.Event, poll_seconds: float = 0.5) -> None:
@@ -203,6 +215,9 @@ class ProjectionRunner:
                 except LeaseHeld:
                     stopping.wait(min(poll_seconds * 4, self.lease.seconds / 3))
                     continue
+                except PositionMoved:
+                    log.warning("projection.position_moved", projection=self.projection.name)
+                    continue  # the batch rolled back: read the position again and carry on
                 waker.wait(stopping)
         finally:
             waker.close()
@@ -226,8 +241,10 @@ class _Waker:
         if self.connection is None:
             stopping.wait(self.poll_seconds)
             return
-        for _ in self.connection.notifies(timeout=max(self.poll_seconds, 1.0), stop_after=1):
-            break
+        deadline = time.monotonic() + max(self.poll_seconds, 1.0)
+        while not stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            for _ in self.connection.notifies(timeout=min(left, 0.25), stop_after=1):  # short waits: see `stopping` soon
+                return
 
     def close(self) -> None:
         if self.connection is not None:

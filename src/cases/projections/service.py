@@ -67,7 +67,15 @@ class Projections:
         return ProjectionRunner(self.app, self.store, self.get(name), **options)
 
     def catch_up(self, names: list[str] | None = None) -> dict[str, int]:
-        return {name: self.runner(name).catch_up() for name in names or list(self.projections)}
+        """Catch each projection up once, then give its lease back (a one-off run holds it no longer)."""
+        reached = {}
+        for name in names or list(self.projections):
+            runner = self.runner(name)
+            try:
+                reached[name] = runner.catch_up()
+            finally:
+                runner.lease.release()
+        return reached
 
     def live_tables(self, name: str) -> dict[str, Table]:
         generation = self.store.live_generation(name)
@@ -129,8 +137,14 @@ class Projections:
         store = store or self.store
         generation = generation or store.live_generation(name) or 1
         tables = generation_tables(store, self.get(name), generation)
+        positions = store.table("projection_positions")
         with store.engine.connect() as conn:
-            position = ProjectionRunner(self.app, store, self.get(name), generation=generation).store_position(conn, generation)
+            if store.is_sqlite:
+                conn.exec_driver_sql("BEGIN")  # one read transaction (pysqlite would run each SELECT on its own)
+            else:
+                conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for every SELECT
+            query = select(positions.c.position).where(positions.c.name == name, positions.c.generation == generation)
+            position = conn.execute(query).scalar() or 0
             rows = {short: table_rows(conn, table) for short, table in tables.items()}
         return position, rows
 
@@ -153,6 +167,8 @@ class Projections:
                     runner = ProjectionRunner(self.app, scratch, projection, generation=1)
                     runner.tables(1)
                     runner.catch_up(stop=position, progress=(lambda p, t, n=name: progress(n, p, t)) if progress else None)
+                    if progress:
+                        progress(name, position, position)  # done: the position this projection was verified at
                     _, rebuilt_rows = self.snapshot(name, scratch, 1)
                     differences.extend(_compare(name, live_rows, rebuilt_rows))
             finally:

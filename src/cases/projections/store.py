@@ -23,9 +23,11 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    inspect,
     select,
     text,
 )
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from cases.settings import Settings
 
@@ -63,6 +65,23 @@ def _make_engine(url: str, schema: str | None) -> Engine:
     return engine
 
 
+def create_tables(metadata: MetaData, engine: Engine) -> None:
+    """Create the tables that are missing. Another process creating the same tables at the same moment is not an
+    error: on SQLite the look and the creation share one write lock; on PostgreSQL the loser of the race finds
+    them all there on its second look."""
+    if engine.dialect.name == "sqlite":
+        if {t.name for t in metadata.sorted_tables} <= set(inspect(engine).get_table_names()):
+            return  # all there: no write lock (readers call this too)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite would otherwise commit each CREATE on its own
+            metadata.create_all(conn)
+        return
+    try:
+        metadata.create_all(engine)
+    except (ProgrammingError, IntegrityError):
+        metadata.create_all(engine)
+
+
 @dataclass
 class ReadModelStore:
     url: str
@@ -95,7 +114,7 @@ class ReadModelStore:
             Column("name", String(80), primary_key=True), Column("holder", String(120), nullable=False),
             Column("expires_at", Float, nullable=False),
         )  # fmt: skip
-        metadata.create_all(self.engine)
+        create_tables(metadata, self.engine)
         return metadata
 
     def table(self, name: str) -> Table:

@@ -63,18 +63,27 @@ class ValidityWindows(Projection):
         case = rows.aggregate_after(event)
         if case.window_opened_on is None:
             return
-        before = rows.get("windows", str(case.id))
+        key = (str(case.id),)
+        seen = rows.scratch.setdefault(self.name, {})  # per batch: (state, the day it was reached)
+        if key not in seen:
+            before = rows.get("windows", *key)
+            seen[key] = (before["state"], before["state_on"]) if before else (None, None)
         state = stored_state(case)
-        row = {
-            "case_id": str(case.id), "candidate_id": str(case.candidate_id), "holder_id_masked": case.holder_id_masked,
-            "body": case.body, "occupation": case.occupation, "work_type": case.work_type, "level": case.level,
-            "opened_on": case.window_opened_on, "last_day": case.window_last_day,
-            "passed": ", ".join(standing.passed(case.subjects, case.attempts)),
-            "outstanding": ", ".join(case.outstanding_subjects()),
-            "state": state, "state_on": before["state_on"] if before and before["state"] == state else business_date(event),
-        }  # fmt: skip
-        if row != before:
-            rows.put("windows", row)
+        previous, since = seen[key]
+        state_on = since if previous == state else business_date(event)
+        seen[key] = (state, state_on)
+        rows.put_later("windows", key, lambda: window_row(case, state, state_on))
+
+
+def window_row(case: EvaluationCase, state: str, state_on: date) -> dict[str, Any]:
+    """The row restates the case's window as it stands at the end of the batch."""
+    return {
+        "case_id": str(case.id), "candidate_id": str(case.candidate_id), "holder_id_masked": case.holder_id_masked,
+        "body": case.body, "occupation": case.occupation, "work_type": case.work_type, "level": case.level,
+        "opened_on": case.window_opened_on, "last_day": case.window_last_day,
+        "passed": ", ".join(standing.passed(case.subjects, case.attempts)),
+        "outstanding": ", ".join(case.outstanding_subjects()), "state": state, "state_on": state_on,
+    }  # fmt: skip
 
 
 # --- queries: `state` is as of the day asked about ---------------------------------------------------------

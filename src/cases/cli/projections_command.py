@@ -1,0 +1,239 @@
+"""`cases projections status | run | rebuild | verify`: the read models (registers) projected from the event log.
+
+Each opens the event store and the read-model store from the settings, calls `Projections`, and prints the answer;
+progress bars go to stderr. `verify` is the compliance officer's proof: it rebuilds every register into a scratch
+store and exits 1 when any row differs from the live one.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from cases.application import CasesApplication
+from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
+from cases.errors import NotFound
+from cases.projections.runner import LeaseHeld
+from cases.projections.service import Difference, Projections
+from cases.projections.store import ReadModelStore
+
+projections = typer.Typer(help="Read models (registers) projected from the event log: status, run, rebuild, verify.", no_args_is_help=True)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)]
+Names = Annotated[list[str] | None, typer.Argument(metavar="[NAME]...", help="projections (all when omitted)", show_default=False)]
+
+
+@projections.command("status")
+def status(ctx: typer.Context, data_dir: DataDir = None) -> None:
+    """One line per projection: live generation, position reached, the log's head, lag, events applied, and the
+    last batch's rate."""
+    with _opened(ctx, data_dir) as found:
+        lines = found.status()
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in ("projection", "generation", "position", "head", "lag", "events", "rate (events/s)", "updated (UTC)"):
+        table.add_column(heading, justify="left" if heading in ("projection", "updated (UTC)") else "right")
+    for line in lines:
+        table.add_row(
+            text(line["projection"]), text(line["generation"] or "—"), text(line["position"]), text(line["head"]),
+            text(line["lag"], "bold" if line["lag"] else ""), text(line["events"]), text(f"{line['rate']:,.1f}"),
+            text((line["updated_at"] or "—")[:19].replace("T", " ")),
+        )  # fmt: skip
+    stdout_console().print(table)
+
+
+@projections.command("run")
+def run(
+    ctx: typer.Context,
+    names: Names = None,
+    once: Annotated[bool, typer.Option("--once", help="catch up, then stop")] = False,
+    poll: Annotated[float, typer.Option("--poll", min=0.05, help="seconds between looks for new events (SQLite)")] = 0.5,
+    data_dir: DataDir = None,
+) -> None:
+    """Catch up, then follow live writes until Ctrl-C or SIGTERM: PostgreSQL wakes on NOTIFY, SQLite looks every
+    --poll seconds. Several projections run side by side, one thread each. A projection whose lease another runner
+    holds waits for it (with --once: is skipped, that runner keeps it current)."""
+    with _opened(ctx, data_dir) as found:
+        chosen = _chosen(found, names)
+        if once:
+            for name in chosen:
+                _catch_up_once(found, name)
+            return
+        _follow(found, chosen, poll)
+
+
+@projections.command("rebuild")
+def rebuild(ctx: typer.Context, names: Names = None, data_dir: DataDir = None) -> None:
+    """Rebuild projections (all when none is named) from the first event into a new generation beside the live one,
+    which keeps serving until the new one has caught up and takes its place. All of them: one pass over the log."""
+    with _opened(ctx, data_dir) as found:
+        chosen = _chosen(found, names)
+        started = time.perf_counter()
+        with _Bars(chosen) as bars:
+            if names:
+                generations = {name: found.rebuild(name, progress=bars.advance) for name in chosen}
+            else:
+                bars.began = dict.fromkeys(chosen, bars.last_tick)  # one pass: they all start together
+                generations = found.rebuild_all(progress=lambda position, target: bars.advance_all(position, target))
+            reached = {name: found.store.position(name, generation) for name, generation in generations.items()}
+            for name, position in reached.items():
+                bars.advance(name, position, position)
+    seconds = time.perf_counter() - started
+    for name, generation in generations.items():
+        typer.echo(f"{name}: generation {generation} live at position {reached[name]}")
+    typer.echo(f"rebuilt {len(generations)} projection{'s' if len(generations) != 1 else ''} in {seconds:.1f}s")
+
+
+@projections.command("verify")
+def verify(ctx: typer.Context, data_dir: DataDir = None) -> None:
+    """Rebuild every projection into a scratch store up to its live position and compare every row. Prints each
+    difference (projection, table, key, live vs rebuilt) and exits 1 if there is any."""
+    verified_at: dict[str, int] = {}
+    with _opened(ctx, data_dir) as found, _Bars(list(found.projections)) as bars:
+
+        def advance(name: str, position: int, target: int) -> None:
+            bars.advance(name, position, target)
+            verified_at[name] = target
+
+        differences = found.verify(progress=advance)
+    console = stdout_console()
+    for difference in differences:
+        _print_difference(console, difference)
+    if differences:
+        plural = "s" if len(differences) != 1 else ""
+        console.print(text(f"{len(differences)} difference{plural}: the registers do not equal the log", "bold"))
+        raise typer.Exit(1)
+    at = sorted(set(verified_at.values()))
+    where = f"position {at[0]}" if len(at) == 1 else "positions " + ", ".join(f"{p} ({n})" for n, p in verified_at.items())
+    console.print(text(f"registers equal the log at {where}"))
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _opened(ctx: typer.Context, data_dir: Path | None) -> Iterator[Projections]:
+    settings = settings_of(ctx, data_dir)
+    events = settings.data_dir / "events.sqlite"
+    if not settings.uses_postgres and not events.exists():
+        raise NotFound(f"no event store at {events} (run `cases demo` or give --data-dir)", field="data_dir")
+    app = CasesApplication(settings)
+    store = ReadModelStore.from_settings(settings)
+    try:
+        yield Projections(app, store)
+    finally:
+        store.dispose()
+        app.close()
+
+
+def _chosen(found: Projections, names: list[str] | None) -> list[str]:
+    for name in names or []:
+        found.get(name)  # an unknown name is refused, naming the known ones
+    return list(dict.fromkeys(names)) if names else list(found.projections)
+
+
+def _catch_up_once(found: Projections, name: str) -> None:
+    runner = found.runner(name)
+    try:
+        position = runner.catch_up()
+    except LeaseHeld:
+        typer.echo(f"{name}: another runner holds its lease and keeps it current; skipped", err=True)
+        return
+    finally:
+        runner.lease.release()
+    typer.echo(f"{name}: position {position}")
+
+
+def _follow(found: Projections, names: list[str], poll: float) -> None:
+    stopping = threading.Event()
+    failures: dict[str, BaseException] = {}
+
+    def follow(name: str) -> None:
+        try:
+            found.runner(name).follow(stopping, poll_seconds=poll)
+        except BaseException as error:  # noqa: BLE001 - reported below, after the others have stopped
+            failures[name] = error
+            stopping.set()
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in (signal.SIGINT, signal.SIGTERM)} if in_main_thread else {}
+    threads = [threading.Thread(target=follow, args=(name,), name=f"projection-{name}") for name in names]
+    try:
+        for thread in threads:
+            thread.start()
+        typer.echo(f"following {', '.join(names)} (Ctrl-C to stop)", err=True)
+        while any(thread.is_alive() for thread in threads):
+            stopping.wait(0.2)
+            for thread in threads:
+                thread.join(timeout=0.05)
+    finally:
+        stopping.set()
+        for thread in threads:
+            thread.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for name, error in failures.items():
+        typer.echo(f"error {name}: {type(error).__name__}: {error}", err=True)
+    reached = ", ".join(f"{line['projection']} at {line['position']}" for line in found.status() if line["projection"] in names)
+    typer.echo(f"stopped: {reached}")
+    if failures:
+        raise typer.Exit(1)
+
+
+class _Bars(Progress):
+    """One bar per projection on stderr: position / target, and events per second since that projection began
+    (they run one after another, so each begins when the one before last reported)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(
+            TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True),
+        )  # fmt: skip
+        self.bars = {name: self.add_task(name, total=None, rate=None) for name in names}
+        self.began: dict[str, float] = {}
+        self.last_tick = time.perf_counter()
+
+    def advance(self, name: str, position: int, target: int) -> None:
+        now = time.perf_counter()
+        began = self.began.setdefault(name, self.last_tick)
+        self.last_tick = now
+        rate = position / (now - began) if now > began else None
+        self.update(self.bars[name], completed=position, total=max(target, position, 1), rate=rate)
+
+    def advance_all(self, position: int, target: int) -> None:
+        for name in self.bars:
+            self.advance(name, position, target)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        rate = task.fields.get("rate")
+        return Text(f"{rate:,.0f} events/s" if rate else "– events/s", style="progress.data.speed")
+
+
+def _print_difference(console: Console, difference: Difference) -> None:
+    console.print(text(f"{difference.projection} · {difference.table} · {difference.key}", "bold"))
+    live, rebuilt = difference.live, difference.rebuilt
+    if live is None or rebuilt is None:
+        console.print(text(f"  live:    {_value(live) if live is not None else 'missing'}"))
+        console.print(text(f"  rebuilt: {_value(rebuilt) if rebuilt is not None else 'missing'}"))
+        return
+    for column in sorted(set(live) | set(rebuilt)):
+        if _value(live.get(column)) != _value(rebuilt.get(column)):
+            console.print(text(f"  {column}: live {_value(live.get(column))}, rebuilt {_value(rebuilt.get(column))}"))
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
