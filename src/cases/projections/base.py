@@ -54,8 +54,15 @@ class RowCache:
         self.rows.move_to_end((table, key))
         return (True, dict(entry) if entry is not None else None)
 
+    def peek(self, table: str, key: Key) -> tuple[bool, bool | None]:
+        """(known, whether a row exists) without copying it."""
+        entry = self.rows.get((table, key), _MISSING)
+        if entry is _MISSING:
+            return (self.complete, None)
+        return (True, entry)
+
     def put(self, table: str, key: Key, row: dict[str, Any] | None) -> None:
-        self.rows[(table, key)] = dict(row) if row is not None else None
+        self.rows[(table, key)] = row
         self.rows.move_to_end((table, key))
         while len(self.rows) > self.capacity:
             self.rows.popitem(last=False)
@@ -81,15 +88,15 @@ class AggregateFollower:
         self.aggregates: OrderedDict[Any, Any] = OrderedDict()
 
     def after(self, event: Any) -> Any:
-        key = event.originator_id
-        current = self.aggregates.pop(key, None)
-        if current is not None and current.version == event.originator_version:
-            self.aggregates[key] = current  # another projection already followed this event
-            return current
-        if current is None or current.version != event.originator_version - 1:
-            current = self.load(key, event.originator_version - 1) if event.originator_version > 1 else None
+        key, version = event.originator_id, event.originator_version
+        current = self.aggregates.get(key)
+        if current is not None and current.version == version:
+            return current  # another projection already followed this event
+        if current is None or current.version != version - 1:
+            current = self.load(key, version - 1) if version > 1 else None
         current = event.mutate(current)
         self.aggregates[key] = current
+        self.aggregates.move_to_end(key)
         if len(self.aggregates) > self.capacity:
             self.aggregates.popitem(last=False)
         return current
@@ -175,7 +182,7 @@ class UnitOfWork:
                 self._resolved(name, key)
             table = self.tables[name]
             pk = list(table.primary_key.columns)
-            keys = list(rows)
+            keys = [key for key in rows if self._may_exist(name, key)]  # a key known absent needs no DELETE
             for start in range(0, len(keys), 400):
                 chunk = keys[start : start + 400]
                 if len(pk) == 1:
@@ -187,6 +194,10 @@ class UnitOfWork:
                 self.conn.execute(insert(table), fresh)
         for name, rows in self.appended.items():
             self.conn.execute(insert(self.tables[name]), rows)
+
+    def _may_exist(self, table: str, key: Key) -> bool:
+        known, row = self.cache.peek(table, key)
+        return not known or row is not None
 
     def remember(self) -> None:
         """After commit: what this batch wrote is now what the tables hold."""

@@ -115,11 +115,15 @@ class MonthlyReport(Projection):
 
 
 def _count(rows: UnitOfWork, case_id: str, day: date, **increments: int) -> None:
-    project = rows.get("cases", case_id)
+    projects = rows.scratch.setdefault("monthly_report.projects", {})  # per batch: case → its project key
+    project = projects.get(case_id)
     if project is None:
-        raise LookupError(f"monthly_report: no Applied event seen for case {case_id}")
-    key = {"month": f"{day:%Y-%m}", **{k: project[k] for k in KEYS[1:]}}
-    rows.increment("counts", tuple(key.values()), lambda: {**key, **dict.fromkeys(COUNTERS, 0)}, **increments)
+        found = rows.get("cases", case_id)
+        if found is None:
+            raise LookupError(f"monthly_report: no Applied event seen for case {case_id}")
+        project = projects[case_id] = tuple(found[k] for k in KEYS[1:])
+    key = (f"{day:%Y-%m}", *project)
+    rows.increment("counts", key, lambda: {**dict(zip(KEYS, key)), **dict.fromkeys(COUNTERS, 0)}, **increments)
 
 
 def _settle_sitting(

@@ -7,7 +7,9 @@ projection builds a new generation beside its live one; at the end each switches
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
@@ -39,6 +41,7 @@ def rebuild_all(projections: Projections, *, batch_size: int = 2000, progress: P
     positions = store.table("projection_positions")
     target = app.recorder.max_notification_id() or 0
     position = 0
+    started = time.perf_counter()
     while position < target:
         page = app.recorder.select_notifications(start=position + 1, limit=batch_size, stop=target, topics=list(by_topic))
         reached = page[-1].id if len(page) == batch_size else target
@@ -48,22 +51,26 @@ def rebuild_all(projections: Projections, *, batch_size: int = 2000, progress: P
                 if not runner.lease.acquire(conn):
                     raise LeaseHeld(runner.lease.name)
                 work[name] = UnitOfWork(conn, runner.tables(runner.fixed_generation), runner.cache, follower)
+            handled = dict.fromkeys(runners, 0)
             for notification in page:
                 event = app.mapper.to_domain_event(notification)
                 for runner in by_topic.get(notification.topic, ()):
                     runner.projection.handle(event, work[runner.projection.name])
+                    handled[runner.projection.name] += 1
+            rate = len(page) / max(time.perf_counter() - started, 1e-9)
             for name, runner in runners.items():
                 work[name].flush()
                 moved = conn.execute(
                     update(positions)
                     .where(positions.c.name == name, positions.c.generation == runner.fixed_generation, positions.c.position == position)
-                    .values(position=reached, events=positions.c.events + len(page))
+                    .values(position=reached, events=positions.c.events + handled[name], rate=rate, updated_at=datetime.now(timezone.utc))
                 ).rowcount
                 if moved != 1:
                     raise PositionMoved(f"{name}: position moved during the rebuild")
         for name in runners:
             work[name].remember()
         position = reached
+        started = time.perf_counter()
         if progress:
             progress(position, target)
     generations = {}
