@@ -17,6 +17,7 @@ from cases.cli.common import DomainErrorsToExit
 from cases.cli.demo_command import demo
 from cases.cli.projections_command import projections
 from cases.cli.replay_command import as_of, diff, timeline
+from cases.cli.reports_command import reports
 from cases.cli.sittings_command import sittings
 from cases.cli.workdays_command import workdays
 from cases.observability import configure_logging
@@ -56,6 +57,7 @@ case.command("diff")(diff)
 app.add_typer(case, name="case")
 app.add_typer(projections, name="projections")
 app.add_typer(sittings, name="sittings")
+app.add_typer(reports, name="reports")
 
 
 def main() -> None:
