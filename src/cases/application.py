@@ -7,6 +7,7 @@ write. Two writers on one case: the second gets `Conflict` and nothing of it is 
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -72,6 +73,7 @@ class CasesApplication(Application):
             else WorkingDayCalendar.default()
         )
         self.id_hash_key = self.settings.resolve_id_hash_key()
+        self._positions = threading.local()
         super().__init__(env=self.settings.event_store_env())
         self.intake = Intake(self)
         self.scheduling = Scheduling(self)
@@ -102,7 +104,13 @@ class CasesApplication(Application):
                 "another command changed this case (or its candidate) at the same time; reload it and retry",
                 field="case_id",
             ) from None
-        return recordings[-1].notification.id if recordings else None
+        position = recordings[-1].notification.id if recordings else None
+        self._positions.value = position
+        return position
+
+    def last_position(self) -> int | None:
+        """The log position this thread's last command reached (for read-your-writes)."""
+        return getattr(self._positions, "value", None)
 
     def _load(self, aggregate_id: UUID, version: int | None = None) -> Any:
         """Get an aggregate; a wrong cipher key surfaces as `WrongCipherKey`, not a mapper traceback."""

@@ -18,6 +18,8 @@ from cases.cli.demo_command import demo
 from cases.cli.projections_command import projections
 from cases.cli.replay_command import as_of, diff, timeline
 from cases.cli.reports_command import reports
+from cases.cli.serve_command import serve
+from cases.cli.tokens_command import tokens
 from cases.cli.sittings_command import sittings
 from cases.cli.workdays_command import workdays
 from cases.observability import configure_logging
@@ -58,6 +60,8 @@ app.add_typer(case, name="case")
 app.add_typer(projections, name="projections")
 app.add_typer(sittings, name="sittings")
 app.add_typer(reports, name="reports")
+app.command("serve")(serve)
+app.add_typer(tokens, name="tokens")
 
 
 def main() -> None:

@@ -82,7 +82,7 @@ def create_tables(metadata: MetaData, engine: Engine) -> None:
         metadata.create_all(engine)
 
 
-@dataclass
+@dataclass(eq=False)  # one store is one database connection pool: compared and hashed by identity
 class ReadModelStore:
     url: str
     schema: str | None = None

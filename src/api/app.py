@@ -1,0 +1,40 @@
+"""The HTTP API: `create_app(settings)` builds the FastAPI application; `cases serve` runs it with uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.middleware import Metrics, RequestLog
+from api.routes import ROUTERS
+from api.services import Services
+from cases.settings import Settings
+
+DESCRIPTION = """Event-sourced case management for Shanghai's socialised vocational skill-level evaluation
+(社会化职业技能等级评价). Every command answers with the case's new version (also as `ETag`) and the log
+`position` it reached; queries accept `wait_for_position` to read their own writes. Errors are
+`application/problem+json` with a stable `code`, the offending `field` and the rule `clause`.
+Tokens: `cases tokens create --role registrar --body wgsh`."""
+
+
+def create_app(settings: Settings | None = None, *, in_process_projections: bool | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = Services.open(settings, in_process_projections=in_process_projections)
+        try:
+            yield
+        finally:
+            app.state.services.close()
+
+    app = FastAPI(title="cases", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.metrics = Metrics()
+    app.add_middleware(RequestLog)
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,45 @@
+"""Who may do what, declared at each route: `Depends(allow("registrar", "admin"))`. A body's staff see only
+their body's cases; another body's case answers 404, so its existence does not leak."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.tokens import Principal, authenticate
+from cases.errors import NotFound
+
+bearer = HTTPBearer(auto_error=False, description="a token from `cases tokens create`")
+
+
+def principal(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+    if credentials is None:
+        raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    found = authenticate(request.app.state.services.projections.store, credentials.credentials)
+    if found is None:
+        raise HTTPException(401, "the token is unknown, expired or revoked", headers={"WWW-Authenticate": "Bearer"})
+    request.state.actor = found.actor
+    return found
+
+
+def allow(*roles: str) -> Callable[..., Principal]:
+    """A dependency admitting only these roles (admin always)."""
+
+    def check(who: Principal = Depends(principal)) -> Principal:
+        if who.role != "admin" and who.role not in roles:
+            raise HTTPException(403, f"a {who.role} may not do this (allowed: {', '.join(roles)})")
+        return who
+
+    check.__name__ = f"allow_{'_'.join(roles)}"
+    return check
+
+
+def require_body(who: Principal, body: str, what: str, ident: object) -> None:
+    """Body scoping: another body's record is answered exactly like a missing one."""
+    if not who.sees(body):
+        raise NotFound(f"no {what} {ident}", field=f"{what}_id")
+
+
+READERS = ("registrar", "examiner", "compliance", "supervisor")

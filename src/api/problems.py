@@ -1,0 +1,55 @@
+"""Errors as `application/problem+json` (RFC 9457): a stable `code`, the offending `field`, the rule `clause`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from cases.errors import DomainError
+from cases.identity import mask_id_number
+
+PROBLEM = "application/problem+json"
+
+
+def problem(request: Request, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {
+        "type": f"urn:cases:problem:{code}", "title": code.replace("_", " "), "status": status,
+        "detail": mask_id_number(detail), "code": code, "instance": request.url.path,
+        "request_id": getattr(request.state, "request_id", None), **extra,
+    }  # fmt: skip
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+    details = {k: mask_id_number(str(v)) if isinstance(v, str) else v for k, v in error.details.items()}
+    return problem(request, error.http_status, error.code, error.message, field=error.field, clause=error.clause, details=details)
+
+
+async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    fields = [
+        {"field": ".".join(str(part) for part in e["loc"][1:]) or str(e["loc"][0] if e["loc"] else ""),
+         "message": e["msg"], "location": e["loc"][0] if e["loc"] else None}
+        for e in error.errors()
+    ]  # fmt: skip
+    names = ", ".join(f["field"] or "(body)" for f in fields)
+    return problem(request, 422, "invalid_request", f"the request is malformed: {names}", field=fields[0]["field"] if fields else None, errors=fields)
+
+
+async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+    code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}.get(
+        error.status_code, "http_error"
+    )
+    response = problem(request, error.status_code, code, str(error.detail))
+    for name, value in (error.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]

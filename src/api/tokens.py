@@ -1,0 +1,110 @@
+"""API tokens: issued by `cases tokens create --role … [--body …]`, stored only as a SHA-256 of the secret,
+expiring and revocable. A token is `cases_<id>_<secret>`; the id finds the row, the secret proves it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
+
+from cases.errors import InvalidInput, NotFound
+from cases.projections.store import ReadModelStore
+
+ROLES = {
+    "registrar": "a body's registrar: intake, review, fees, sittings, results, certificates",
+    "examiner": "a body's examiner or invigilator: attendance, results, on-the-day misconduct",
+    "compliance": "compliance officer: reads, replays and verifies every body",
+    "supervisor": "supervisor: municipal (no body) over all bodies, or one body's; reads and sanctions",
+    "admin": "administrator: everything",
+}
+BODY_ROLES = {"registrar", "examiner"}  # must name a body
+BODIES = ("wgsh", "dsxh", "dmtxh", "migu", "jsxh")
+
+_metadata = MetaData()
+TOKENS = Table(
+    "api_tokens", _metadata,
+    Column("id", String(16), primary_key=True), Column("secret_sha256", String(64), nullable=False),
+    Column("role", String(16), nullable=False), Column("body", String(16)), Column("label", String(80), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False), Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Principal:
+    token_id: str
+    role: str
+    body: str | None
+    label: str
+
+    @property
+    def actor(self) -> str:
+        return f"{self.role}:{self.body or 'all'}:{self.label}"
+
+    def sees(self, body: str) -> bool:
+        return self.body is None or self.body == body
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _ensure(store: ReadModelStore) -> None:
+    _metadata.create_all(store.engine)
+
+
+def create_token(store: ReadModelStore, *, role: str, body: str | None, label: str, days: int = 90) -> tuple[str, Principal]:
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
+    if role in BODY_ROLES and not body:
+        raise InvalidInput(f"a {role} belongs to one body: give --body", field="body")
+    if body and body not in BODIES:
+        raise InvalidInput(f"body must be one of {', '.join(BODIES)}", field="body")
+    if role in ("compliance", "admin") and body:
+        raise InvalidInput(f"a {role} token covers every body; give no --body", field="body")
+    if days < 1:
+        raise InvalidInput("a token lives at least one day", field="days")
+    _ensure(store)
+    token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    with store.engine.begin() as conn:
+        conn.execute(insert(TOKENS).values(
+            id=token_id, secret_sha256=_digest(secret), role=role, body=body, label=label,
+            created_at=now, expires_at=now + timedelta(days=days),
+        ))  # fmt: skip
+    return f"cases_{token_id}_{secret}", Principal(token_id, role, body, label)
+
+
+def authenticate(store: ReadModelStore, token: str) -> Principal | None:
+    """The token's principal, or None when unknown, wrong, expired or revoked."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "cases":
+        return None
+    _ensure(store)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(TOKENS).where(TOKENS.c.id == parts[1])).mappings().first()
+    if row is None or not hmac.compare_digest(row["secret_sha256"], _digest(parts[2])):
+        return None
+    expires = row["expires_at"] if row["expires_at"].tzinfo else row["expires_at"].replace(tzinfo=timezone.utc)
+    if row["revoked_at"] is not None or expires <= datetime.now(timezone.utc):
+        return None
+    return Principal(row["id"], row["role"], row["body"], row["label"])
+
+
+def revoke_token(store: ReadModelStore, token_id: str) -> None:
+    _ensure(store)
+    with store.engine.begin() as conn:
+        if not conn.execute(update(TOKENS).where(TOKENS.c.id == token_id).values(revoked_at=datetime.now(timezone.utc))).rowcount:
+            raise NotFound(f"no token {token_id}", field="token_id")
+
+
+def list_tokens(store: ReadModelStore) -> list[dict]:
+    _ensure(store)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(TOKENS).order_by(TOKENS.c.created_at)).mappings()]

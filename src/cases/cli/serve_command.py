@@ -1,0 +1,46 @@
+"""`cases serve`: the HTTP API with uvicorn. On the embedded default the projections follow in-process and the
+demo data is loaded when the store is empty; with PostgreSQL run `cases projections run` workers beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cases.cli.common import DATA_DIR_HELP, settings_of
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="API worker processes (PostgreSQL only; SQLite serves from one)")] = 1,
+    demo: Annotated[bool, typer.Option(help="load the demo cases when the store is empty")] = True,
+    data_dir: Annotated[Path | None, typer.Option(help=DATA_DIR_HELP)] = None,
+) -> None:
+    """Serve the HTTP API; point a browser at http://HOST:PORT/docs."""
+    import os
+
+    import uvicorn
+
+    from api.app import create_app
+    from cases.application import CasesApplication
+    from cases.demo import run_demo
+
+    settings = settings_of(ctx, data_dir)
+    if demo:
+        app = CasesApplication(settings)
+        try:
+            if not app.recorder.max_notification_id():
+                typer.echo("the store is empty: loading the demo cases …", err=True)
+                run_demo(app)
+        finally:
+            app.close()
+    if settings.data_dir:
+        os.environ["CASES_DATA_DIR"] = str(settings.data_dir)
+    typer.echo(f"cases API on http://{host}:{port}/docs (Ctrl-C to stop)", err=True)
+    if workers > 1 and settings.uses_postgres:
+        uvicorn.run("api.asgi:app", host=host, port=port, workers=workers, log_config=None)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
