@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from cases.identity import make_test_id_number
 from cases.rulebook.loader import DATA_DIR, RuleBook, load_rulebook
 
 _sequence = itertools.count(101)
+FULL_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")  # a full ID number, to prove none is shown
 
 PROJECTS: dict[str, tuple[str, str | None]] = {
     "wgsh": ("互联网营销师", "视频创推员"),

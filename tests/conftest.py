@@ -97,4 +97,30 @@ def app(open_app: Callable[..., CasesApplication]) -> CasesApplication:
     return open_app()
 
 
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """The CLI configures logging onto the runner's stderr; later tests must not write to that closed stream."""
+    import logging
+
+    import structlog
+
+    root = logging.getLogger()
+    level = root.level
+    yield
+    structlog.reset_defaults()
+    for handler in [h for h in root.handlers if h.get_name() == "cases.observability"]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+
+
+@pytest.fixture
+def app_to_2030(store: Settings, calendar: WorkingDayCalendar, tmp_path) -> Iterator[CasesApplication]:
+    """An application whose rule book also has (copied) 2027-2030 years, for stories that run past 2026."""
+    from tests.builders import rulebook_through
+
+    app = CasesApplication(store, rulebook=rulebook_through(tmp_path / "rulebook", 2027, 2028, 2029, 2030), calendar=calendar)
+    yield app
+    app.close()
+
+
 D = date.fromisoformat

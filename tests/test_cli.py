@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -12,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import structlog
 from typer.testing import CliRunner
 
 from cases import case_log
@@ -21,23 +19,12 @@ from cases.cli import app
 from cases.demo import TODAY, run_demo
 from cases.rulebook.loader import DATA_DIR
 from cases.settings import Settings
+from tests.builders import FULL_ID_NUMBER
 
-FULL_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
 BODIES = {"wgsh": "上海市网购商会", "dsxh": "上海市电子商务行业协会", "dmtxh": "上海市多媒体行业协会",
           "migu": "咪咕视讯科技有限公司", "jsxh": "上海市技师协会"}  # fmt: skip
 SANCTION_TIERS = [f"sanction: {tier}" for tier in ("subject", "sitting", "grave (minor)", "grave (serious)", "materials")]
 
-
-@pytest.fixture(autouse=True)
-def restored_logging():
-    """The CLI configures logging onto the runner's stderr; later tests must not write to that closed stream."""
-    root = logging.getLogger()
-    level = root.level
-    yield
-    structlog.reset_defaults()
-    for handler in [h for h in root.handlers if h.get_name() == "cases.observability"]:
-        root.removeHandler(handler)
-    root.setLevel(level)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import time
@@ -11,29 +10,16 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-import structlog
 from typer.testing import CliRunner
 
 from cases.application import CasesApplication
 from cases.cli import app
 from cases.identity import mask_id_number
 from cases.settings import Settings
-from tests.builders import approved, new_id_number, sat_with_scores
+from tests.builders import FULL_ID_NUMBER, approved, new_id_number, sat_with_scores
 
 D = date.fromisoformat
-FULL_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
 
-
-@pytest.fixture(autouse=True)
-def restored_logging():
-    """The CLI configures logging onto the runner's stderr; later tests must not write to that closed stream."""
-    root = logging.getLogger()
-    level = root.level
-    yield
-    structlog.reset_defaults()
-    for handler in [h for h in root.handlers if h.get_name() == "cases.observability"]:
-        root.removeHandler(handler)
-    root.setLevel(level)
 
 
 @pytest.fixture

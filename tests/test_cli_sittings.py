@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
-import structlog
 from typer.testing import CliRunner
 
 from cases.application import CasesApplication
 from cases.cli import app as cli
 from cases.settings import Settings
-from tests.builders import approved, paid, sat_with_scores
+from tests.builders import FULL_ID_NUMBER, approved, paid, sat_with_scores
 
 D = date.fromisoformat
-FULL_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
 
-
-@pytest.fixture(autouse=True)
-def restored_logging():
-    """The CLI configures logging onto the runner's stderr; later tests must not write to that closed stream."""
-    root = logging.getLogger()
-    level = root.level
-    yield
-    structlog.reset_defaults()
-    for handler in [h for h in root.handlers if h.get_name() == "cases.observability"]:
-        root.removeHandler(handler)
-    root.setLevel(level)
 
 
 @pytest.fixture(scope="module")

@@ -18,19 +18,11 @@ from tests.builders import (
     new_id_number,
     paid,
     refused,
-    rulebook_through,
     sat_with_scores,
 )
 
 D = date.fromisoformat
 
-
-@pytest.fixture
-def app_to_2030(store, calendar, tmp_path):
-    """An application whose rule book also has (copied) 2027-2030 years, so a ban can be seen to end."""
-    app = CasesApplication(store, rulebook=rulebook_through(tmp_path / "rulebook", 2027, 2028, 2029, 2030), calendar=calendar)
-    yield app
-    app.close()
 
 
 def sitting_in_progress(app: CasesApplication, **application) -> object:

@@ -26,20 +26,12 @@ from tests.builders import (
     new_id_number,
     paid,
     refused,
-    rulebook_through,
     sat_with_scores,
 )
 
 D = date.fromisoformat
 VALIDITY_CLAUSE = "seed 000 四(一); seed 003 四(一)"
 
-
-@pytest.fixture
-def app_to_2030(store, calendar, tmp_path):
-    """An application whose rule book also has (copied) 2027-2030 years, for stories that run past 2026."""
-    app = CasesApplication(store, rulebook=rulebook_through(tmp_path / "rulebook", 2027, 2028, 2029, 2030), calendar=calendar)
-    yield app
-    app.close()
 
 
 def failed_skills(app: CasesApplication, *, sat_on: date = D("2026-04-25"), **application) -> object:
