@@ -428,12 +428,6 @@ def test_a_fold_after_the_notice_date_is_refused_even_when_no_sitting_was_planne
     refused(app, FoldRefused, lambda: app.scheduling.fold_window(body="jsxh", window="August", on=D("2026-10-29"), actor=ACTOR))  # fmt: skip
 
 
-@pytest.mark.xfail(
-    reason="BUG: fold_window skips retake rounds (`not c.is_retake_round`) and no event records the window a retake "
-    "was requested in, so a candidate retaking in a folded window is neither counted, moved nor told the notice date "
-    "(scheduling.py, fold_window)",
-    strict=True,
-)
 def test_a_candidate_retaking_in_a_folded_window_is_counted_and_told_the_notice_date(app):
     case_id = april_window_cases(app, 1)[0]
     assert sat_with_scores(app, case_id, D("2026-04-25"), {"theory": 50, "skills": 80}, D("2026-05-20")) == "retake_available"

@@ -200,8 +200,8 @@ class Scheduling:
         chosen = next((w for w in (found.windows if found else ()) if w.name == window), None)
         if found is None or chosen is None:
             raise NotFound(f"no window {window!r} for body {body!r}", field="window")
-        cases = [c for c in case_log.all_cases(self.app) if c.body == body and c.stage in WAITING and not c.is_retake_round
-                 and ((c.plan or {}).get("window") or c.window_name) == window]  # fmt: skip
+        cases = [c for c in case_log.all_cases(self.app) if c.body == body and c.stage in WAITING
+                 and ((c.plan or {}).get("window") or c.window_name) == window]  # first rounds and retakes alike
         decision = fold_decision(found, chosen, len(cases), minimum)
         result = {"window": window, "headcount": len(cases), "folded": decision.folded, "into": decision.into, "notify_by": decision.notify_by}
         if not decision.folded:

@@ -449,6 +449,8 @@ class EvaluationCase(Aggregate):
     @event("RetakeRequested")
     def _retake_requested(self, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str) -> None:
         self.retake_subjects = list(subjects)
+        if payment.get("window"):  # a fixed-window body's retake sits in the window it was requested in
+            self.plan = {**(self.plan or {}), "window": payment["window"]}
         self._owe(fee, payment, requested_on)
 
     def waive_retake(self, *, new_case_id: UUID, on: date, actor: str) -> None:

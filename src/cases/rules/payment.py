@@ -22,6 +22,7 @@ class PaymentDue:
     provisional: bool
     basis: str
     clause: str
+    window: str | None = None  # the fixed window the payment belongs to (seed 004)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -30,12 +31,13 @@ class PaymentDue:
             "provisional": self.provisional,
             "basis": self.basis,
             "clause": self.clause,
+            **({"window": self.window} if self.window else {}),
         }
 
 
 def payment_due(body: Body, decided_on: date, calendar: WorkingDayCalendar, window: FixedWindow | None) -> PaymentDue:
     if body.payment.rule == "window":
         assert window is not None, "a window-paying body's case always has its window"
-        return PaymentDue(window.payment[1], window.payment[0], False, f"{window.name} window payment dates", body.payment.clause)
+        return PaymentDue(window.payment[1], window.payment[0], False, f"{window.name} window payment dates", body.payment.clause, window.name)
     deadline = calendar.add_working_days(decided_on, body.payment.working_days or 3)
     return PaymentDue(deadline.due, None, deadline.provisional, deadline.basis, body.payment.clause)
