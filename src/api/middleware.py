@@ -50,6 +50,20 @@ class Metrics:
         return "\n".join(lines) + "\n"
 
 
+def route_of(request: Request) -> str:
+    """The matched route's template (never the raw path: ids would explode the metrics), or "unmatched". Plain
+    Starlette routes (/openapi.json, /docs) leave only their endpoint in the scope, not the route."""
+    route = request.scope.get("route")
+    if route is not None and getattr(route, "path", None):
+        return route.path
+    endpoint = request.scope.get("endpoint")
+    if endpoint is not None:
+        for candidate in request.app.routes:
+            if getattr(candidate, "endpoint", None) is endpoint and getattr(candidate, "path", None):
+                return candidate.path
+    return "unmatched"
+
+
 class RequestLog(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next) -> Response:  # type: ignore[override]
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
@@ -62,7 +76,7 @@ class RequestLog(BaseHTTPMiddleware):
             status = response.status_code
         finally:
             seconds = time.perf_counter() - started
-            route = getattr(request.scope.get("route"), "path", "unmatched")
+            route = route_of(request)
             request.app.state.metrics.observe(request.method, route, status, seconds)
             with bound_request(request_id=request.state.request_id, actor=request.state.actor):
                 log.info("http.request", method=request.method, route=route, path=request.url.path, status=status,

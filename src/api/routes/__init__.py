@@ -1,5 +1,9 @@
 """Every router the API serves, in the order /docs lists them."""
 
-from api.routes import cases, health
+from api.routes import case_commands, cases, health
+from api.routes import candidates, catalogue, public, registers, replay, reports, sittings, workdays, worklists
 
-ROUTERS = [cases.router, health.router]
+ROUTERS = [
+    cases.router, case_commands.router, replay.router, registers.router, candidates.router, sittings.router,
+    worklists.router, reports.router, catalogue.router, workdays.router, public.router, health.router,
+]  # fmt: skip

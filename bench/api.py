@@ -1,0 +1,340 @@
+"""Benchmark: the HTTP API under 50 concurrent clients on loopback — throughput, p50/p99 and ratios from one run.
+
+    .venv/bin/python bench/api.py                       # SQLite (the embedded default); ~1-2 minutes
+    CASES_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/api.py
+
+The server is this benchmark's own app (`create_app`, plus a bare `GET /bench/bare` that exists only here, and the
+public rate limit switched off) under uvicorn in a separate process, with projections following in-process and
+JSON request logs written (to /dev/null) as in production. Measured:
+ (i)   public certificate verification, GET /public/certificates/{number}?name=…;
+ (ii)  the bare FastAPI endpoint in the same server (sync, like every route: FastAPI's floor);
+ (iii) a case command over HTTP: FeePaid (POST /cases/{id}/payments), each request paying a case of its own;
+ (iv)  the same command called directly on the application service, by 50 threads in this process.
+and prints (i)/(ii) and (iii)/(iv) (targets >= 0.5). Request loops are bounded in count and time; only loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.util
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from statistics import quantiles
+from urllib.parse import quote
+
+import httpx
+
+# This file is bench/api.py: keep its folder off the path so that `api` is the HTTP API package, and load the
+# bulk generator beside it by its file.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+_spec = importlib.util.spec_from_file_location("bench_generate", HERE / "generate.py")
+_generate = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(_generate)  # type: ignore[union-attr]
+BulkApplication = _generate.BulkApplication
+
+from cases.application import CasesApplication  # noqa: E402
+from cases.identity import make_test_id_number  # noqa: E402
+from cases.settings import Settings  # noqa: E402
+
+CLIENTS = 50
+PROCESSES = 2  # client processes (of CLIENTS // PROCESSES threads each): one Python client cannot keep up
+APPLIED, DECIDED, PAID_ON, FEE = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4), 598
+HOLDER = "王芳"
+
+
+# --- the server process -----------------------------------------------------------------------------------------
+
+
+def serve(port: int, settings: Settings) -> None:
+    import uvicorn
+
+    from api.app import create_app
+    from cases.observability import configure_logging
+
+    configure_logging(json=True, stream=open(os.devnull, "w"))  # noqa: SIM115 (lives as long as the process)
+    app = create_app(settings, in_process_projections=True)
+    app.state.public_rate_limit = None
+
+    @app.get("/bench/bare", include_in_schema=False)
+    def bare() -> dict[str, bool]:
+        return {"ok": True}
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_config=None, access_log=False, log_level="warning")
+
+
+def settings_for(directory: Path) -> Settings:
+    base = Settings.from_env()
+    if base.database_url:
+        import psycopg
+
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(base.database_url, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        return Settings(data_dir=directory, database_url=base.database_url, postgres_schema=schema, id_hash_key="bench")
+    return Settings(data_dir=directory, id_hash_key="bench")
+
+
+def drop(settings: Settings) -> None:
+    if settings.postgres_schema:
+        import psycopg
+
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {settings.postgres_schema} CASCADE")
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASES_")}
+    env.update(CASES_DATA_DIR=str(settings.data_dir), CASES_ID_HASH_KEY=settings.id_hash_key or "")
+    if settings.database_url:
+        env.update(CASES_DATABASE_URL=settings.database_url, CASES_POSTGRES_SCHEMA=settings.postgres_schema or "")
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- seeding ----------------------------------------------------------------------------------------------------
+
+
+def seed(settings: Settings, approved: int) -> tuple[list[str], str]:
+    """`approved` cases awaiting their fee (wgsh, level 3: 598 yuan), and one certified case; its number."""
+    bulk = BulkApplication(settings)
+    ids: list[str] = []
+    try:
+        for i in range(approved):
+            birth = date(1975, 1, 1) + timedelta(days=i // 1000)
+            case_id = bulk.apply(
+                name=HOLDER, id_number=make_test_id_number("310101", birth, i % 1000), body="wgsh", occupation="互联网营销师",
+                work_type="视频创推员", level=3, applied_on=APPLIED, actor="bench",
+                evidence={"work": [{"occupation": "互联网营销师", "start": "2010-01-01"}]},
+            )  # fmt: skip
+            bulk.review(case_id, decided_on=DECIDED, actor="bench")
+            ids.append(str(case_id))
+            if len(bulk.held) > 1000:
+                bulk.flush()
+        bulk.flush()
+    finally:
+        bulk.close()
+    app = CasesApplication(settings)
+    try:
+        case_id = app.apply(
+            name=HOLDER, id_number=make_test_id_number("310104", date(1990, 5, 17), 7), body="wgsh", occupation="互联网营销师",
+            work_type="视频创推员", level=3, applied_on=APPLIED, actor="bench",
+            evidence={"work": [{"occupation": "互联网营销师", "start": "2010-01-01"}]},
+        )  # fmt: skip
+        app.review(case_id, decided_on=DECIDED, actor="bench")
+        app.pay_fee(case_id, amount=FEE, paid_on=PAID_ON, actor="bench")
+        app.record_attendance(case_id, sat_on=date(2026, 4, 18), attended=True, actor="bench")
+        for subject in app.get_case(case_id).subjects:
+            app.record_result(case_id, subject=subject, score=80, recorded_on=date(2026, 5, 8), actor="bench")
+        number = app.issue_certificate(case_id, issued_on=date(2026, 5, 20), actor="bench")
+    finally:
+        app.close()
+    return ids, number
+
+
+# --- measuring --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    latencies: list[float]
+    failures: int
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def line(self) -> str:
+        cuts = quantiles(self.latencies, n=100) if len(self.latencies) > 1 else [self.latencies[0]] * 99
+        return (f"{self.name:<34} {self.throughput:>8,.0f} /s   p50 {cuts[49] * 1000:>7.1f} ms   p99 {cuts[98] * 1000:>7.1f} ms"
+                f"   ({len(self.latencies):,} in {self.seconds:.1f}s{f', {self.failures} FAILED' if self.failures else ''})")  # fmt: skip
+
+
+Request = tuple[str, str, bytes | None]  # method, path with query, JSON body
+
+
+def _client(args: tuple[int, list[Request], int, dict[str, str], int, float]) -> tuple[list[float], int, float, float]:
+    """One client process: `threads` keep-alive connections share `requests` (stdlib http.client: light enough
+    that the client is not what is measured). Returns latencies, failures, and when it started and ended."""
+    port, requests, threads, headers, expect, limit_seconds = args
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    issued = iter(requests)
+    began = time.time()
+    deadline = time.perf_counter() + limit_seconds
+
+    def worker() -> None:
+        nonlocal failures
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for method, path, body in issued:
+            if time.perf_counter() > deadline:
+                break
+            started = time.perf_counter()
+            connection.request(method, path, body=body, headers=headers if body is None else {**headers, "Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                failures += response.status != expect
+        connection.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return latencies, failures, began, time.time()
+
+
+def load(name: str, port: int, requests: list[Request], limit_seconds: float, headers: dict[str, str] | None = None) -> Result:
+    """The requests from CLIENTS concurrent clients (PROCESSES processes of threads), bounded by `limit_seconds`."""
+    per_process = CLIENTS // PROCESSES
+    jobs = [(port, requests[k::PROCESSES], per_process, headers or {}, 200, limit_seconds) for k in range(PROCESSES)]
+    with multiprocessing.get_context("fork").Pool(PROCESSES) as pool:
+        parts = pool.map(_client, jobs)
+    seconds = max(p[3] for p in parts) - min(p[2] for p in parts)
+    return Result(name, seconds, [x for p in parts for x in p[0]], sum(p[1] for p in parts))
+
+
+def direct(settings: Settings, case_ids: list[str], limit_seconds: float) -> Result:
+    """The same FeePaid commands on the application service, by CLIENTS threads (no HTTP)."""
+    app = CasesApplication(settings)
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    deadline = time.perf_counter() + limit_seconds
+
+    def pay(case_id: str) -> None:
+        nonlocal failures
+        if time.perf_counter() > deadline:
+            return
+        started = time.perf_counter()
+        try:
+            app.pay_fee(uuid.UUID(case_id), amount=FEE, paid_on=PAID_ON, actor="bench:direct")
+            failed = 0
+        except Exception:  # counted, as the HTTP run counts non-200 answers
+            failed = 1
+        with lock:
+            latencies.append(time.perf_counter() - started)
+            failures += failed
+
+    try:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            list(pool.map(pay, case_ids))
+        return Result("(iv)  FeePaid, application service", time.perf_counter() - started, latencies, failures)
+    finally:
+        app.close()
+
+
+def wait_until(url: str, check: Callable[[httpx.Response], bool], path: str, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        try:
+            if check(httpx.get(url + path, timeout=5)):
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{path} did not answer as expected within {timeout:.0f}s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=4000, help="requests per read measurement (i, ii)")
+    parser.add_argument("--commands", type=int, default=1500, help="commands per command measurement (iii, iv)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="time limit of each measurement")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # internal: run the server on this port
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, Settings.from_env())
+        return 0
+
+    from api.tokens import create_token
+    from cases.observability import configure_logging
+    from cases.projections.store import ReadModelStore
+
+    configure_logging(json=True, stream=open(os.devnull, "w"))  # noqa: SIM115 (as the server's: written, not shown)
+
+    with tempfile.TemporaryDirectory(prefix="cases-bench-api-") as directory:
+        settings = settings_for(Path(directory) / "var")
+        try:
+            began = time.perf_counter()
+            print(f"store: {'PostgreSQL' if settings.database_url else 'SQLite'}; seeding {2 * args.commands:,} approved cases …", flush=True)
+            case_ids, number = seed(settings, 2 * args.commands)
+            over_http, on_service = case_ids[: args.commands], case_ids[args.commands :]
+            tokens = ReadModelStore.from_settings(settings)
+            token, _ = create_token(tokens, role="registrar", body="wgsh", label="bench")
+            tokens.dispose()
+            print(f"seeded in {time.perf_counter() - began:.1f}s; starting the server …", flush=True)
+
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            log = open(Path(directory) / "server.log", "wb")  # noqa: SIM115
+            process = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=server_env(settings), stdout=log, stderr=subprocess.STDOUT)
+            try:
+                verify = f"/public/certificates/{number}"
+                wait_until(url, lambda r: r.status_code == 200, "/health", 60, process)
+                caught_up = lambda r: r.status_code == 200 and not any(r.json()["projections"].values())  # noqa: E731
+                wait_until(url, caught_up, "/ready", 120, process)  # the projections have followed the seeded log
+                print(f"server up on {url}; {CLIENTS} clients\n", flush=True)
+                results = measure(port, verify, token, over_http, args)
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+                log.close()
+            results.append(direct(settings, on_service, args.seconds))
+        finally:
+            drop(settings)
+
+    verification, bare, http_commands, direct_commands = results
+    for result in results:
+        print(result.line())
+    read_ratio = verification.throughput / bare.throughput
+    command_ratio = http_commands.throughput / direct_commands.throughput
+    print()
+    print(f"verification / bare     = {read_ratio:.2f}  (target >= 0.5)  {'OK' if read_ratio >= 0.5 else 'BELOW TARGET'}")
+    print(f"HTTP commands / direct  = {command_ratio:.2f}  (target >= 0.5)  {'OK' if command_ratio >= 0.5 else 'BELOW TARGET'}")
+    print(f"total {time.perf_counter() - began:.0f}s")
+    return 1 if any(r.failures for r in results) else 0
+
+
+def measure(port: int, verify: str, token: str, case_ids: list[str], args: argparse.Namespace) -> list[Result]:
+    verification: list[Request] = [("GET", f"{verify}?name={quote(HOLDER)}", None)] * args.requests
+    bare: list[Request] = [("GET", "/bench/bare", None)] * args.requests
+    payment = json.dumps({"amount": FEE, "paid_on": PAID_ON.isoformat()}).encode()
+    payments: list[Request] = [("POST", f"/cases/{case_id}/payments", payment) for case_id in case_ids]
+    load("warm-up", port, bare[:300] + verification[:300], 10)
+    return [
+        load("(i)   verify a certificate (public)", port, verification, args.seconds),
+        load("(ii)  bare FastAPI endpoint", port, bare, args.seconds),
+        load("(iii) FeePaid over HTTP", port, payments, args.seconds, {"Authorization": f"Bearer {token}"}),
+    ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,220 @@
+"""Commands on an existing case: POST /cases/{id}/…. Each route parses, authorises (the dependency names the
+roles; another body's case answers 404 like a missing one), calls one application method and answers with the
+case's new version (ETag) and log position. Every command takes `If-Match` (the ETag it was read with: a stale
+one answers 412 `stale_version`) and `Idempotency-Key` (a retry replays the first answer, a refusal included).
+
+Who may do what (DOMAIN §9). Admin may do everything; compliance officers only read.
+- registrar (of the case's body): review and rejection, fees, scheduling, attendance, results (the desk enters
+  marked results), retakes, certificates (issue, revoke, reissue), withdrawal, lapse. Never sanctions.
+- examiner (of the case's body): attendance, results, and on-the-day sanctions: the subject and sitting tiers
+  (须知 二, 三), decided on the day of the sitting sanctioned.
+- supervisor (municipal, or the body's): sanctions of every tier, post-hoc included (须知, last paragraph), and
+  certificate revocation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from api.auth import allow
+from api.idempotency import run_once
+from api.routes.cases import COMMAND, IdempotencyKey, IfMatch, refusal
+from api.routes.common import answer, case_in_scope, expected_version, services
+from api.schemas import (
+    AttendanceRequest,
+    CertificateRequest,
+    LapseRequest,
+    PaymentRequest,
+    RejectionRequest,
+    ResultRequest,
+    ReissueRequest,
+    RetakeRequest,
+    ReviewRequest,
+    RevocationRequest,
+    SanctionRequest,
+    ScheduleRequest,
+    WithdrawalRequest,
+)
+from api.tokens import Principal
+from cases.application import CasesApplication
+from cases.errors import DomainError
+
+router = APIRouter(prefix="/cases", tags=["case commands"])
+ANSWERS: dict[int | str, dict[str, Any]] = {200: COMMAND}
+Method = Callable[[CasesApplication], Callable[..., Any]]
+
+
+def on_case(
+    request: Request, who: Principal, case_id: UUID, payload: Any, key: str | None, if_match: str | None, method: Method,
+    *, named: str | None = None, **arguments: Any,
+) -> JSONResponse:  # fmt: skip
+    """Body scope, If-Match and Idempotency-Key around one application call:
+    `method(app)(case_id, **payload, **arguments, actor=…, expected_version=…)`; what it returns is the answer's
+    `result.<named>`. A refusal becomes its problem response here, so that `run_once` stores it for a retry."""
+    case_in_scope(request, who, case_id)
+    version = expected_version(if_match)
+
+    def command() -> JSONResponse:
+        call = method(services(request).app)
+        try:
+            value = call(case_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
+        except DomainError as error:
+            return refusal(request, error)
+        return answer(request, case_id, result={named: value} if named else None)
+
+    return run_once(request, who, key, payload, command)
+
+
+SANCTIONERS = allow("examiner", "supervisor")
+ON_THE_DAY_TIERS = ("subject", "sitting")
+
+
+def sanction_scope(payload: SanctionRequest, who: Principal = Depends(SANCTIONERS)) -> SanctionRequest:
+    """An examiner sanctions what they saw: the subject or sitting tier, on the day of the sitting (its
+    `sitting_on` defaults to that day). Grave and materials tiers, and anything after the day, are a supervisor's."""
+    if who.role != "examiner":
+        return payload
+    if payload.tier not in ON_THE_DAY_TIERS:
+        tiers = " and ".join(ON_THE_DAY_TIERS)
+        raise HTTPException(403, f"an examiner decides only the {tiers} tiers; the {payload.tier} tier is a supervisor's")
+    if payload.sitting_on not in (None, payload.decided_on):
+        raise HTTPException(403, "an examiner sanctions on the day of the sitting; a post-hoc sanction is a supervisor's")
+    return payload.model_copy(update={"sitting_on": payload.decided_on})
+
+
+@router.post("/{case_id}/review", responses=ANSWERS, summary="Review: Approved naming the clause, or Rejected naming why")
+def review(
+    case_id: UUID, payload: ReviewRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar. The declared evidence (and this product's own certificate register) decides; the answer's
+    `stage` is `awaiting_payment` (approved) or `rejected`."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.review)
+
+
+@router.post("/{case_id}/rejection", responses=ANSWERS, summary="Rejected by the registrar, with a reason")
+def reject(
+    case_id: UUID, payload: RejectionRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar: rejects an application for a reason the evidence cannot show (e.g. incomplete materials)."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.reject)
+
+
+@router.post("/{case_id}/payments", responses=ANSWERS, summary="FeePaid: the fee or retake fee, exactly as due")
+def pay(
+    case_id: UUID, payload: PaymentRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.pay_fee)
+
+
+@router.post("/{case_id}/schedule", responses=ANSWERS, summary="Scheduled: a seat at a planned sitting")
+def schedule(
+    case_id: UUID, payload: ScheduleRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar. The answer's `result.ticket_from` is the day the admission ticket can be downloaded."""
+    return on_case(request, who, case_id, payload, key, if_match, schedule_checking_version, named="ticket_from")
+
+
+def schedule_checking_version(app: CasesApplication) -> Callable[..., Any]:
+    """`Scheduling.schedule_case` takes no expected version: If-Match is checked as the command starts, so a writer
+    landing between that check and the save is not caught (a known gap of the scheduling service)."""
+
+    def schedule_case(case_id: UUID, *, sitting_id: UUID, on: date, actor: str, expected_version: int | None) -> date:
+        app._case_for_command(case_id, expected_version)
+        return app.scheduling.schedule_case(case_id, sitting_id, on=on, actor=actor)
+
+    return schedule_case
+
+
+@router.post("/{case_id}/attendance", responses=ANSWERS, summary="Sat or Absent (no refund)")
+def attendance(
+    case_id: UUID, payload: AttendanceRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("examiner", "registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Examiner or registrar. The first sitting opens the validity window."""
+    sitting_id = str(payload.sitting_id) if payload.sitting_id else None  # the case names its seat's sitting as text
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_attendance, sitting_id=sitting_id)
+
+
+@router.post("/{case_id}/results", responses=ANSWERS, summary="SubjectPassed or SubjectFailed at the year's pass mark")
+def record_result(
+    case_id: UUID, payload: ResultRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("examiner", "registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Examiner, or the registrar entering marked results. The answer's `stage` says what follows
+    (`qualified`, `retake_available`, or `awaiting_results` while subjects are outstanding)."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_result)
+
+
+@router.post("/{case_id}/retake", responses=ANSWERS, summary="RetakeRequested at the retake price")
+def retake(
+    case_id: UUID, payload: RetakeRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar. The answer's `result.fee_due` is the retake fee and its payment dates."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.request_retake, named="fee_due")
+
+
+@router.post("/{case_id}/sanctions", responses=ANSWERS, summary="Sanctioned (参评人员须知 一-四)")
+def sanction(
+    case_id: UUID, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    payload: SanctionRequest = Depends(sanction_scope), who: Principal = Depends(SANCTIONERS),
+) -> JSONResponse:  # fmt: skip
+    """Examiner: the subject and sitting tiers, on the day. Supervisor: every tier, post-hoc too (an issued
+    certificate is invalidated). A registrar may not sanction. The answer's `result.ban` is the ban imposed."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.sanction, named="ban")
+
+
+@router.post("/{case_id}/certificate", responses=ANSWERS, summary="CertIssued: numbered per the body's filing number")
+def issue_certificate(
+    case_id: UUID, payload: CertificateRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar. The answer's `result.number` is the certificate number."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.issue_certificate, named="number")
+
+
+@router.post("/{case_id}/certificate/revocation", responses=ANSWERS, summary="CertRevoked: the certificate is invalid")
+def revoke_certificate(
+    case_id: UUID, payload: RevocationRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar", "supervisor")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar of the issuing body, or a supervisor."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.revoke_certificate)
+
+
+@router.post("/{case_id}/certificate/reissue", responses=ANSWERS, summary="CertReissued (遗失补办) under a new number")
+def reissue_certificate(
+    case_id: UUID, payload: ReissueRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar, where the body's notice offers reissue (seed 002 五(三)); elsewhere `reissue_not_offered`."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.reissue_certificate, named="number")
+
+
+@router.post("/{case_id}/withdrawal", responses=ANSWERS, summary="Withdrawn: the candidate leaves; a seat is freed")
+def withdraw(
+    case_id: UUID, payload: WithdrawalRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.withdraw)
+
+
+@router.post("/{case_id}/lapse", responses=ANSWERS, summary="Lapsed: the fee was not paid by its deadline")
+def lapse(
+    case_id: UUID, payload: LapseRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(allow("registrar")),
+) -> JSONResponse:  # fmt: skip
+    """Registrar."""
+    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.lapse)

@@ -1,0 +1,48 @@
+"""The monthly report (月度统计, DOMAIN §9) from its read model: JSON, or exported as CSV (Excel-ready), XLSX, or a
+PNG chart of one measure by month. Registrars, compliance and supervisors read it; a body's staff (and a body's
+supervisor) get their body's rows only. Examiners do not report."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from api.auth import allow
+from api.queries import Reading, reading, scoped_body
+from api.tokens import Principal
+from cases.errors import InvalidInput
+from cases.projections.monthly_report import COLUMNS, COUNTERS, monthly_report, totals
+from cases.reports import chart_png, to_csv, to_xlsx
+from cases.rules.schedule import parse_month
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEASURES = (*COUNTERS, "pass_rate")
+
+
+@router.get("/monthly", summary="Monthly figures per body, project and level", responses={200: {"content": {"text/csv": {}, XLSX: {}, "image/png": {}}}})
+def monthly(
+    month_from: str | None = Query(None, alias="from", description="first month, YYYY-MM"),
+    month_to: str | None = Query(None, alias="to", description="last month, YYYY-MM"),
+    body: str | None = None,
+    format: Literal["json", "csv", "xlsx", "png"] = "json",
+    measure: str = Query("applications", description=f"the measure charted (png): {', '.join(MEASURES)}"),
+    who: Principal = Depends(allow("registrar", "compliance", "supervisor")), read: Reading = Depends(reading),
+) -> Response:  # fmt: skip
+    for given, field in ((month_from, "from"), (month_to, "to")):
+        if given is not None:
+            parse_month(given, field=field)
+    if measure not in MEASURES:
+        raise InvalidInput(f"measure must be one of {', '.join(MEASURES)}", field="measure")
+    scope = scoped_body(who, body)
+    rows = monthly_report(read.projections, month_from, month_to, scope)
+    name = "-".join(["monthly-report", *(part for part in (scope, month_from, month_to) if part)])
+    if format == "csv":
+        return read.file(to_csv(rows, COLUMNS), "text/csv; charset=utf-8", f"{name}.csv")
+    if format == "xlsx":
+        return read.file(to_xlsx(rows, COLUMNS, title="Monthly report"), XLSX, f"{name}.xlsx")
+    if format == "png":
+        return read.file(chart_png(totals(rows) if measure == "pass_rate" else rows, measure, title=f"{measure} by month"), "image/png")
+    return read.json({"from": month_from, "to": month_to, "body": scope, "columns": COLUMNS, "rows": rows, "totals": totals(rows)})

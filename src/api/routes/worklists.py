@@ -1,0 +1,39 @@
+"""The registrars' daily lists, from the case index (seeds 000-004 二(四), 三): fees due and overdue, results past
+their service-level date, certificates not issued by the day results were owed. Every reader may read them; a
+body's staff get their body's cases only, soonest due first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+
+from api.auth import READERS, allow
+from api.queries import Reading, reading, scoped_body
+from api.tokens import Principal
+from cases.projections import case_index
+
+router = APIRouter(prefix="/worklists", tags=["worklists"])
+On = Query(description="the day the list is for", examples=["2026-03-09"])
+Readers = Depends(allow(*READERS))
+
+
+@router.get("/payments-due", summary="Fees unpaid and still payable on the day")
+def payments_due(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
+    return read.json(case_index.payments_due(read.projections, scoped_body(who, body), on))
+
+
+@router.get("/payments-overdue", summary="Fees unpaid past their deadline: the case can lapse")
+def payments_overdue(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
+    return read.json(case_index.payments_overdue(read.projections, scoped_body(who, body), on))
+
+
+@router.get("/results-late", summary="Sat, results not all recorded, past the service-level date")
+def results_late(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
+    return read.json(case_index.results_late(read.projections, scoped_body(who, body), on))
+
+
+@router.get("/certificates-late", summary="Qualified, no certificate yet, past the day results were owed")
+def certificates_late(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
+    return read.json(case_index.certificates_late(read.projections, scoped_body(who, body), on))
