@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.problems import PROBLEM, problem
+from api.problems import PROBLEM, domain_problem, problem
 from api.tokens import Principal
+from cases.errors import DomainError
 from cases.projections.store import ReadModelStore
 
 STALE_AFTER = timedelta(seconds=60)
@@ -63,7 +64,10 @@ def run_once(request: Request, who: Principal, key: str | None, payload: Any, co
         created = earlier["created_at"] if earlier["created_at"].tzinfo else earlier["created_at"].replace(tzinfo=timezone.utc)
         if now - created < STALE_AFTER:
             return problem(request, 409, "idempotency_in_progress", "the first request with this Idempotency-Key is still running", field="Idempotency-Key")
-    response = command()
+    try:
+        response = command()
+    except DomainError as error:  # a refusal is the first answer too: a retry gets it again
+        response = domain_problem(request, error)
     if response.status_code >= 500:
         return response
     headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "content-type", "location")}

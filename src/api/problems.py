@@ -24,9 +24,13 @@ def problem(request: Request, status: int, code: str, detail: str, **extra: Any)
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+def domain_problem(request: Request, error: DomainError) -> JSONResponse:
     details = {k: mask_id_number(str(v)) if isinstance(v, str) else v for k, v in error.details.items()}
     return problem(request, error.http_status, error.code, error.message, field=error.field, clause=error.clause, details=details)
+
+
+async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+    return domain_problem(request, error)
 
 
 async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -85,9 +85,9 @@ class Scheduling:
         days = "; ".join(f"{w.name}: {', '.join(str(d) for d in w.evaluation_days)}" for w in body.windows)
         raise SittingOutsideWindow(f"{body.name} evaluates only on its windows' days ({days})", field="dates", clause="seed 004 二(三)")
 
-    def schedule_case(self, case_id: UUID, sitting_id: UUID, *, on: date, actor: str) -> date:
+    def schedule_case(self, case_id: UUID, sitting_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> date:
         """Scheduled: the case takes a seat at the sitting; returns the day its admission ticket is available."""
-        case = self.app.get_case(case_id)
+        case = self.app._case_for_command(case_id, expected_version)
         sitting = self.app.get_sitting(sitting_id)
         if (case.body, case.occupation, case.work_type) != (sitting.body, sitting.occupation, sitting.work_type):
             raise SittingMismatch("the sitting is for another body or project than the case", field="sitting_id")

@@ -150,9 +150,9 @@ def bad_tokens(api_app: FastAPI, token_for: Callable[..., str]) -> dict[str, str
     revoked, revoked_principal = create_token(store, role="admin", body=None, label="revoked")
     revoke_token(store, revoked_principal.token_id)
     valid = token_for("admin")
-    prefix, token_id, _secret = valid.split("_", 2)
+    prefix, token_id, secret = valid.split("_", 2)
     return {
-        "unknown id": f"cases_{uuid.uuid4().hex[:16]}_{_secret}",
+        "unknown id": f"cases_{uuid.uuid4().hex[:16]}_{secret}",
         "wrong secret": f"{prefix}_{token_id}_{'A' * 43}",
         "malformed": "not-a-cases-token",
         "expired": expired,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import Any
 
 import httpx
@@ -21,7 +20,6 @@ from cases.settings import Settings
 from tests.builders import new_id_number
 from tests.support.live_server import LiveServer, example_call, is_open, live_server, operations
 
-D = date.fromisoformat
 pytestmark = pytest.mark.timeout(240)
 
 
@@ -168,7 +166,6 @@ def test_a_retried_command_gets_its_first_answer_after_the_server_restarts(serve
     first = http.post("/cases", json=form, headers={**registrar, "Idempotency-Key": "intake-0001"})
     assert first.status_code == 201, first.text
     case_id = first.json()["case_id"]
-    view, etag = read_case(http, case_id, registrar)
     http.post(f"/cases/{case_id}/review", json={"decided_on": "2026-03-03"}, headers=registrar).raise_for_status()
     payment = {"amount": 598, "paid_on": "2026-03-04"}
     paid = http.post(f"/cases/{case_id}/payments", json=payment, headers={**registrar, "Idempotency-Key": "pay-0001"})

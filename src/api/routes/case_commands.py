@@ -126,14 +126,8 @@ def schedule(
 
 
 def schedule_checking_version(app: CasesApplication) -> Callable[..., Any]:
-    """`Scheduling.schedule_case` takes no expected version: If-Match is checked as the command starts, so a writer
-    landing between that check and the save is not caught (a known gap of the scheduling service)."""
-
-    def schedule_case(case_id: UUID, *, sitting_id: UUID, on: date, actor: str, expected_version: int | None) -> date:
-        app._case_for_command(case_id, expected_version)
-        return app.scheduling.schedule_case(case_id, sitting_id, on=on, actor=actor)
-
-    return schedule_case
+    """The scheduling service's command, with the If-Match version checked at the save like every command."""
+    return app.scheduling.schedule_case
 
 
 @router.post("/{case_id}/attendance", responses=ANSWERS, summary="Sat or Absent (no refund)")
