@@ -145,12 +145,13 @@ def candidate_stream_id(number: str, secret: bytes) -> uuid.UUID:
 
 # 17 digits then a digit or X, optionally grouped 6-8-4 by a space or hyphen; no digit boundaries, so an ID number
 # inside a longer digit run is masked too.
-_ID_NUMBER = re.compile(r"[0-9]{6}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx]")
+_SEP = r"(?:[ +-]|%20)?"  # a space may arrive form-encoded ("+") or percent-encoded ("%20")
+_ID_NUMBER = re.compile(rf"[0-9]{{6}}{_SEP}[0-9]{{8}}{_SEP}[0-9]{{3}}[0-9Xx]")
 # A run of 21 or more digits is no ID number (e.g. MIGU's certificate numbers: S000031400071 + 9 digits).
 _LONGEST_ID_RUN = 20
 # A mainland mobile number (1[3-9] + 9 digits), optionally grouped 3-4-4 and after a +86/0086 prefix,
 # not inside a longer digit run.
-_MOBILE = re.compile(r"(?:(?<![0-9])|(?<=86))1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])")
+_MOBILE = re.compile(rf"(?:(?<![0-9])|(?<=86))1[3-9][0-9]{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}(?![0-9])")
 
 
 def _mask(number: str) -> str:
