@@ -106,7 +106,12 @@ class CasesApplication(Application):
             ) from None
         position = recordings[-1].notification.id if recordings else None
         self._positions.value = position
+        self._positions.saved = {aggregate.id: aggregate for aggregate in aggregates}
         return position
+
+    def just_saved(self, aggregate_id: UUID) -> Any:
+        """The aggregate as this thread's last command saved it (its version is the one that command wrote)."""
+        return getattr(self._positions, "saved", {}).get(aggregate_id)
 
     def last_position(self) -> int | None:
         """The log position this thread's last command reached (for read-your-writes)."""
@@ -135,6 +140,7 @@ class CasesApplication(Application):
         return self._load_as(EvaluationCase, case_id, "case_id", version)
 
     def _case_for_command(self, case_id: UUID, expected_version: int | None) -> EvaluationCase:
+        self._positions.saved = {}  # a command that fails must not leave an earlier command's aggregate behind
         case = self.get_case(case_id)
         if expected_version is not None and case.version != expected_version:
             raise StaleVersion(

@@ -42,7 +42,7 @@ def etag(version: int) -> str:
 
 def answer(request: Request, case_id: UUID, status: int = 200, result: dict[str, Any] | None = None) -> JSONResponse:
     found = services(request)
-    case = found.app.get_case(case_id)
+    case = found.app.just_saved(case_id) or found.app.get_case(case_id)  # the version this command wrote
     body = CommandResult(case_id=str(case.id), version=case.version, stage=case.stage, position=found.app.last_position(), result=result)
     response = JSONResponse(body.model_dump(mode="json"), status_code=status)
     response.headers["ETag"] = etag(case.version)

@@ -55,6 +55,7 @@ class Projections:
     def __init__(self, app: CasesApplication, store: ReadModelStore, projections: list[Projection] | None = None) -> None:
         self.app, self.store = app, store
         self.projections = {p.name: p for p in (projections or all_projections())}
+        self._table_cache: dict[tuple[str, int], dict[str, Table]] = {}
 
     def get(self, name: str) -> Projection:
         if name not in self.projections:
@@ -82,7 +83,10 @@ class Projections:
         if generation is None:
             self.runner(name).generation()
             generation = self.store.live_generation(name) or 1
-        return generation_tables(self.store, self.get(name), generation)
+        key = (name, generation)
+        if key not in self._table_cache:  # tables of a generation never change: define (and create) them once
+            self._table_cache[key] = generation_tables(self.store, self.get(name), generation)
+        return self._table_cache[key]
 
     # --- rebuild ------------------------------------------------------------------------------------
 
