@@ -46,6 +46,8 @@ _spec = importlib.util.spec_from_file_location("bench_generate", HERE / "generat
 _generate = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(_generate)  # type: ignore[union-attr]
 BulkApplication = _generate.BulkApplication
+settings_for = _generate.settings_for
+drop = _generate.drop
 
 from cases.application import CasesApplication  # noqa: E402
 from cases.identity import make_test_id_number  # noqa: E402
@@ -75,26 +77,6 @@ def serve(port: int, settings: Settings) -> None:
         return {"ok": True}
 
     uvicorn.run(app, host="127.0.0.1", port=port, log_config=None, access_log=False, log_level="warning")
-
-
-def settings_for(directory: Path) -> Settings:
-    base = Settings.from_env()
-    if base.database_url:
-        import psycopg
-
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(base.database_url, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-        return Settings(data_dir=directory, database_url=base.database_url, postgres_schema=schema, id_hash_key="bench")
-    return Settings(data_dir=directory, id_hash_key="bench")
-
-
-def drop(settings: Settings) -> None:
-    if settings.postgres_schema:
-        import psycopg
-
-        with psycopg.connect(settings.database_url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {settings.postgres_schema} CASCADE")
 
 
 def server_env(settings: Settings) -> dict[str, str]:

@@ -9,9 +9,11 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
-from uuid import UUID
+from pathlib import Path
+from uuid import UUID, uuid4
 
 from cases.application import CasesApplication
+from cases.settings import Settings
 from cases.identity import make_test_id_number
 
 PLANS = [  # body, occupation, work type, level, applications open (month), sitting day offset
@@ -136,3 +138,25 @@ def long_history_case(app: CasesApplication, rounds: int = 200, sequence: int = 
         for subject in ("theory", "skills"):
             app.record_result(case_id, subject=subject, score=10, recorded_on=day, actor="bench")
     return case_id
+
+
+def settings_for(directory: Path) -> Settings:
+    """A fresh store for a benchmark run: SQLite under `directory`, or a new schema when CASES_DATABASE_URL is set."""
+    base = Settings.from_env()
+    if base.database_url:
+        import psycopg
+
+        schema = f"bench_{uuid4().hex[:10]}"
+        with psycopg.connect(base.database_url, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        return Settings(data_dir=directory, database_url=base.database_url, postgres_schema=schema, id_hash_key="bench")
+    return Settings(data_dir=directory, id_hash_key="bench")
+
+
+def drop(settings: Settings) -> None:
+    """Remove what `settings_for` made on PostgreSQL (SQLite goes with its temporary directory)."""
+    if settings.postgres_schema:
+        import psycopg
+
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {settings.postgres_schema} CASCADE")

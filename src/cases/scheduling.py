@@ -23,6 +23,7 @@ from cases.rules.schedule import (
     cohort_decision,
     evaluation_deadline,
     fold_decision,
+    month_end,
     month_of,
     next_month,
     parse_month,
@@ -46,11 +47,6 @@ class SittingOutsideWindow(RuleViolation):
 
 class TicketNotAvailable(OutOfOrder):
     code = "ticket_not_available"
-
-
-def _month_end(plan_month: str) -> date:
-    year, month = parse_month(next_month(plan_month))
-    return date.fromordinal(date(year, month, 1).toordinal() - 1)
 
 
 class Scheduling:
@@ -172,7 +168,7 @@ class Scheduling:
             for case in cases:
                 case.defer(
                     from_month=plan_month, to_month=to_month, reason=f"{len(cases)} applicants, fewer than {decision.minimum}",
-                    clause=decision.clause, notify_by=None, last_day=_month_end(to_month), on=on, actor=actor,
+                    clause=decision.clause, notify_by=None, last_day=month_end(*parse_month(to_month)), on=on, actor=actor,
                 )  # fmt: skip
             self.app._save(*sittings, *cases)
         return outcome

@@ -93,7 +93,7 @@ def next_month(plan_month: str) -> str:
     return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
     return date(year, month, gregorian.monthrange(year, month)[1])
 
 
@@ -113,7 +113,7 @@ def evaluation_deadline(body: Body, received_on: date, calendar: WorkingDayCalen
     else:
         year, month = received_on.year, received_on.month + 1
         clause = f"seed {body.seed} 二(三): {received_on.month}月申报，{month}月底前评价"
-    last_day, postponed, provisional = _month_end(year, month), False, False
+    last_day, postponed, provisional = month_end(year, month), False, False
     if body.holidays_postpone:
         last_day, postponed, provisional = _postponed_to_working_day(last_day, calendar)
         if postponed:
