@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from cases.application import CasesApplication
-from cases.cli import app
 from cases.identity import mask_id_number
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, approved, new_id_number, sat_with_scores
+from tests.test_cli import env, invoke  # noqa: F401 (env is a fixture)
 
 D = date.fromisoformat
 
@@ -39,16 +37,6 @@ def stored(tmp_path: Path) -> dict:
     finally:
         cases.close()
     return {"data_dir": data_dir, "case_id": str(case_id), "id_number": id_number, "after_payment": after_payment}
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CASES_")}
-    return {**clean, "CASES_DATA_DIR": str(tmp_path / "var"), "CASES_LOG_LEVEL": "WARNING"}
-
-
-def invoke(args: list[str], env: dict[str, str]):
-    return CliRunner().invoke(app, args, env=env)
 
 
 def test_timeline_prints_every_event_with_its_actor_and_clause(stored, env):

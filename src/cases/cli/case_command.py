@@ -15,7 +15,7 @@ from rich.table import Table
 
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
+from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
 from cases.errors import InvalidInput, NotFound
 from cases.identity import mask_id_number
 
@@ -34,16 +34,9 @@ def show(
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)] = None,
 ) -> None:
     """Print the case's stage and every event in its history: when recorded, what, by whom, the key values."""
-    settings = settings_of(ctx, data_dir)
-    store = settings.data_dir / "events.sqlite"
-    if not settings.uses_postgres and not store.exists():
-        raise NotFound(f"no event store at {store} (run `cases demo` or give --data-dir)", field="data_dir")
-    app = CasesApplication(settings)
-    try:
+    with opened_app(ctx, data_dir) as app:
         found = app.get_case(_resolve(app, case_id))
         events = list(app.events.get(found.id))
-    finally:
-        app.close()
     console = stdout_console()
     project = f"{found.occupation} ({found.work_type})" if found.work_type else found.occupation
     channel = f"group via {found.institution}" if found.institution else found.channel

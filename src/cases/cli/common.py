@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from cases.errors import DomainError
+from cases.errors import DomainError, NotFound
 from cases.identity import mask_id_number
 from cases.settings import Settings
+
+if TYPE_CHECKING:
+    from cases.application import CasesApplication
 
 DOMAIN_ERROR_EXIT = 2
 WIDE = 160  # output that is not a terminal (a pipe, a file, a test) is laid out this wide
@@ -36,6 +41,23 @@ def settings_of(ctx: typer.Context, data_dir: Path | None = None) -> Settings:
     """The settings the root callback read from the environment, with a command's --data-dir applied."""
     settings: Settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings.from_env()
     return replace(settings, data_dir=data_dir) if data_dir else settings
+
+
+@contextmanager
+def opened_app(ctx: typer.Context, data_dir: Path | None = None) -> Iterator[CasesApplication]:
+    """The application on an existing event store, closed afterwards. On SQLite a missing store is refused
+    (naming --data-dir) rather than created empty by a command that only reads."""
+    from cases.application import CasesApplication
+
+    settings = settings_of(ctx, data_dir)
+    store = settings.data_dir / "events.sqlite"
+    if not settings.uses_postgres and not store.exists():
+        raise NotFound(f"no event store at {store} (run `cases demo` or give --data-dir)", field="data_dir")
+    app = CasesApplication(settings)
+    try:
+        yield app
+    finally:
+        app.close()
 
 
 def stdout_console() -> Console:

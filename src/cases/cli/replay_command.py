@@ -7,8 +7,6 @@ A moment is a version number or an ISO timestamp with its time zone (2026-05-08T
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,10 +16,9 @@ from rich import box
 from rich.table import Table
 
 from cases import replay
-from cases.application import CasesApplication
 from cases.cli.case_command import _resolve
-from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
-from cases.errors import InvalidInput, NotFound
+from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
+from cases.errors import InvalidInput
 
 CaseId = Annotated[str, typer.Argument(help="the case id, or a unique prefix of at least 8 characters")]
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)]
@@ -31,7 +28,7 @@ MOMENT_HELP = "a version number, or an ISO timestamp with its time zone"
 
 def timeline(ctx: typer.Context, case_id: CaseId, data_dir: DataDir = None, as_json: AsJson = False) -> None:
     """Every event of the case: when recorded, the day it happened, who, what, and the clause relied on."""
-    with _opened(ctx, data_dir) as app:
+    with opened_app(ctx, data_dir) as app:
         resolved = _resolve(app, case_id)
         entries = replay.timeline(app, resolved)
     if as_json:
@@ -48,7 +45,7 @@ def as_of(
 ) -> None:  # fmt: skip
     """The case's state as it stood at a version or at a moment: stage, fees, sittings, results, certificate, sanctions."""
     moment = _moment(at, "--at") if at is not None else None
-    with _opened(ctx, data_dir) as app:
+    with opened_app(ctx, data_dir) as app:
         state = replay.state_as_of(app, _resolve(app, case_id), version=version, at=moment)
     if as_json:
         return _print_json(state.to_dict())
@@ -72,7 +69,7 @@ def diff(
 ) -> None:  # fmt: skip
     """What changed between two moments (field: before → after), and the events recorded in between."""
     start, end = _version_or_moment(from_, "--from"), _version_or_moment(to, "--to")
-    with _opened(ctx, data_dir) as app:
+    with opened_app(ctx, data_dir) as app:
         found = replay.diff(app, _resolve(app, case_id), from_version=start[0], from_at=start[1], to_version=end[0], to_at=end[1])
     if as_json:
         return _print_json(found.to_dict())
@@ -92,19 +89,6 @@ def diff(
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _opened(ctx: typer.Context, data_dir: Path | None) -> Iterator[CasesApplication]:
-    settings = settings_of(ctx, data_dir)
-    store = settings.data_dir / "events.sqlite"
-    if not settings.uses_postgres and not store.exists():
-        raise NotFound(f"no event store at {store} (run `cases demo` or give --data-dir)", field="data_dir")
-    app = CasesApplication(settings)
-    try:
-        yield app
-    finally:
-        app.close()
 
 
 def _version_or_moment(given: str, option: str) -> tuple[int | None, datetime | None]:

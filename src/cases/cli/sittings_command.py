@@ -12,11 +12,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, DATE_FORMATS, settings_of, stdout_console, text
-from cases.errors import NotFound
+from cases.cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, stdout_console, text
 from cases.rules.schedule import next_month, parse_month
-from cases.settings import Settings
 
 sittings = typer.Typer(help="The evaluation calendar: a month's sittings, cohorts and deferrals; what is late.", no_args_is_help=True)
 
@@ -32,11 +29,8 @@ def plan(ctx: typer.Context, month: MonthOption, data_dir: DataDirOption = None)
     downloaded, the day results are due), the cases planned for the month by project and level with the minimum
     cohort, and the cases deferred into and out of the month, with why and the day candidates must be told by."""
     parse_month(month, field="month")
-    app = _open(settings_of(ctx, data_dir))
-    try:
+    with opened_app(ctx, data_dir) as app:
         bodies = app.scheduling.month_plan(month)
-    finally:
-        app.close()
     render_plan(stdout_console(), month, bodies)
 
 
@@ -44,19 +38,9 @@ def plan(ctx: typer.Context, month: MonthOption, data_dir: DataDirOption = None)
 def late(ctx: typer.Context, on: DayOption, data_dir: DataDirOption = None) -> None:
     """Print what is late on DATE: fees unpaid past their deadline, results past their service-level date,
     certificates not issued by the day results were due."""
-    app = _open(settings_of(ctx, data_dir))
-    try:
+    with opened_app(ctx, data_dir) as app:
         found = app.scheduling.late_on(on.date())
-    finally:
-        app.close()
     render_late(stdout_console(), on.date(), found)
-
-
-def _open(settings: Settings) -> CasesApplication:
-    store = settings.data_dir / "events.sqlite"
-    if not settings.uses_postgres and not store.exists():
-        raise NotFound(f"no event store at {store} (run `cases demo` or give --data-dir)", field="data_dir")
-    return CasesApplication(settings)
 
 
 # --- the month's plan -----------------------------------------------------------------------------------------
