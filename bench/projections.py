@@ -35,7 +35,6 @@ from cases.projections.base import AggregateFollower, RowCache, UnitOfWork  # no
 from cases.projections.runner import generation_tables  # noqa: E402
 from cases.projections.service import Projections, all_projections  # noqa: E402
 from cases.projections.store import ReadModelStore  # noqa: E402
-from cases.settings import Settings  # noqa: E402
 
 
 def measure_read(app: BulkApplication) -> tuple[int, float]:

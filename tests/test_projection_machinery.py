@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 
 from cases.application import CasesApplication
 from cases.projections.certificates import CertificateRegister
+from cases.projections.follow_all import FollowAll
 from cases.projections.runner import LeaseHeld, PositionMoved, ProjectionRunner
 from cases.projections.service import Projections
 from cases.projections.store import ReadModelStore
@@ -277,11 +278,11 @@ def test_verify_names_a_register_row_altered_behind_its_back_with_both_values(ap
 def test_following_picks_up_live_writes_within_a_bounded_wait_then_stops_when_told(open_app, store, read_models):
     app, following_app = open_app(), open_app()
     projections = Projections(app, read_models, [CertificateRegister()])
-    runner = ProjectionRunner(following_app, read_models, CertificateRegister())
+    following = FollowAll(Projections(following_app, read_models, [CertificateRegister()]))
     # PostgreSQL must wake on NOTIFY: its re-check is set far beyond the wait allowed; SQLite polls
     poll_seconds = 0.1 if not store.uses_postgres else 60.0
     stopping = threading.Event()
-    follower = threading.Thread(target=runner.follow, args=(stopping,), kwargs={"poll_seconds": poll_seconds})
+    follower = threading.Thread(target=following.follow, args=(stopping,), kwargs={"poll_seconds": poll_seconds})
     follower.start()
     try:
         eventually(lambda: read_models.position("certificates", 1) == 0 and read_models.live_generation("certificates") == 1, 10)
@@ -322,3 +323,55 @@ def test_status_shows_position_lag_and_rate_and_lag_grows_with_writes_not_yet_pr
     [line] = projections.status()
     assert (line["position"], line["lag"], line["events"]) == (event_count(app), 0, applied + 1)
     assert line["rate"] > 0  # the last measured rate, not zero for a batch that had nothing to apply
+
+
+def test_a_caught_up_runner_writes_nothing_and_renews_its_lease_only_in_its_second_half(app, read_models):
+    """Polling an idle log must not take the read-model database's write lock every time."""
+    certificates_issued(app, 2)
+    runner = ProjectionRunner(app, read_models, TalliedRegister(), lease_seconds=30.0)
+    runner.catch_up()
+    positions, leases = read_models.table("projection_positions"), read_models.table("projection_leases")
+
+    def written() -> tuple:
+        with read_models.engine.connect() as conn:
+            stamp = conn.execute(select(positions.c.updated_at).where(positions.c.name == "tallied")).scalar()
+            expires = conn.execute(select(leases.c.expires_at).where(leases.c.name == "tallied")).scalar()
+        return stamp, expires
+
+    before = written()
+    assert runner.run_batch() == 0 and written() == before  # nothing new: no transaction at all
+
+    certificates_issued(app, 1)
+    assert runner.run_batch() > 0
+    after = written()
+    assert after[0] != before[0] and after[1] == before[1]  # rows and position written; the young lease left as it was
+
+    runner.lease.held_until = time.time() + 10.0  # the lease is in its second half now
+    certificates_issued(app, 1)
+    assert runner.run_batch() > 0
+    assert written()[1] > after[1]  # renewed
+    runner.lease.release()
+
+
+def test_a_live_generation_built_by_an_older_version_of_its_projection_is_due_a_rebuild(app, read_models):
+    certificates_issued(app, 1)
+    projections = Projections(app, read_models, [TalliedRegister()])
+    projections.catch_up()
+    assert [(line["version"], line["rebuild_due"]) for line in projections.status()] == [(1, False)]
+
+    class TalliedV2(TalliedRegister):
+        version = 2  # its handling changed: the live rows follow the old one
+
+    upgraded = Projections(app, read_models, [TalliedV2()])
+    assert [(line["version"], line["rebuild_due"]) for line in upgraded.status()] == [(1, True)]
+    upgraded.rebuild("tallied")
+    assert [(line["version"], line["rebuild_due"]) for line in upgraded.status()] == [(2, False)]
+
+
+def test_a_generation_from_before_versions_were_kept_counts_as_version_1(app, read_models):
+    projections = Projections(app, read_models, [TalliedRegister()])
+    projections.catch_up()
+    versions = read_models.table("projection_versions")
+    with read_models.engine.begin() as conn:
+        conn.execute(delete(versions))
+    assert [(line["version"], line["rebuild_due"]) for line in projections.status()] == [(1, False)]

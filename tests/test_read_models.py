@@ -121,6 +121,21 @@ def test_a_certificate_closes_the_window_with_every_subject_passed(app, read_mod
     assert (window["passed"], window["outstanding"]) == ("theory, skills", "")
 
 
+def test_a_qualified_case_awaiting_its_certificate_neither_closes_soon_nor_expires_and_its_certificate_closes_it(app, read_models):
+    case_id = paid(app, applied_on=D("2026-03-02"))
+    assert sat_with_scores(app, case_id, D("2026-04-25"), {"theory": 80, "skills": 90}, D("2026-05-08")) == "qualified"
+    caught_up(read_models)
+
+    window = window_of(read_models, case_id, D("2028-04-25"))  # the day after its last day: not expired
+    assert (window["state"], window["state_on"], window["outstanding"]) == ("qualified", D("2026-05-08"), "")
+    assert closing_within(read_models, D("2028-04-01"), 60) == []
+    assert expired_between(read_models, D("2028-04-25"), D("2028-04-30")) == []
+
+    app.issue_certificate(case_id, issued_on=D("2026-06-01"), actor="registrar-1")
+    window = window_of(caught_up(read_models), case_id, D("2030-01-01"))
+    assert (window["state"], window["state_on"]) == ("closed_by_certificate", D("2026-06-01"))
+
+
 def test_a_post_hoc_sitting_sanction_cancels_the_results_and_reopens_the_window(app, read_models):
     case_id = certified(app)
     app.sanction(case_id, tier="sitting", behaviour="须知 三.2", decided_on=D("2026-08-03"), actor="compliance-1")

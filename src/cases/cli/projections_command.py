@@ -23,9 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
-from cases.errors import NotFound
+from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
+from cases.projections.follow_all import FollowAll
 from cases.projections.runner import LeaseHeld
 from cases.projections.service import Difference, Projections
 from cases.projections.store import ReadModelStore
@@ -38,18 +37,19 @@ Names = Annotated[list[str] | None, typer.Argument(metavar="[NAME]...", help="pr
 
 @projections.command("status")
 def status(ctx: typer.Context, data_dir: DataDir = None) -> None:
-    """One line per projection: live generation, position reached, the log's head, lag, events applied, and the
-    last batch's rate."""
+    """One line per projection: live generation, position reached, the log's head, lag, events applied, the last
+    batch's rate, and whether a rebuild is due (the live generation was built by an older version of it)."""
     with _opened(ctx, data_dir) as found:
         lines = found.status()
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for heading in ("projection", "generation", "position", "head", "lag", "events", "rate (events/s)", "updated (UTC)"):
-        table.add_column(heading, justify="left" if heading in ("projection", "updated (UTC)") else "right")
+    for heading in ("projection", "generation", "position", "head", "lag", "events", "rate (events/s)", "updated (UTC)", "rebuild"):
+        table.add_column(heading, justify="left" if heading in ("projection", "updated (UTC)", "rebuild") else "right")
     for line in lines:
         table.add_row(
             text(line["projection"]), text(line["generation"] or "—"), text(line["position"]), text(line["head"]),
             text(line["lag"], "bold" if line["lag"] else ""), text(line["events"]), text(f"{line['rate']:,.1f}"),
             text((line["updated_at"] or "—")[:19].replace("T", " ")),
+            text(f"due (built by v{line['version']})" if line["rebuild_due"] else "—", "bold" if line["rebuild_due"] else ""),
         )  # fmt: skip
     stdout_console().print(table)
 
@@ -63,8 +63,8 @@ def run(
     data_dir: DataDir = None,
 ) -> None:
     """Catch up, then follow live writes until Ctrl-C or SIGTERM: PostgreSQL wakes on NOTIFY, SQLite looks every
-    --poll seconds. Several projections run side by side, one thread each. A projection whose lease another runner
-    holds waits for it (with --once: is skipped, that runner keeps it current)."""
+    --poll seconds. One thread follows them all, reading each event once. A projection whose lease another runner
+    holds is left to it, and taken over if that lease lapses (with --once: skipped)."""
     with _opened(ctx, data_dir) as found:
         chosen = _chosen(found, names)
         if once:
@@ -125,17 +125,12 @@ def verify(ctx: typer.Context, data_dir: DataDir = None) -> None:
 
 @contextmanager
 def _opened(ctx: typer.Context, data_dir: Path | None) -> Iterator[Projections]:
-    settings = settings_of(ctx, data_dir)
-    events = settings.data_dir / "events.sqlite"
-    if not settings.uses_postgres and not events.exists():
-        raise NotFound(f"no event store at {events} (run `cases demo` or give --data-dir)", field="data_dir")
-    app = CasesApplication(settings)
-    store = ReadModelStore.from_settings(settings)
-    try:
-        yield Projections(app, store)
-    finally:
-        store.dispose()
-        app.close()
+    with opened_app(ctx, data_dir) as app:
+        store = ReadModelStore.from_settings(app.settings)
+        try:
+            yield Projections(app, store)
+        finally:
+            store.dispose()
 
 
 def _chosen(found: Projections, names: list[str] | None) -> list[str]:
@@ -157,35 +152,33 @@ def _catch_up_once(found: Projections, name: str) -> None:
 
 
 def _follow(found: Projections, names: list[str], poll: float) -> None:
+    """One thread follows the chosen projections together (`FollowAll`: each event read and decoded once)."""
     stopping = threading.Event()
-    failures: dict[str, BaseException] = {}
+    failures: list[BaseException] = []
 
-    def follow(name: str) -> None:
+    def follow() -> None:
         try:
-            found.runner(name).follow(stopping, poll_seconds=poll)
-        except BaseException as error:  # noqa: BLE001 - reported below, after the others have stopped
-            failures[name] = error
+            FollowAll(found, names=names).follow(stopping, poll_seconds=poll)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
             stopping.set()
 
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in (signal.SIGINT, signal.SIGTERM)} if in_main_thread else {}
-    threads = [threading.Thread(target=follow, args=(name,), name=f"projection-{name}") for name in names]
+    thread = threading.Thread(target=follow, name="projections")
     try:
-        for thread in threads:
-            thread.start()
+        thread.start()
         typer.echo(f"following {', '.join(names)} (Ctrl-C to stop)", err=True)
-        while any(thread.is_alive() for thread in threads):
+        while thread.is_alive():
             stopping.wait(0.2)
-            for thread in threads:
-                thread.join(timeout=0.05)
+            thread.join(timeout=0.05)
     finally:
         stopping.set()
-        for thread in threads:
-            thread.join()
+        thread.join()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    for name, error in failures.items():
-        typer.echo(f"error {name}: {type(error).__name__}: {error}", err=True)
+    for error in failures:
+        typer.echo(f"error: {type(error).__name__}: {error}", err=True)
     reached = ", ".join(f"{line['projection']} at {line['position']}" for line in found.status() if line["projection"] in names)
     typer.echo(f"stopped: {reached}")
     if failures:

@@ -22,7 +22,7 @@ from cases.aggregates.evaluation_case import EvaluationCase
 from cases.projections.base import Projection, UnitOfWork
 
 if TYPE_CHECKING:
-    from cases.projections.service import Projections
+    from cases.projections.service import ReadModels
 
 
 def _day(value: date | str) -> date:
@@ -73,18 +73,18 @@ class BansRegister(Projection):
 # --- queries ------------------------------------------------------------------------------------------------
 
 
-def _bans(projections: Projections, where: Callable[[Table], Any]) -> list[dict[str, Any]]:
+def _bans(projections: ReadModels, where: Callable[[Table], Any]) -> list[dict[str, Any]]:
     t = projections.live_tables(BansRegister.name)["bans"]
     query = select(t).where(where(t)).order_by(t.c.decided_on, t.c.case_id, t.c.case_version)
     with projections.store.engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def active_bans(projections: Projections, on: date) -> list[dict[str, Any]]:
+def active_bans(projections: ReadModels, on: date) -> list[dict[str, Any]]:
     """Bans in force on `on` (from and until both inclusive)."""
     return _bans(projections, lambda t: (t.c.starts_on <= on) & (t.c.ends_on >= on))
 
 
-def bans_of_candidate(projections: Projections, candidate_id: UUID | str) -> list[dict[str, Any]]:
+def bans_of_candidate(projections: ReadModels, candidate_id: UUID | str) -> list[dict[str, Any]]:
     """Every ban ever imposed on the candidate, oldest decision first."""
     return _bans(projections, lambda t: t.c.candidate_id == str(candidate_id))

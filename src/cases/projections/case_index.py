@@ -21,7 +21,7 @@ from cases.aggregates.evaluation_case import EvaluationCase
 from cases.projections.base import Projection, UnitOfWork
 
 if TYPE_CHECKING:
-    from cases.projections.service import Projections
+    from cases.projections.service import ReadModels
 
 E = EvaluationCase
 # The business date each event records (the day the fact happened), by event class.
@@ -95,17 +95,17 @@ def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
 # --- queries ------------------------------------------------------------------------------------------------
 
 
-def _table(projections: Projections) -> Table:
+def _table(projections: ReadModels) -> Table:
     return projections.live_tables(CaseIndex.name)["cases"]
 
 
-def _rows(projections: Projections, query: Any) -> list[dict[str, Any]]:
+def _rows(projections: ReadModels, query: Any) -> list[dict[str, Any]]:
     with projections.store.engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
 
 
 def find_cases(
-    projections: Projections, body: str | None = None, stage: str | None = None, occupation: str | None = None,
+    projections: ReadModels, body: str | None = None, stage: str | None = None, occupation: str | None = None,
     level: int | None = None, month: str | None = None, limit: int = 100, offset: int = 0,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Cases matching every filter given; `month` is the applied month (YYYY-MM). Oldest application first."""
@@ -116,7 +116,7 @@ def find_cases(
 
 
 def _worklist(
-    projections: Projections, body: str | None, stage: str, due: str, late: Callable[[Any], ColumnElement]
+    projections: ReadModels, body: str | None, stage: str, due: str, late: Callable[[Any], ColumnElement]
 ) -> list[dict[str, Any]]:
     """Cases at `stage` (of one body, or of all when None) whose `due` column passes `late`; soonest due first."""
     t = _table(projections)
@@ -124,21 +124,21 @@ def _worklist(
     return _rows(projections, query.order_by(t.c[due], t.c.case_id))
 
 
-def payments_due(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+def payments_due(projections: ReadModels, body: str | None, on: date) -> list[dict[str, Any]]:
     """Approved (or retake requested), fee unpaid and still payable on `on`."""
     return _worklist(projections, body, "awaiting_payment", "pay_by", lambda pay_by: pay_by >= on)
 
 
-def payments_overdue(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+def payments_overdue(projections: ReadModels, body: str | None, on: date) -> list[dict[str, Any]]:
     """Fee unpaid past its deadline (the case can lapse): seeds 000-004 二(四)."""
     return _worklist(projections, body, "awaiting_payment", "pay_by", lambda pay_by: pay_by < on)
 
 
-def results_late(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+def results_late(projections: ReadModels, body: str | None, on: date) -> list[dict[str, Any]]:
     """Sat, results not all recorded, past the service-level date (seeds 002-004 三)."""
     return _worklist(projections, body, "awaiting_results", "results_due", lambda due: due < on)
 
 
-def certificates_late(projections: Projections, body: str | None, on: date) -> list[dict[str, Any]]:
+def certificates_late(projections: ReadModels, body: str | None, on: date) -> list[dict[str, Any]]:
     """Qualified, no certificate yet, past the day results were owed."""
     return _worklist(projections, body, "qualified", "results_due", lambda due: due < on)

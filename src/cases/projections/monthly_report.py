@@ -32,7 +32,7 @@ from cases.aggregates.evaluation_case import EvaluationCase as Case
 from cases.projections.base import Projection, UnitOfWork
 
 if TYPE_CHECKING:
-    from cases.projections.service import Projections
+    from cases.projections.service import ReadModels
 
 KEYS = ("month", "body", "occupation", "work_type", "level")
 SANCTION_TIERS = ("subject", "sitting", "grave", "materials")  # 须知 二, 三, 四, 一
@@ -161,7 +161,7 @@ def pass_rate(passed: int, failed: int) -> float | None:
 
 
 def monthly_report(
-    projections: Projections, month_from: str | None = None, month_to: str | None = None, body: str | None = None
+    projections: ReadModels, month_from: str | None = None, month_to: str | None = None, body: str | None = None
 ) -> list[dict[str, Any]]:
     """The report's rows ("YYYY-MM" bounds inclusive), in key order, each with its pass rate, columns as COLUMNS."""
     counts = projections.live_tables(MonthlyReport.name)["counts"]

@@ -1,7 +1,8 @@
 """Running a projection: read the notification log from the projection's own position, apply a batch, and write
 its rows and its new position in ONE transaction (exactly once: the position update is conditional on the old
 position, so a replayed batch fails and rolls back). A lease makes one process at a time advance a projection;
-others wait for it to lapse. Catch up, then follow: PostgreSQL wakes on NOTIFY, SQLite polls.
+others wait for it to lapse. Following live writes (all projections from one thread) is `FollowAll`'s, with the
+`Waker` here: PostgreSQL wakes on NOTIFY, SQLite polls.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-import structlog
 from sqlalchemy import MetaData, Table, insert, update
 from sqlalchemy.exc import IntegrityError
 
@@ -25,7 +25,6 @@ from cases.projections.store import ReadModelStore, create_tables
 if TYPE_CHECKING:
     from cases.application import CasesApplication
 
-log = structlog.get_logger("cases.projections")
 Progress = Callable[[int, int], None]  # (position reached, target position)
 
 
@@ -53,25 +52,31 @@ class Lease:
     def __init__(self, store: ReadModelStore, name: str, seconds: float, holder: str | None = None) -> None:
         self.store, self.name, self.seconds = store, name, seconds
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.held_until = 0.0  # when the lease this holder last wrote lapses
 
     def acquire(self, conn: Any) -> bool:
-        leases = self.store.table("projection_leases")
+        """Hold (or renew) the lease. Within the first half of a lease this holder wrote, nothing is written: no
+        one else may take it before it lapses, so each batch need not take the database's write lock for it."""
         now = time.time()
+        if now < self.held_until - self.seconds / 2:
+            return True
+        leases = self.store.table("projection_leases")
         claimed = conn.execute(
             update(leases)
             .where(leases.c.name == self.name, (leases.c.holder == self.holder) | (leases.c.expires_at < now))
             .values(holder=self.holder, expires_at=now + self.seconds)
         ).rowcount
-        if claimed:
-            return True
-        try:
-            with conn.begin_nested():
-                conn.execute(insert(leases).values(name=self.name, holder=self.holder, expires_at=now + self.seconds))
-            return True
-        except IntegrityError:
-            return False
+        if not claimed:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(leases).values(name=self.name, holder=self.holder, expires_at=now + self.seconds))
+            except IntegrityError:
+                return False
+        self.held_until = now + self.seconds
+        return True
 
     def release(self) -> None:
+        self.held_until = 0.0
         leases = self.store.table("projection_leases")
         with self.store.engine.begin() as conn:
             conn.execute(update(leases).where(leases.c.name == self.name, leases.c.holder == self.holder).values(expires_at=0.0))
@@ -127,33 +132,31 @@ class ProjectionRunner:
         return self._tables[generation]
 
     def _ensure_position_row(self, generation: int) -> None:
-        positions = self.store.table("projection_positions")
+        """The generation's position row, and, if it starts empty here, the projection version that builds it."""
+        positions, versions = self.store.table("projection_positions"), self.store.table("projection_versions")
         try:
             with self.store.engine.begin() as conn:
                 conn.execute(insert(positions).values(name=self.projection.name, generation=generation, position=0, events=0, rate=0.0))
+                conn.execute(insert(versions).values(name=self.projection.name, generation=generation, version=self.projection.version))
         except IntegrityError:
-            pass
+            pass  # the generation exists: it keeps the version that began it
 
     # --- one batch ----------------------------------------------------------------------------------
 
     def run_batch(self, stop: int | None = None) -> int:
         """Apply the next batch; returns how many events it applied (0: caught up to `stop` or the log's end)."""
-        generation = self.generation()
-        tables = self.tables(generation)
-        positions = self.store.table("projection_positions")
         started = time.perf_counter()
         target = self.app.recorder.max_notification_id() or 0
         if stop is not None:
             target = min(target, stop)
+        if self.reached(target):
+            return 0  # this runner's last batch reached the log's end already (another's could only be further)
+        generation = self.generation()
+        tables = self.tables(generation)
         with self.store.engine.begin() as conn:
             if not self.lease.acquire(conn):
                 raise LeaseHeld(self.lease.name)
-            position = self.store_position(conn, generation)
-            if self._cache_at != (generation, position):
-                # rows remembered from another generation, or from before another runner's batches, are stale;
-                # a generation at position 0 is empty
-                self.cache = RowCache(complete=position == 0)
-                self._cache_at = (generation, position)
+            position = self.position_in(conn, generation)
             if position >= target:
                 return 0
             page = self.app.recorder.select_notifications(
@@ -166,25 +169,50 @@ class ProjectionRunner:
                     self.projection.handle(self.app.mapper.to_domain_event(notification), rows)
                 rows.flush()
             except Exception:
-                self.cache.clear()
-                self.follower.clear()
+                self.forget()
                 raise
-            seconds = max(time.perf_counter() - started, 1e-9)
-            moved = conn.execute(
-                update(positions)
-                .where(positions.c.name == self.projection.name, positions.c.generation == generation, positions.c.position == position)
-                .values(
-                    position=reached, events=positions.c.events + len(page), updated_at=datetime.now(timezone.utc),
-                    rate=len(page) / seconds if page else positions.c.rate,  # a batch with nothing to apply keeps the last rate
-                )
-            ).rowcount
-            if moved != 1:
-                self.cache.clear()
-                self.follower.clear()
-                raise PositionMoved(f"{self.projection.name} g{generation}: position moved from {position}")
+            self.advance(conn, generation, position, reached, len(page), time.perf_counter() - started)
+        self.applied(rows, generation, reached)
+        return max(len(page), 1) if reached > position else 0
+
+    def reached(self, target: int) -> bool:
+        """Whether this runner's last batch reached `target` (another runner's could only be further)."""
+        return self._cache_at is not None and target <= self._cache_at[1]
+
+    def applied(self, rows: UnitOfWork, generation: int, reached: int) -> None:
+        """After the batch's commit: its rows are what the tables hold, up to `reached`."""
         rows.remember()
         self._cache_at = (generation, reached)
-        return max(len(page), 1) if reached > position else 0
+
+    def position_in(self, conn: Any, generation: int) -> int:
+        """The position, read inside the batch's transaction; rows remembered from another generation, or from
+        before another runner's batches, are forgotten (a generation at position 0 is empty)."""
+        position = self.store_position(conn, generation)
+        if self._cache_at != (generation, position):
+            self.cache = RowCache(complete=position == 0)
+            self._cache_at = (generation, position)
+        return position
+
+    def advance(self, conn: Any, generation: int, position: int, reached: int, events: int, seconds: float) -> None:
+        """Move the position from `position` to `reached` in the batch's transaction, or raise `PositionMoved`
+        (the caller's transaction then rolls back: nothing of the batch is applied twice)."""
+        positions = self.store.table("projection_positions")
+        moved = conn.execute(
+            update(positions)
+            .where(positions.c.name == self.projection.name, positions.c.generation == generation, positions.c.position == position)
+            .values(
+                position=reached, events=positions.c.events + events, updated_at=datetime.now(timezone.utc),
+                rate=events / max(seconds, 1e-9) if events else positions.c.rate,  # a batch with nothing to apply keeps the last rate
+            )
+        ).rowcount
+        if moved != 1:
+            self.forget()
+            raise PositionMoved(f"{self.projection.name} g{generation}: position moved from {position}")
+
+    def forget(self) -> None:
+        """Drop every remembered row and aggregate (after a failed batch)."""
+        self.cache.clear()
+        self.follower.clear()
 
     def store_position(self, conn: Any, generation: int) -> int:
         positions = self.store.table("projection_positions")
@@ -205,26 +233,8 @@ class ProjectionRunner:
                 progress(self.store.position(self.projection.name, self.generation()), target)
         return self.store.position(self.projection.name, self.generation())
 
-    def follow(self, stopping: threading.Event, poll_seconds: float = 0.5) -> None:
-        """Catch up, then keep following live writes until `stopping` is set. Waits while another holds the lease."""
-        waker = _Waker(self.app, poll_seconds)
-        try:
-            while not stopping.is_set():
-                try:
-                    self.catch_up()
-                except LeaseHeld:
-                    stopping.wait(min(poll_seconds * 4, self.lease.seconds / 3))
-                    continue
-                except PositionMoved:
-                    log.warning("projection.position_moved", projection=self.projection.name)
-                    continue  # the batch rolled back: read the position again and carry on
-                waker.wait(stopping)
-        finally:
-            waker.close()
-            self.lease.release()
 
-
-class _Waker:
+class Waker:
     """Sleep until new events may exist: LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite."""
 
     def __init__(self, app: CasesApplication, poll_seconds: float) -> None:

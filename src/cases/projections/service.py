@@ -7,12 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Select, Table, select, update
 
 from cases.projections.base import Projection
 from cases.projections.runner import ProjectionRunner, generation_tables
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from cases.application import CasesApplication
 
 Progress = Callable[[str, int, int], None]  # (projection, position, target)
+VIEW_MAX_AGE = 0.1  # seconds a live view is reused by the queries of one process
 
 
 def all_projections() -> list[Projection]:
@@ -51,11 +53,45 @@ def table_rows(conn: Any, table: Table) -> dict[str, dict[str, Any]]:
     return result
 
 
+class ReadModels(Protocol):
+    """What a read-model query needs: the store, and the tables each projection serves from."""
+
+    store: ReadModelStore
+
+    def live_tables(self, name: str) -> dict[str, Table]: ...
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """The read models as one query found them: each projection's live generation and the position it had
+    reached. A query through it reads the generations of that moment (a switch made meanwhile by a rebuild does not
+    mix two generations in one answer), and `position` is a lower bound of what the rows it reads include."""
+
+    projections: Projections
+    generations: dict[str, int]
+    positions: dict[str, int]
+
+    @property
+    def store(self) -> ReadModelStore:
+        return self.projections.store
+
+    @property
+    def position(self) -> int:
+        """The position every read model has reached (the lowest); 0 before any ran."""
+        return min((self.positions.get(name, 0) for name in self.projections.projections), default=0)
+
+    def live_tables(self, name: str) -> dict[str, Table]:
+        generation = self.generations.get(name)
+        return self.projections.live_tables(name) if generation is None else self.projections.tables_of(name, generation)
+
+
 class Projections:
     def __init__(self, app: CasesApplication, store: ReadModelStore, projections: list[Projection] | None = None) -> None:
         self.app, self.store = app, store
         self.projections = {p.name: p for p in (projections or all_projections())}
         self._table_cache: dict[tuple[str, int], dict[str, Table]] = {}
+        self._live_view_query: Select | None = None
+        self._recent: tuple[float, LiveView] | None = None  # (read at, view): see `recent_view`
 
     def get(self, name: str) -> Projection:
         if name not in self.projections:
@@ -83,10 +119,41 @@ class Projections:
         if generation is None:
             self.runner(name).generation()
             generation = self.store.live_generation(name) or 1
+        return self.tables_of(name, generation)
+
+    def tables_of(self, name: str, generation: int) -> dict[str, Table]:
         key = (name, generation)
         if key not in self._table_cache:  # tables of a generation never change: define (and create) them once
             self._table_cache[key] = generation_tables(self.store, self.get(name), generation)
         return self._table_cache[key]
+
+    def recent_view(self, at_least: int = 0) -> LiveView:
+        """The live view read within the last `VIEW_MAX_AGE` seconds (or read now), at `at_least` or further.
+
+        Rows are always read from the tables themselves, so a recent view makes no answer stale: it only may
+        report a position up to a tenth of a second behind (still one the rows include: positions only grow,
+        and a generation is switched in only once it has caught up). What it saves is a query per read."""
+        recent = self._recent
+        if recent is not None and time.monotonic() - recent[0] <= VIEW_MAX_AGE and recent[1].position >= at_least:
+            return recent[1]
+        return self.fresh_view()
+
+    def fresh_view(self) -> LiveView:
+        """Read the live view now, and reuse it from here on (see `recent_view`)."""
+        view = self.live_view()
+        self._recent = (time.monotonic(), view)
+        return view
+
+    def live_view(self) -> LiveView:
+        """Every projection's live generation and its position, in one query."""
+        if self._live_view_query is None:  # built once: SQLAlchemy then reuses its cache key and compiled form
+            live, positions = self.store.table("projection_live"), self.store.table("projection_positions")
+            self._live_view_query = select(live.c.name, live.c.generation, positions.c.position).outerjoin(
+                positions, (positions.c.name == live.c.name) & (positions.c.generation == live.c.generation)
+            )
+        with self.store.reader.connect() as conn:
+            rows = conn.execute(self._live_view_query).tuples().all()
+        return LiveView(self, {name: generation for name, generation, _ in rows}, {name: position or 0 for name, _, position in rows})
 
     # --- rebuild ------------------------------------------------------------------------------------
 
@@ -180,18 +247,24 @@ class Projections:
         return differences
 
     def status(self) -> list[dict[str, Any]]:
+        """Per projection: live generation, position, lag, events, rate, and `rebuild_due` when the live generation
+        was built by an older version of the projection than this code's (its rows follow the old handling)."""
         head = self.app.recorder.max_notification_id() or 0
-        positions = self.store.table("projection_positions")
+        positions, versions = self.store.table("projection_positions"), self.store.table("projection_versions")
         lines = []
-        for name in self.projections:
+        for name, projection in self.projections.items():
             generation = self.store.live_generation(name)
             with self.store.engine.connect() as conn:
                 row = conn.execute(select(positions).where(positions.c.name == name, positions.c.generation == (generation or 0))).mappings().first()
+                built_by = conn.execute(select(versions.c.version).where(versions.c.name == name, versions.c.generation == (generation or 0))).scalar()
             position = row["position"] if row else 0
+            if built_by is None:  # no live generation yet (it will be built by this version), or one from before versions
+                built_by = 1 if generation else projection.version
             lines.append({
                 "projection": name, "generation": generation, "position": position, "head": head, "lag": head - position,
                 "events": row["events"] if row else 0, "rate": round(row["rate"], 1) if row else 0.0,
                 "updated_at": row["updated_at"].isoformat() if row and row["updated_at"] else None,
+                "version": built_by, "rebuild_due": built_by != projection.version,
             })  # fmt: skip
         return lines
 

@@ -3,7 +3,8 @@
 
 Control tables: `projection_positions` (one row per projection and generation: the last notification id its
 rows include, written in the same transaction as those rows), `projection_live` (which generation serves
-reads), `projection_leases` (which process may advance a projection now).
+reads), `projection_leases` (which process may advance a projection now), `projection_versions` (the
+projection's `version` each generation was built by: a live generation built by an older one is due a rebuild).
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def read_model_url(settings: Settings) -> str:
 def _make_engine(url: str, schema: str | None) -> Engine:
     if url.startswith("sqlite"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # A pool as large as the API's thread pool (40) and the projection followers: a connection beyond the pool
+        # would be opened and closed per request, paying the pragmas each time.
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=50, max_overflow=10)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # WAL: readers never block the projecting writer
@@ -53,7 +56,7 @@ def _make_engine(url: str, schema: str | None) -> Engine:
             cursor.close()
 
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=30)
     if schema:
 
         @event.listens_for(engine, "connect")
@@ -95,6 +98,14 @@ class ReadModelStore:
     def engine(self) -> Engine:
         return _make_engine(self.url, self.schema)
 
+    @cached_property
+    def reader(self) -> Engine:
+        """The engine for one-statement reads: on PostgreSQL autocommit, so no BEGIN and ROLLBACK travel to the server
+        around each (the hottest reads: the live view, public verification, tokens); on SQLite the engine itself
+        (switching a pysqlite connection's isolation level costs a PRAGMA at each checkout and return). Several
+        statements that must see one snapshot use `engine` and a transaction."""
+        return self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
@@ -113,6 +124,11 @@ class ReadModelStore:
             "projection_leases", metadata,
             Column("name", String(80), primary_key=True), Column("holder", String(120), nullable=False),
             Column("expires_at", Float, nullable=False),
+        )  # fmt: skip
+        Table(  # the projection's `version` each generation was built by (none: built before versions were kept, 1)
+            "projection_versions", metadata,
+            Column("name", String(64), primary_key=True), Column("generation", Integer, primary_key=True),
+            Column("version", Integer, nullable=False),
         )  # fmt: skip
         create_tables(metadata, self.engine)
         return metadata

@@ -1,7 +1,8 @@
 """Validity windows (成绩有效期, DOMAIN §5): per case whose first sitting opened a window — the candidate, the
 project, the day it opened and its last valid day, the subjects passed and still outstanding, and its state.
 
-Stored states: open; closed_by_certificate; waived (RetakeWaived: re-applied inside the window, seed 000 四(二));
+Stored states: open; qualified (every subject passed, the certificate not yet issued: nothing is left to keep, so
+it neither closes soon nor expires); closed_by_certificate; waived (RetakeWaived: re-applied inside the window, seed 000 四(二));
 cancelled (a materials sanction disqualified the case, or it was withdrawn); retake_barred (a competition
 candidate failed, seed 000 四(四): nothing is left to retake). "expired" is never stored: it is judged against the
 day asked about (an open window whose last day is before it), so it is right on any day without a new event.
@@ -25,7 +26,7 @@ from cases.projections.base import Projection, UnitOfWork
 from cases.projections.case_index import CASE_EVENTS, business_date
 
 if TYPE_CHECKING:
-    from cases.projections.service import Projections
+    from cases.projections.service import ReadModels
 
 ENDED_STATES = {"waived": "waived", "withdrawn": "cancelled", "disqualified": "cancelled", "no_retake": "retake_barred"}
 
@@ -37,12 +38,15 @@ def stored_state(case: EvaluationCase) -> str:
         return ENDED_STATES[case.stage]
     if case.stage in ("certified", "certificate_revoked"):
         return "closed_by_certificate"
+    if case.stage == "qualified":
+        return "qualified"
     return "open"
 
 
 class ValidityWindows(Projection):
     name = "validity_windows"
     consumes = CASE_EVENTS
+    version = 2  # 2: a qualified case awaiting its certificate is `qualified`, no longer `open`
 
     def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         windows = Table(
@@ -97,25 +101,25 @@ def _as_of(rows: list[dict[str, Any]], on: date) -> list[dict[str, Any]]:
     return [{**row, "state": state_as_of(row, on), "as_of": on} for row in rows]
 
 
-def _windows(projections: Projections, where: Callable[[Table], list[Any]]) -> list[dict[str, Any]]:
+def _windows(projections: ReadModels, where: Callable[[Table], list[Any]]) -> list[dict[str, Any]]:
     t = projections.live_tables(ValidityWindows.name)["windows"]
     with projections.store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(t).where(*where(t)).order_by(t.c.last_day, t.c.case_id)).mappings()]
 
 
-def window_of(projections: Projections, case_id: UUID | str, on: date) -> dict[str, Any] | None:
+def window_of(projections: ReadModels, case_id: UUID | str, on: date) -> dict[str, Any] | None:
     """The case's window as of `on`; None when no sitting has opened one."""
     found = _as_of(_windows(projections, lambda t: [t.c.case_id == str(case_id)]), on)
     return found[0] if found else None
 
 
-def closing_within(projections: Projections, on: date, days: int) -> list[dict[str, Any]]:
+def closing_within(projections: ReadModels, on: date, days: int) -> list[dict[str, Any]]:
     """Open windows whose last valid day falls within `days` days from `on` (inclusive): retake reminders."""
     last = on + timedelta(days=days)
     return _as_of(_windows(projections, lambda t: [t.c.state == "open", t.c.last_day.between(on, last)]), on)
 
 
-def expired_between(projections: Projections, start: date, end: date) -> list[dict[str, Any]]:
+def expired_between(projections: ReadModels, start: date, end: date) -> list[dict[str, Any]]:
     """Windows still open whose first day past the last valid one falls in [start, end]; state as of `end`."""
     span = (start - timedelta(days=1), end - timedelta(days=1))
     return _as_of(_windows(projections, lambda t: [t.c.state == "open", t.c.last_day.between(*span)]), end)

@@ -1,0 +1,118 @@
+"""Advancing many projections in one pass over the log: each event is read and decoded once and handed to every
+projection that consumes it, and one transaction commits all their rows and positions. What the API server and
+`cases projections run` follow live writes with, and what a full rebuild builds its new generations with.
+
+Five followers of their own read the log five times, decoded every event five times and woke five threads ten
+times a second; in the API server, whose commands share the process, they cost more CPU than the commands'
+HTTP handling (bench/api.py). The guarantees are the runners': each projection's position moves, conditional on
+its old value, in the transaction that writes its rows (exactly once), and only while this process holds that
+projection's lease; a projection whose lease another process holds is left to it. Projections may stand at
+different positions (one just rebuilt, say): each gets only the events after its own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import structlog
+
+from cases.projections.base import AggregateFollower, UnitOfWork
+from cases.projections.runner import PositionMoved, ProjectionRunner, Waker
+
+if TYPE_CHECKING:
+    from cases.projections.service import Projections
+
+log = structlog.get_logger("cases.projections")
+
+
+class FollowAll:
+    def __init__(
+        self, projections: Projections, *, batch_size: int = 500, names: list[str] | None = None,
+        runners: list[ProjectionRunner] | None = None,
+    ) -> None:  # fmt: skip
+        """Over the live generations of `names` (all when omitted), or over the given `runners` (each of a fixed
+        generation, for a rebuild)."""
+        self.projections = projections
+        self.app, self.store = projections.app, projections.store
+        self.batch_size = batch_size
+        self.follower = AggregateFollower(lambda aggregate_id, version: self.app.repository.get(aggregate_id, version=version))
+        self.runners = runners or [projections.runner(name) for name in names or list(projections.projections)]
+        self.by_topic: dict[str, list[ProjectionRunner]] = {}
+        for runner in self.runners:
+            runner.follower = self.follower  # one aggregate per case, followed once for every projection
+            for topic in runner.projection.topics:
+                self.by_topic.setdefault(topic, []).append(runner)
+
+    def run_batch(self) -> int:
+        """Apply the next batch to every projection this process holds; returns the events read (0: none new)."""
+        started = time.perf_counter()
+        target = self.app.recorder.max_notification_id() or 0
+        if all(runner.reached(target) for runner in self.runners):
+            return 0  # every projection's last batch here reached the log's end already
+        live = self.projections.live_view().generations
+        generations = {r: r.fixed_generation or live.get(r.projection.name) or r.generation() for r in self.runners}
+        for runner, generation in generations.items():
+            runner.tables(generation)  # created (in transactions of their own) before this batch's
+        with self.store.engine.begin() as conn:
+            behind: dict[ProjectionRunner, tuple[int, int]] = {}  # runner → (generation, position)
+            for runner, generation in generations.items():
+                if not runner.lease.acquire(conn):
+                    continue  # another process advances this one
+                position = runner.position_in(conn, generation)
+                if position < target:
+                    behind[runner] = (generation, position)
+            if not behind:
+                return 0
+            start = min(position for _, position in behind.values())
+            topics = sorted({topic for runner in behind for topic in runner.projection.topics})
+            page = self.app.recorder.select_notifications(start=start + 1, limit=self.batch_size, stop=target, topics=topics)
+            reached = page[-1].id if len(page) == self.batch_size else target
+            work = {runner: UnitOfWork(conn, runner.tables(generation), runner.cache, self.follower) for runner, (generation, _) in behind.items()}
+            handled = dict.fromkeys(behind, 0)
+            try:
+                for notification in page:
+                    event = None
+                    for runner in self.by_topic.get(notification.topic, ()):
+                        if runner in behind and notification.id > behind[runner][1]:
+                            event = event or self.app.mapper.to_domain_event(notification)
+                            runner.projection.handle(event, work[runner])
+                            handled[runner] += 1
+                for rows in work.values():
+                    rows.flush()
+            except Exception:
+                self._forget()
+                raise
+            seconds = time.perf_counter() - started
+            advanced = {runner: at for runner, at in behind.items() if at[1] < reached}  # one further on waits for the rest
+            for runner, (generation, position) in advanced.items():
+                runner.advance(conn, generation, position, reached, handled[runner], seconds)
+        for runner, (generation, _) in advanced.items():
+            runner.applied(work[runner], generation, reached)
+        return max(len(page), 1)
+
+    def follow(self, stopping: threading.Event, poll_seconds: float = 0.5, nudged: threading.Event | None = None) -> None:
+        """Catch up, then keep following live writes until `stopping` is set; `nudged` (when given) wakes the wait
+        between looks early, for a reader waiting on a position."""
+        waker = Waker(self.app, poll_seconds)
+        try:
+            while not stopping.is_set():
+                try:
+                    while self.run_batch() and not stopping.is_set():
+                        pass
+                except PositionMoved:
+                    self._forget()
+                    log.warning("projection.position_moved", projections=[r.projection.name for r in self.runners])
+                    continue  # the batch rolled back: read the positions again and carry on
+                waker.wait(nudged or stopping)
+                if nudged is not None:
+                    nudged.clear()
+        finally:
+            waker.close()
+            for runner in self.runners:
+                runner.lease.release()
+
+    def _forget(self) -> None:
+        for runner in self.runners:
+            runner.forget()

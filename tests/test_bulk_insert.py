@@ -1,0 +1,64 @@
+"""Rows a batch inserts through the driver's executemany (SQLite) read back exactly as rows inserted through
+SQLAlchemy's own statement: each value is converted by its column type's bind processor either way."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, insert, select
+
+from cases.projections.base import insert_rows
+from cases.projections.store import ReadModelStore
+from cases.settings import Settings
+
+
+def twin_tables(metadata: MetaData) -> tuple[Table, Table]:
+    def table(name: str) -> Table:
+        return Table(
+            name, metadata,
+            Column("case_id", String(36), primary_key=True), Column("on", Date), Column("at", DateTime(timezone=True)),
+            Column("level", Integer), Column("passed", Boolean), Column("rate", Float), Column("note", String(200)),
+        )  # fmt: skip
+
+    return table("bulk_fast"), table("bulk_core")
+
+
+ROWS = [
+    {"case_id": "a", "on": date(2026, 10, 1), "at": datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc), "level": 3, "passed": True, "rate": 0.5, "note": "王芳"},
+    {"case_id": "b", "on": None, "at": datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc), "level": None, "passed": False, "rate": None, "note": None},
+    {"case_id": "c", "on": date(2027, 1, 1), "at": None, "level": 1, "passed": None, "rate": 12.0, "note": "on"},
+]
+
+
+def test_the_driver_path_and_sqlalchemys_store_the_same_values(store: Settings) -> None:
+    read_models = ReadModelStore.from_settings(store)
+    metadata = MetaData()
+    fast, core = twin_tables(metadata)
+    metadata.create_all(read_models.engine)
+    try:
+        with read_models.engine.begin() as conn:
+            insert_rows(conn, fast, [dict(row) for row in ROWS])
+            conn.execute(insert(core), [dict(row) for row in ROWS])
+        with read_models.engine.connect() as conn:
+            stored_fast = [dict(r) for r in conn.execute(select(fast).order_by(fast.c.case_id)).mappings()]
+            stored_core = [dict(r) for r in conn.execute(select(core).order_by(core.c.case_id)).mappings()]
+        assert stored_fast == stored_core
+        assert [row["on"] for row in stored_fast] == [date(2026, 10, 1), None, date(2027, 1, 1)]
+    finally:
+        metadata.drop_all(read_models.engine)
+        read_models.dispose()
+
+
+def test_rows_that_leave_a_column_out_go_through_sqlalchemy_and_get_its_defaults(store: Settings) -> None:
+    read_models = ReadModelStore.from_settings(store)
+    metadata = MetaData()
+    table = Table("bulk_defaults", metadata, Column("k", String(8), primary_key=True), Column("n", Integer, nullable=False, default=0))
+    metadata.create_all(read_models.engine)
+    try:
+        with read_models.engine.begin() as conn:
+            insert_rows(conn, table, [{"k": "x"}, {"k": "y"}])
+        with read_models.engine.connect() as conn:
+            assert conn.execute(select(table.c.n)).scalars().all() == [0, 0]
+    finally:
+        metadata.drop_all(read_models.engine)
+        read_models.dispose()
