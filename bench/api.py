@@ -7,10 +7,13 @@ The server is this benchmark's own app (`create_app`, plus a bare `GET /bench/ba
 public rate limit switched off) under uvicorn in a separate process, with projections following in-process and
 JSON request logs written (to /dev/null) as in production. Measured:
  (i)   public certificate verification, GET /public/certificates/{number}?name=…;
- (ii)  the bare FastAPI endpoint in the same server (sync, like every route: FastAPI's floor);
+ (ii)  the bare FastAPI endpoint in the same server (sync, like every route, and matched first: FastAPI's floor);
  (iii) a case command over HTTP: FeePaid (POST /cases/{id}/payments), each request paying a case of its own;
- (iv)  the same command called directly on the application service, by 50 threads in this process.
-and prints (i)/(ii) and (iii)/(iv) (targets >= 0.5). Request loops are bounded in count and time; only loopback.
+ (iv)  the same command called directly on the application service, by 50 threads in this process, with the
+       projections following in-process as the embedded server runs them: what (iii) fronts, less HTTP;
+ (v)   the same again without projections (for reference: the application service alone).
+and prints (i)/(ii) and (iii)/(iv) (targets >= 0.5), and (iii)/(v). Request loops are bounded in count and time;
+only loopback.
 """
 
 from __future__ import annotations
@@ -76,11 +79,14 @@ def serve(port: int, settings: Settings) -> None:
     def bare() -> dict[str, bool]:
         return {"ok": True}
 
+    app.router.routes.insert(0, app.router.routes.pop())  # matched first: the floor, with no route tried before it
+
     uvicorn.run(app, host="127.0.0.1", port=port, log_config=None, access_log=False, log_level="warning")
 
 
 def server_env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASES_")}
+    tunables = ("CASES_QUERY_THREADS", "CASES_COMMAND_THREADS")  # passed on, to measure other thread budgets
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASES_") or k in tunables}
     env.update(CASES_DATA_DIR=str(settings.data_dir), CASES_ID_HASH_KEY=settings.id_hash_key or "")
     if settings.database_url:
         env.update(CASES_DATABASE_URL=settings.database_url, CASES_POSTGRES_SCHEMA=settings.postgres_schema or "")
@@ -149,7 +155,7 @@ class Result:
 
     def line(self) -> str:
         cuts = quantiles(self.latencies, n=100) if len(self.latencies) > 1 else [self.latencies[0]] * 99
-        return (f"{self.name:<34} {self.throughput:>8,.0f} /s   p50 {cuts[49] * 1000:>7.1f} ms   p99 {cuts[98] * 1000:>7.1f} ms"
+        return (f"{self.name:<38} {self.throughput:>8,.0f} /s   p50 {cuts[49] * 1000:>7.1f} ms   p99 {cuts[98] * 1000:>7.1f} ms"
                 f"   ({len(self.latencies):,} in {self.seconds:.1f}s{f', {self.failures} FAILED' if self.failures else ''})")  # fmt: skip
 
 
@@ -200,9 +206,15 @@ def load(name: str, port: int, requests: list[Request], limit_seconds: float, he
     return Result(name, seconds, [x for p in parts for x in p[0]], sum(p[1] for p in parts))
 
 
-def direct(settings: Settings, case_ids: list[str], limit_seconds: float) -> Result:
-    """The same FeePaid commands on the application service, by CLIENTS threads (no HTTP)."""
-    app = CasesApplication(settings)
+def direct(settings: Settings, case_ids: list[str], limit_seconds: float, *, projecting: bool) -> Result:
+    """The same FeePaid commands on the application service, by CLIENTS threads (no HTTP). `projecting`: with the
+    projections following in-process as in the embedded server (`Services`), so that the one difference left
+    between this and (iii) is the HTTP API; without: the application service alone."""
+    from api.services import Services
+
+    services = Services.open(settings, in_process_projections=projecting)
+    app = services.app
+    services.wait_for(app.recorder.max_notification_id(), timeout=60)  # the followers have caught up: a quiet start
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -226,9 +238,10 @@ def direct(settings: Settings, case_ids: list[str], limit_seconds: float) -> Res
         started = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:
             list(pool.map(pay, case_ids))
-        return Result("(iv)  FeePaid, application service", time.perf_counter() - started, latencies, failures)
+        name = "(iv)  FeePaid, service + projections" if projecting else "(v)   FeePaid, service alone"
+        return Result(name, time.perf_counter() - started, latencies, failures)
     finally:
-        app.close()
+        services.close()
 
 
 def wait_until(url: str, check: Callable[[httpx.Response], bool], path: str, timeout: float, process: subprocess.Popen) -> None:
@@ -247,8 +260,8 @@ def wait_until(url: str, check: Callable[[httpx.Response], bool], path: str, tim
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=4000, help="requests per read measurement (i, ii)")
-    parser.add_argument("--commands", type=int, default=1500, help="commands per command measurement (iii, iv)")
+    parser.add_argument("--requests", type=int, default=8000, help="requests per read measurement (i, ii)")
+    parser.add_argument("--commands", type=int, default=2500, help="commands per command measurement (iii, iv, v)")
     parser.add_argument("--seconds", type=float, default=15.0, help="time limit of each measurement")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # internal: run the server on this port
     args = parser.parse_args()
@@ -266,9 +279,10 @@ def main() -> int:
         settings = settings_for(Path(directory) / "var")
         try:
             began = time.perf_counter()
-            print(f"store: {'PostgreSQL' if settings.database_url else 'SQLite'}; seeding {2 * args.commands:,} approved cases …", flush=True)
-            case_ids, number = seed(settings, 2 * args.commands)
-            over_http, on_service = case_ids[: args.commands], case_ids[args.commands :]
+            print(f"store: {'PostgreSQL' if settings.database_url else 'SQLite'}; seeding {3 * args.commands:,} approved cases …", flush=True)
+            case_ids, number = seed(settings, 3 * args.commands)
+            n = args.commands
+            over_http, on_service, alone = case_ids[:n], case_ids[n : 2 * n], case_ids[2 * n :]
             tokens = ReadModelStore.from_settings(settings)
             token, _ = create_token(tokens, role="registrar", body="wgsh", label="bench")
             tokens.dispose()
@@ -289,11 +303,12 @@ def main() -> int:
                 process.terminate()
                 process.wait(timeout=30)
                 log.close()
-            results.append(direct(settings, on_service, args.seconds))
+            results.append(direct(settings, on_service, args.seconds, projecting=True))
+            results.append(direct(settings, alone, args.seconds, projecting=False))
         finally:
             drop(settings)
 
-    verification, bare, http_commands, direct_commands = results
+    verification, bare, http_commands, direct_commands, service_alone = results
     for result in results:
         print(result.line())
     read_ratio = verification.throughput / bare.throughput
@@ -301,6 +316,7 @@ def main() -> int:
     print()
     print(f"verification / bare     = {read_ratio:.2f}  (target >= 0.5)  {'OK' if read_ratio >= 0.5 else 'BELOW TARGET'}")
     print(f"HTTP commands / direct  = {command_ratio:.2f}  (target >= 0.5)  {'OK' if command_ratio >= 0.5 else 'BELOW TARGET'}")
+    print(f"  (against the service alone, without projections: {http_commands.throughput / service_alone.throughput:.2f})")
     print(f"total {time.perf_counter() - began:.0f}s")
     return 1 if any(r.failures for r in results) else 0
 

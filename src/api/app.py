@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from api import problems
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None, *, in_process_projections: bool
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.queries_at_once
         app.state.services = Services.open(settings, in_process_projections=in_process_projections)
         try:
             yield

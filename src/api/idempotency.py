@@ -8,8 +8,10 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
+
+import anyio.to_thread
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -19,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from api.problems import PROBLEM, domain_problem, problem
 from api.tokens import Principal
 from cases.errors import DomainError
-from cases.projections.store import ReadModelStore
+from cases.projections.store import ReadModelStore, create_tables
 
 STALE_AFTER = timedelta(seconds=60)
 _metadata = MetaData()
@@ -34,7 +36,7 @@ KEYS = Table(
 
 @lru_cache(maxsize=16)
 def _ensure(store: ReadModelStore) -> None:
-    _metadata.create_all(store.engine)
+    create_tables(_metadata, store.engine)  # safe when several workers start at once
 
 
 def fingerprint(request: Request, payload: Any) -> str:
@@ -42,9 +44,19 @@ def fingerprint(request: Request, payload: Any) -> str:
     return hashlib.sha256(f"{request.method} {request.url.path}\n{body}".encode()).hexdigest()
 
 
-def run_once(request: Request, who: Principal, key: str | None, payload: Any, command: Callable[[], JSONResponse]) -> JSONResponse:
+async def run_once(request: Request, who: Principal, key: str | None, payload: Any, command: Callable[[], JSONResponse]) -> JSONResponse:
+    """Run a command (with its Idempotency-Key bookkeeping) in a worker thread, as many commands at once as
+    `Services.command_limiter` admits."""
+    work = partial(_once, request, who, key, payload, command)
+    return await anyio.to_thread.run_sync(work, limiter=request.app.state.services.command_limiter)
+
+
+def _once(request: Request, who: Principal, key: str | None, payload: Any, command: Callable[[], JSONResponse]) -> JSONResponse:
     if not key:
-        return command()
+        try:
+            return command()
+        except DomainError as error:
+            return domain_problem(request, error)
     store: ReadModelStore = request.app.state.services.projections.store
     _ensure(store)
     mark = fingerprint(request, payload)

@@ -7,10 +7,10 @@ import time
 import uuid
 from collections import defaultdict
 from threading import Lock
+from typing import Any
 
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cases.observability import bound_request, get_logger
 
@@ -50,36 +50,61 @@ class Metrics:
         return "\n".join(lines) + "\n"
 
 
-def route_of(request: Request) -> str:
+def route_of(scope: Scope, app: Any) -> str:
     """The matched route's template (never the raw path: ids would explode the metrics), or "unmatched". Plain
     Starlette routes (/openapi.json, /docs) leave only their endpoint in the scope, not the route."""
-    route = request.scope.get("route")
+    route = scope.get("route")
     if route is not None and getattr(route, "path", None):
         return route.path
-    endpoint = request.scope.get("endpoint")
+    endpoint = scope.get("endpoint")
     if endpoint is not None:
-        for candidate in request.app.routes:
+        for candidate in app.routes:
             if getattr(candidate, "endpoint", None) is endpoint and getattr(candidate, "path", None):
                 return candidate.path
     return "unmatched"
 
 
-class RequestLog(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next) -> Response:  # type: ignore[override]
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.request_id = request_id[:64]
-        request.state.actor = None
-        started = time.perf_counter()
+def _request_id(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id" and value:
+            return value.decode("latin-1")[:64]
+    return uuid.uuid4().hex
+
+
+class RequestLog:
+    """Pure ASGI (no per-request task or stream, unlike Starlette's BaseHTTPMiddleware, which halved the
+    throughput of small requests): binds the request id for every log line written while the request runs, adds
+    `X-Request-ID` to the answer, counts it in the metrics and writes the request's own line at the end. The
+    actor is what authentication left in `request.state.actor` (the scope's state)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        state = scope.setdefault("state", {})
+        state["request_id"], state["actor"] = request_id, None
+        header = (b"x-request-id", request_id.encode("latin-1"))
         status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        started = time.perf_counter()
         try:
-            response = await call_next(request)
-            status = response.status_code
+            with structlog.contextvars.bound_contextvars(request_id=request_id):
+                await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
-            route = route_of(request)
-            request.app.state.metrics.observe(request.method, route, status, seconds)
-            with bound_request(request_id=request.state.request_id, actor=request.state.actor):
-                log.info("http.request", method=request.method, route=route, path=request.url.path, status=status,
+            route = route_of(scope, scope["app"])
+            scope["app"].state.metrics.observe(scope["method"], route, status, seconds)
+            with bound_request(request_id=request_id, actor=state.get("actor")):
+                log.info("http.request", method=scope["method"], route=route, path=scope["path"], status=status,
                          latency_ms=round(seconds * 1000, 2))  # fmt: skip
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response

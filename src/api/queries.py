@@ -4,47 +4,73 @@ reads the projections do not offer themselves (the certificate register by numbe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
+from functools import lru_cache
+from typing import Annotated, Any, TypeVar
 
 from fastapi import HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import select
+from sqlalchemy import Select, Table, bindparam, select
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 
 from api.services import Services
 from api.tokens import Principal
 from cases.errors import InvalidInput
 from cases.projections.case_index import CaseIndex
 from cases.projections.certificates import CertificateRegister
-from cases.projections.service import Projections
+from cases.projections.service import LiveView, ReadModels
 
 WaitForPosition = Annotated[
     int | None,
     Query(ge=1, description="read your writes: wait (at most 5 s) until the read models reach this log position (a command's `position`)"),
 ]
 POSITION_HEADER = "X-Projection-Position"
+T = TypeVar("T")
 CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
 
 
 # --- read your writes -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reading:
-    """A query's view of the services once the read models have reached the position asked for (or 5 s passed)."""
+    """A query's view of the read models once they have reached the position asked for (or 5 s passed). Queries
+    go through `query`, which reads with a recent live view (`Projections.recent_view`) and, should a rebuild
+    elsewhere have switched generations and dropped that view's tables meanwhile, reads once more with a fresh one.
+    The position answered in `X-Projection-Position` is one the rows include at least."""
 
     services: Services
-    position: int
+    at_least: int = 0
+    _view: LiveView | None = field(default=None, repr=False)
 
     @property
-    def projections(self) -> Projections:
-        return self.services.projections
+    def projections(self) -> LiveView:
+        if self._view is None:
+            self._view = self.services.projections.recent_view(self.at_least)
+        return self._view
 
-    def json(self, data: Any, headers: dict[str, str] | None = None) -> JSONResponse:
-        response = JSONResponse(jsonable_encoder(data), headers=headers)
+    @property
+    def position(self) -> int:
+        return self.projections.position
+
+    def query(self, read: Callable[..., T], *args: Any) -> T:
+        """`read(view, *args)`, read again with a fresh view if this one's generation was dropped meanwhile."""
+        try:
+            return read(self.projections, *args)
+        except DBAPIError:
+            fresh = self.services.projections.fresh_view()
+            if fresh.generations == self.projections.generations:
+                raise  # not a switch: a real error
+            self._view = fresh
+            return read(fresh, *args)
+
+    def json(self, data: Any, headers: dict[str, str] | None = None, *, encoded: bool = False) -> JSONResponse:
+        """`data` as JSON (`encoded`: it is JSON-ready already, e.g. a model dumped in JSON mode)."""
+        response = JSONResponse(data if encoded else jsonable_encoder(data), headers=headers)
         response.headers[POSITION_HEADER] = str(self.position)
         return response
 
@@ -56,22 +82,13 @@ class Reading:
         return response
 
 
-def reading(request: Request, wait_for_position: WaitForPosition = None) -> Reading:
-    """A dependency: wait (bounded) for `wait_for_position`, then report the position the read models are at."""
+async def reading(request: Request, wait_for_position: WaitForPosition = None) -> Reading:
+    """A dependency: wait (bounded, in a worker thread) for `wait_for_position`. Without it, nothing to do here:
+    the live view is read in the route's own thread, with its rows."""
     services: Services = request.app.state.services
-    services.wait_for(wait_for_position)
-    return Reading(services, projection_position(services.projections))
-
-
-def projection_position(projections: Projections) -> int:
-    """The position every read model has reached (the lowest of their live generations'); 0 before any ran."""
-    positions, live = projections.store.table("projection_positions"), projections.store.table("projection_live")
-    query = select(positions.c.name, positions.c.position).join(
-        live, (live.c.name == positions.c.name) & (live.c.generation == positions.c.generation)
-    )
-    with projections.store.engine.connect() as conn:
-        reached = dict(conn.execute(query).tuples().all())
-    return min((reached.get(name, 0) for name in projections.projections), default=0)
+    if wait_for_position:
+        await run_in_threadpool(services.wait_for, wait_for_position)
+    return Reading(services, wait_for_position or 0)
 
 
 # --- body scope ---------------------------------------------------------------------------------------------
@@ -90,7 +107,7 @@ def in_scope(rows: Iterable[dict[str, Any]], body: str | None) -> list[dict[str,
     return [row for row in rows if body is None or row["body"] == body]
 
 
-def bodies_of(projections: Projections, case_ids: Iterable[str]) -> dict[str, str]:
+def bodies_of(projections: ReadModels, case_ids: Iterable[str]) -> dict[str, str]:
     """Case id → its body, from the case index."""
     wanted = sorted(set(case_ids))
     if not wanted:
@@ -104,7 +121,7 @@ def bodies_of(projections: Projections, case_ids: Iterable[str]) -> dict[str, st
 
 
 def find_certificates(
-    projections: Projections, body: str | None = None, status: str | None = None, number: str | None = None,
+    projections: ReadModels, body: str | None = None, status: str | None = None, number: str | None = None,
     limit: int = 100, offset: int = 0,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Certificates matching every filter given, newest issue first."""
@@ -121,12 +138,18 @@ def find_certificates(
 PUBLIC_COLUMNS = ("number", "holder_name", "body", "occupation", "work_type", "level", "issued_on", "status", "status_on", "replaced_by")
 
 
-def public_certificate(projections: Projections, number: str) -> dict[str, Any] | None:
+def public_certificate(projections: ReadModels, number: str) -> dict[str, Any] | None:
     """What the public may know of a certificate: never the holder's ID number, not even masked."""
-    t = projections.live_tables(CertificateRegister.name)["certificates"]
-    with projections.store.engine.connect() as conn:
-        row = conn.execute(select(*(t.c[c] for c in PUBLIC_COLUMNS)).where(t.c.number == number)).mappings().first()
-    return dict(row) if row else None
+    with projections.store.reader.connect() as conn:
+        row = conn.execute(_public_lookup(projections.live_tables(CertificateRegister.name)["certificates"]), {"number": number})
+        found = row.mappings().first()
+    return dict(found) if found else None
+
+
+@lru_cache(maxsize=8)
+def _public_lookup(t: Table) -> Select:
+    """One statement per generation's table (the busiest query of all: built once, its compiled form reused)."""
+    return select(*(t.c[c] for c in PUBLIC_COLUMNS)).where(t.c.number == bindparam("number"))
 
 
 # --- moments ------------------------------------------------------------------------------------------------

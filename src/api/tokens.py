@@ -6,14 +6,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any, Literal
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
 
 from cases.errors import InvalidInput, NotFound
-from cases.projections.store import ReadModelStore
+from cases.projections.store import ReadModelStore, create_tables
 
 ROLES = {
     "registrar": "a body's registrar: intake, review, fees, sittings, results, certificates",
@@ -56,7 +58,7 @@ def _digest(secret: str) -> str:
 
 @lru_cache(maxsize=16)
 def _ensure(store: ReadModelStore) -> None:
-    _metadata.create_all(store.engine)
+    create_tables(_metadata, store.engine)  # safe when several workers start at once
 
 
 def create_token(store: ReadModelStore, *, role: str, body: str | None, label: str, days: int = 90) -> tuple[str, Principal]:
@@ -83,18 +85,61 @@ def create_token(store: ReadModelStore, *, role: str, body: str | None, label: s
 
 def authenticate(store: ReadModelStore, token: str) -> Principal | None:
     """The token's principal, or None when unknown, wrong, expired or revoked."""
+    parts = _parts(token)
+    return check_token(_row(store, parts[1]), parts[2]) if parts else None
+
+
+def _parts(token: str) -> list[str] | None:
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != "cases":
-        return None
+    return parts if len(parts) == 3 and parts[0] == "cases" else None
+
+
+def _row(store: ReadModelStore, token_id: str) -> dict[str, Any] | None:
     _ensure(store)
-    with store.engine.connect() as conn:
-        row = conn.execute(select(TOKENS).where(TOKENS.c.id == parts[1])).mappings().first()
-    if row is None or not hmac.compare_digest(row["secret_sha256"], _digest(parts[2])):
+    with store.reader.connect() as conn:
+        row = conn.execute(select(TOKENS).where(TOKENS.c.id == token_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def check_token(row: dict[str, Any] | None, secret: str, now: datetime | None = None) -> Principal | None:
+    """The principal of a stored token row if the secret matches and it has neither expired nor been revoked."""
+    if row is None or not hmac.compare_digest(row["secret_sha256"], _digest(secret)):
         return None
     expires = row["expires_at"] if row["expires_at"].tzinfo else row["expires_at"].replace(tzinfo=timezone.utc)
-    if row["revoked_at"] is not None or expires <= datetime.now(timezone.utc):
+    if row["revoked_at"] is not None or expires <= (now or datetime.now(timezone.utc)):
         return None
     return Principal(row["id"], row["role"], row["body"], row["label"])
+
+
+class TokenCache:
+    """Token rows as the API worker last read them, kept for `ttl` seconds, so that most requests authenticate
+    without a database read (or a trip to the thread pool for one). The cost: a revocation takes effect in each
+    worker within `ttl` (one second by default); expiry is checked on every request against the row."""
+
+    def __init__(self, store: ReadModelStore, ttl: float = 1.0) -> None:
+        self.store, self.ttl = store, ttl
+        self.rows: dict[str, tuple[float, dict[str, Any] | None]] = {}  # token id → (read at, row or None)
+
+    def fresh(self, token: str) -> Principal | None | Literal[False]:
+        """The principal from a fresh cached row; None if the token is refused; False if the row must be read."""
+        parts = _parts(token)
+        if parts is None:
+            return None
+        read_at, row = self.rows.get(parts[1], (None, None))
+        if read_at is None or time.monotonic() - read_at > self.ttl:
+            return False
+        return check_token(row, parts[2])
+
+    def read(self, token: str) -> Principal | None:
+        """Read the token's row (blocking), remember it, and check the token against it."""
+        parts = _parts(token)
+        if parts is None:
+            return None
+        row = _row(self.store, parts[1])
+        if len(self.rows) > 10_000:
+            self.rows.clear()
+        self.rows[parts[1]] = (time.monotonic(), row)
+        return check_token(row, parts[2])
 
 
 def revoke_token(store: ReadModelStore, token_id: str) -> None:

@@ -8,6 +8,8 @@ write. Two writers on one case: the second gets `Conflict` and nothing of it is 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -32,7 +34,7 @@ from cases.rulebook.loader import RuleBook, load_rulebook
 from cases.rulebook.lookup import Offer, find_offer, window_for_application
 from cases.rules import sanctions
 from cases.rules.certificates import certificate_form, certificate_number, delivery_route
-from cases.rules.fees import full_fee, retake_fee
+from cases.rules.fees import retake_fee
 from cases.rules.payment import payment_due
 from cases.rules.service_levels import certificate_collectable_from, results_due
 from cases.rules.validity import open_window
@@ -139,9 +141,21 @@ class CasesApplication(Application):
     def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase:
         return self._load_as(EvaluationCase, case_id, "case_id", version)
 
+    @contextmanager
+    def starting_from(self, case: EvaluationCase) -> Iterator[None]:
+        """Within the block, a command on this thread about `case` starts from this copy, which the caller has just
+        loaded (the HTTP API, to check the caller's body scope), instead of reading it again. A write made by
+        someone else in between is still caught: the save conflicts, as it would have without this."""
+        self._positions.prefetched = case
+        try:
+            yield
+        finally:
+            self._positions.prefetched = None
+
     def _case_for_command(self, case_id: UUID, expected_version: int | None) -> EvaluationCase:
         self._positions.saved = {}  # a command that fails must not leave an earlier command's aggregate behind
-        case = self.get_case(case_id)
+        prefetched, self._positions.prefetched = getattr(self._positions, "prefetched", None), None
+        case = prefetched if prefetched is not None and prefetched.id == case_id else self.get_case(case_id)
         if expected_version is not None and case.version != expected_version:
             raise StaleVersion(
                 f"the case is at version {case.version}, not {expected_version}: it changed since you read it",

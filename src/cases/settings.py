@@ -31,6 +31,8 @@ class Settings:
     calendar_dir: Path | None = None
     operator_file: Path | None = None
     postgres_schema: str | None = None
+    command_threads: int | None = None
+    query_threads: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -46,11 +48,28 @@ class Settings:
             calendar_dir=Path(env["CASES_CALENDAR_DIR"]) if env.get("CASES_CALENDAR_DIR") else None,
             operator_file=Path(env["CASES_OPERATOR_FILE"]) if env.get("CASES_OPERATOR_FILE") else None,
             postgres_schema=env.get("CASES_POSTGRES_SCHEMA") or None,
+            command_threads=_positive_int(env, "CASES_COMMAND_THREADS"),
+            query_threads=_positive_int(env, "CASES_QUERY_THREADS"),
         )
 
     @property
     def uses_postgres(self) -> bool:
         return bool(self.database_url)
+
+    @property
+    def commands_at_once(self) -> int:
+        """How many commands an API worker runs at once. SQLite has one writer at a time: commands queueing in
+        threads for its lock cost more (thread switches, lock hand-offs) than they wait, so one; PostgreSQL
+        writes concurrently, so four (bench/api.py on two cores: 2-4 did best; more cores or a remote database
+        want more)."""
+        return self.command_threads or (4 if self.uses_postgres else 1)
+
+    @property
+    def queries_at_once(self) -> int:
+        """How many threads an API worker lends to queries (and every other blocking route). More threads than
+        cores buy no speed under Python's GIL, only switching: 4 on SQLite, whose reads are local; 8 on
+        PostgreSQL, whose reads wait on the network."""
+        return self.query_threads or (8 if self.uses_postgres else 4)
 
     def event_store_env(self) -> dict[str, str]:
         """The `eventsourcing` environment for the configured store and cipher."""
@@ -83,6 +102,15 @@ class Settings:
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+
+def _positive_int(env: os._Environ[str] | dict[str, str], name: str) -> int | None:
+    given = env.get(name)
+    if not given:
+        return None
+    if not given.isdigit() or int(given) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {given!r}", field=name)
+    return int(given)
 
 
 def postgres_env(url: str, schema: str | None = None) -> dict[str, str]:

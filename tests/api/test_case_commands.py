@@ -519,6 +519,8 @@ def test_two_payments_with_the_same_if_match_one_wins_the_other_is_412_or_409_an
 
 
 def test_two_payments_that_both_passed_if_match_one_is_409_conflict_and_nothing_of_it_is_written(client, cases_app, auth, monkeypatch):
+    """Two commands running at once, as in two API workers (or PostgreSQL's four command threads per worker)."""
+    client.app.state.services.command_limiter.total_tokens = 2
     case_id = wgsh_approved(cases_app)
     both_loaded = threading.Barrier(2)
     save = cases_app.save

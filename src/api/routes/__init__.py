@@ -4,6 +4,7 @@ from api.routes import case_commands, cases, health
 from api.routes import candidates, catalogue, public, registers, replay, reports, sittings, workdays, worklists
 
 ROUTERS = [
+    public.router,  # first: the busiest route of all is matched before the others are tried
     cases.router, case_commands.router, replay.router, registers.router, candidates.router, sittings.router,
-    worklists.router, reports.router, catalogue.router, workdays.router, public.router, health.router,
+    worklists.router, reports.router, catalogue.router, workdays.router, health.router,
 ]  # fmt: skip

@@ -62,7 +62,7 @@ def bans_of(read: Reading, candidate: Candidate) -> list[dict[str, Any]]:
             "behaviour_clause": b["behaviour_clause"], "referral": b["referral"], "post_hoc": b["post_hoc"],
             "decided_on": b["decided_on"], "case_id": b["case_id"],
         }
-        for b in bans_of_candidate(read.projections, candidate.id)
+        for b in read.query(bans_of_candidate, candidate.id)
     ]  # fmt: skip
 
 

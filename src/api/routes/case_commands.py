@@ -15,7 +15,6 @@ Who may do what (DOMAIN §9). Admin may do everything; compliance officers only 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -50,32 +49,33 @@ ANSWERS: dict[int | str, dict[str, Any]] = {200: COMMAND}
 Method = Callable[[CasesApplication], Callable[..., Any]]
 
 
-def on_case(
+async def on_case(
     request: Request, who: Principal, case_id: UUID, payload: Any, key: str | None, if_match: str | None, method: Method,
     *, named: str | None = None, **arguments: Any,
 ) -> JSONResponse:  # fmt: skip
     """Body scope, If-Match and Idempotency-Key around one application call:
     `method(app)(case_id, **payload, **arguments, actor=…, expected_version=…)`; what it returns is the answer's
     `result.<named>`. A refusal becomes its problem response here, so that `run_once` stores it for a retry."""
-    case_in_scope(request, who, case_id)
     version = expected_version(if_match)
 
     def command() -> JSONResponse:
-        call = method(services(request).app)
+        app = services(request).app
+        case = case_in_scope(request, who, case_id)  # another body's case: 404, like a missing one
         try:
-            value = call(case_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
+            with app.starting_from(case):  # the case just loaded for the scope check: not read twice
+                value = method(app)(case_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
         except DomainError as error:
             return refusal(request, error)
         return answer(request, case_id, result={named: value} if named else None)
 
-    return run_once(request, who, key, payload, command)
+    return await run_once(request, who, key, payload, command)
 
 
 SANCTIONERS = allow("examiner", "supervisor")
 ON_THE_DAY_TIERS = ("subject", "sitting")
 
 
-def sanction_scope(payload: SanctionRequest, who: Principal = Depends(SANCTIONERS)) -> SanctionRequest:
+async def sanction_scope(payload: SanctionRequest, who: Principal = Depends(SANCTIONERS)) -> SanctionRequest:
     """An examiner sanctions what they saw: the subject or sitting tier, on the day of the sitting (its
     `sitting_on` defaults to that day). Grave and materials tiers, and anything after the day, are a supervisor's."""
     if who.role != "examiner":
@@ -89,40 +89,40 @@ def sanction_scope(payload: SanctionRequest, who: Principal = Depends(SANCTIONER
 
 
 @router.post("/{case_id}/review", responses=ANSWERS, summary="Review: Approved naming the clause, or Rejected naming why")
-def review(
+async def review(
     case_id: UUID, payload: ReviewRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The declared evidence (and this product's own certificate register) decides; the answer's
     `stage` is `awaiting_payment` (approved) or `rejected`."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.review)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.review)
 
 
 @router.post("/{case_id}/rejection", responses=ANSWERS, summary="Rejected by the registrar, with a reason")
-def reject(
+async def reject(
     case_id: UUID, payload: RejectionRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar: rejects an application for a reason the evidence cannot show (e.g. incomplete materials)."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.reject)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.reject)
 
 
 @router.post("/{case_id}/payments", responses=ANSWERS, summary="FeePaid: the fee or retake fee, exactly as due")
-def pay(
+async def pay(
     case_id: UUID, payload: PaymentRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.pay_fee)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.pay_fee)
 
 
 @router.post("/{case_id}/schedule", responses=ANSWERS, summary="Scheduled: a seat at a planned sitting")
-def schedule(
+async def schedule(
     case_id: UUID, payload: ScheduleRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The answer's `result.ticket_from` is the day the admission ticket can be downloaded."""
-    return on_case(request, who, case_id, payload, key, if_match, schedule_checking_version, named="ticket_from")
+    return await on_case(request, who, case_id, payload, key, if_match, schedule_checking_version, named="ticket_from")
 
 
 def schedule_checking_version(app: CasesApplication) -> Callable[..., Any]:
@@ -131,84 +131,84 @@ def schedule_checking_version(app: CasesApplication) -> Callable[..., Any]:
 
 
 @router.post("/{case_id}/attendance", responses=ANSWERS, summary="Sat or Absent (no refund)")
-def attendance(
+async def attendance(
     case_id: UUID, payload: AttendanceRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("examiner", "registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Examiner or registrar. The first sitting opens the validity window."""
     sitting_id = str(payload.sitting_id) if payload.sitting_id else None  # the case names its seat's sitting as text
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_attendance, sitting_id=sitting_id)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_attendance, sitting_id=sitting_id)
 
 
 @router.post("/{case_id}/results", responses=ANSWERS, summary="SubjectPassed or SubjectFailed at the year's pass mark")
-def record_result(
+async def record_result(
     case_id: UUID, payload: ResultRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("examiner", "registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Examiner, or the registrar entering marked results. The answer's `stage` says what follows
     (`qualified`, `retake_available`, or `awaiting_results` while subjects are outstanding)."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_result)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_result)
 
 
 @router.post("/{case_id}/retake", responses=ANSWERS, summary="RetakeRequested at the retake price")
-def retake(
+async def retake(
     case_id: UUID, payload: RetakeRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The answer's `result.fee_due` is the retake fee and its payment dates."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.request_retake, named="fee_due")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.request_retake, named="fee_due")
 
 
 @router.post("/{case_id}/sanctions", responses=ANSWERS, summary="Sanctioned (参评人员须知 一-四)")
-def sanction(
+async def sanction(
     case_id: UUID, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     payload: SanctionRequest = Depends(sanction_scope), who: Principal = Depends(SANCTIONERS),
 ) -> JSONResponse:  # fmt: skip
     """Examiner: the subject and sitting tiers, on the day. Supervisor: every tier, post-hoc too (an issued
     certificate is invalidated). A registrar may not sanction. The answer's `result.ban` is the ban imposed."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.sanction, named="ban")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.sanction, named="ban")
 
 
 @router.post("/{case_id}/certificate", responses=ANSWERS, summary="CertIssued: numbered per the body's filing number")
-def issue_certificate(
+async def issue_certificate(
     case_id: UUID, payload: CertificateRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The answer's `result.number` is the certificate number."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.issue_certificate, named="number")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.issue_certificate, named="number")
 
 
 @router.post("/{case_id}/certificate/revocation", responses=ANSWERS, summary="CertRevoked: the certificate is invalid")
-def revoke_certificate(
+async def revoke_certificate(
     case_id: UUID, payload: RevocationRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar", "supervisor")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar of the issuing body, or a supervisor."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.revoke_certificate)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.revoke_certificate)
 
 
 @router.post("/{case_id}/certificate/reissue", responses=ANSWERS, summary="CertReissued (遗失补办) under a new number")
-def reissue_certificate(
+async def reissue_certificate(
     case_id: UUID, payload: ReissueRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar, where the body's notice offers reissue (seed 002 五(三)); elsewhere `reissue_not_offered`."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.reissue_certificate, named="number")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.reissue_certificate, named="number")
 
 
 @router.post("/{case_id}/withdrawal", responses=ANSWERS, summary="Withdrawn: the candidate leaves; a seat is freed")
-def withdraw(
+async def withdraw(
     case_id: UUID, payload: WithdrawalRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.withdraw)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.withdraw)
 
 
 @router.post("/{case_id}/lapse", responses=ANSWERS, summary="Lapsed: the fee was not paid by its deadline")
-def lapse(
+async def lapse(
     case_id: UUID, payload: LapseRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar."""
-    return on_case(request, who, case_id, payload, key, if_match, lambda app: app.lapse)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.lapse)

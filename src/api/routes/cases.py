@@ -39,7 +39,7 @@ def refusal(request: Request, error: DomainError) -> JSONResponse:
 
 
 @router.post("", status_code=201, responses={201: COMMAND}, summary="Apply (申报): open a case")
-def apply(payload: ApplyRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
+async def apply(payload: ApplyRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
     """Registrar of the application's body (intake, individual or group)."""
     require_body(who, payload.body, "body", payload.body)
 
@@ -50,11 +50,11 @@ def apply(payload: ApplyRequest, request: Request, key: IdempotencyKey = None, w
             return refusal(request, error)
         return answer(request, case_id, status=201)
 
-    return run_once(request, who, key, payload, command)
+    return await run_once(request, who, key, payload, command)
 
 
 @router.post("/batch", status_code=207, response_model=BatchResult, summary="Group application (团体申报): many candidates at once")
-def apply_batch(
+async def apply_batch(
     payload: BatchApplyRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))
 ) -> JSONResponse:
     """Registrar of the body. An institution's summary sheet (汇总表, seed 004 二(二)1): every row is applied on
@@ -80,7 +80,7 @@ def apply_batch(
         result = BatchResult(applied=applied, refused=len(rows) - applied, position=app.last_position() if applied else None, rows=rows)
         return JSONResponse(result.model_dump(mode="json"), status_code=207)
 
-    return run_once(request, who, key, payload, command)
+    return await run_once(request, who, key, payload, command)
 
 
 def _body_of(response: JSONResponse) -> dict[str, Any]:

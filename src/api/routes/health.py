@@ -22,7 +22,10 @@ def ready(request: Request) -> JSONResponse:
         lines = services.projections.status()
     except Exception as error:  # any store failure means: not ready
         return JSONResponse({"status": "unavailable", "reason": type(error).__name__}, status_code=503)
-    return JSONResponse({"status": "ready", "head": head, "projections": {line["projection"]: line["lag"] for line in lines}})
+    return JSONResponse({
+        "status": "ready", "head": head, "projections": {line["projection"]: line["lag"] for line in lines},
+        "rebuild_due": [line["projection"] for line in lines if line["rebuild_due"]],
+    })  # fmt: skip
 
 
 @router.get("/metrics", summary="Prometheus text format", response_class=PlainTextResponse)

@@ -70,7 +70,8 @@ def limiter(app: FastAPI) -> TokenBucket | None:
     return current
 
 
-def rate_limited(request: Request) -> None:
+async def rate_limited(request: Request) -> None:
+    """Async: a lock and some arithmetic, not worth a trip to the thread pool."""
     bucket = limiter(request.app)
     wait = bucket.take(request.client.host if request.client else "unknown") if bucket else 0.0
     if wait:
@@ -82,10 +83,10 @@ def verify(
     number: str, name: str = Query(min_length=1, max_length=100, description="the holder's name as on the certificate"),
     _: None = Depends(rate_limited), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
-    found = public_certificate(read.projections, number.strip())
+    found = read.query(public_certificate, number.strip())
     if found is None or not _same_name(found["holder_name"], name):
         raise NotFound(NO_MATCH)
-    return read.json(_public(found, read.services.app.rulebook), headers={"Cache-Control": "no-store"})
+    return read.json(_public(found, read.services.app.rulebook), headers={"Cache-Control": "no-store"}, encoded=True)
 
 
 def _same_name(held: str, given: str) -> bool:

@@ -29,7 +29,7 @@ def certificates(
     limit: int = Limit, offset: int = Offset,
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
-    return read.json(find_certificates(read.projections, scoped_body(who, body), status, number, limit, offset))
+    return read.json(read.query(find_certificates, scoped_body(who, body), status, number, limit, offset))
 
 
 @router.get("/registers/validity-windows", summary="Windows closing within N days of a day, or expired in a period")
@@ -41,9 +41,9 @@ def validity_windows(
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     if on is not None and closing_within_days is not None and expired_from is None and expired_to is None:
-        rows = closing_within(read.projections, on, closing_within_days)
+        rows = read.query(closing_within, on, closing_within_days)
     elif expired_from is not None and expired_to is not None and on is None and closing_within_days is None:
-        rows = expired_between(read.projections, expired_from, expired_to)
+        rows = read.query(expired_between, expired_from, expired_to)
     else:
         raise InvalidInput("ask either ?on=DATE&closing_within=N or ?expired_from=DATE&expired_to=DATE", field="on")
     return read.json(in_scope(rows, scoped_body(who, body)))
@@ -54,8 +54,8 @@ def bans(
     on: date = Query(description="the day the bans are in force"), body: str | None = None,
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
-    rows = active_bans(read.projections, on)
-    bodies = bodies_of(read.projections, (row["case_id"] for row in rows))
+    rows = read.query(active_bans, on)
+    bodies = read.query(bodies_of, [row["case_id"] for row in rows])
     return read.json(in_scope(({**row, "body": bodies.get(row["case_id"])} for row in rows), scoped_body(who, body)))
 
 
@@ -68,4 +68,4 @@ def search_cases(
 ) -> JSONResponse:  # fmt: skip
     if month is not None:
         parse_month(month, field="month")
-    return read.json(find_cases(read.projections, scoped_body(who, body), stage, occupation, level, month, limit, offset))
+    return read.json(read.query(find_cases, scoped_body(who, body), stage, occupation, level, month, limit, offset))

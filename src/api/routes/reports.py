@@ -37,7 +37,7 @@ def monthly(
     if measure not in MEASURES:
         raise InvalidInput(f"measure must be one of {', '.join(MEASURES)}", field="measure")
     scope = scoped_body(who, body)
-    rows = monthly_report(read.projections, month_from, month_to, scope)
+    rows = read.query(monthly_report, month_from, month_to, scope)
     name = "-".join(["monthly-report", *(part for part in (scope, month_from, month_to) if part)])
     if format == "csv":
         return read.file(to_csv(rows, COLUMNS), "text/csv; charset=utf-8", f"{name}.csv")

@@ -30,14 +30,14 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 
 
 @router.post("", status_code=201, summary="Plan a sitting: project, levels, days, venue, capacity")
-def plan_sitting(payload: PlanSittingRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
+async def plan_sitting(payload: PlanSittingRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
     require_body(who, payload.body, "body", payload.body)
 
     def command() -> dict[str, Any]:
         sitting_id = services(request).app.scheduling.plan_sitting(**payload.model_dump(), actor=who.actor)
         return {"sitting_id": str(sitting_id)}
 
-    return run_once(request, who, key, payload, lambda: _answer(request, command, status=201))
+    return await run_once(request, who, key, payload, lambda: _answer(request, command, status=201))
 
 
 @router.get("/plan", summary="The month's plan per body: sittings, cohorts, deferrals in and out")
@@ -51,18 +51,18 @@ def month_plan(
 
 
 @router.post("/cohort-rule", summary="Apply the minimum cohort to a month: defer projects with too few applicants")
-def cohort_rule(payload: CohortRuleRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
+async def cohort_rule(payload: CohortRuleRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
     require_body(who, payload.body, "body", payload.body)
 
     def command() -> dict[str, Any]:
         lines = services(request).app.scheduling.apply_cohort_rule(**payload.model_dump(), actor=who.actor)
         return {"body": payload.body, "plan_month": payload.plan_month, "cohorts": lines}
 
-    return run_once(request, who, key, payload, lambda: _answer(request, command))
+    return await run_once(request, who, key, payload, lambda: _answer(request, command))
 
 
 @router.post("/windows/{body}/{window}/fold", summary="Fold a thin fixed window into November (seed 004 二(三) 注)")
-def fold_window(
+async def fold_window(
     body: str, window: str, payload: FoldWindowRequest, request: Request, key: IdempotencyKey = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
@@ -71,7 +71,7 @@ def fold_window(
     def command() -> dict[str, Any]:
         return services(request).app.scheduling.fold_window(body=body, window=window, **payload.model_dump(), actor=who.actor)
 
-    return run_once(request, who, key, payload, lambda: _answer(request, command))
+    return await run_once(request, who, key, payload, lambda: _answer(request, command))
 
 
 def _answer(request: Request, command: Callable[[], dict[str, Any]], status: int = 200) -> JSONResponse:

@@ -21,19 +21,19 @@ Readers = Depends(allow(*READERS))
 
 @router.get("/payments-due", summary="Fees unpaid and still payable on the day")
 def payments_due(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
-    return read.json(case_index.payments_due(read.projections, scoped_body(who, body), on))
+    return read.json(read.query(case_index.payments_due, scoped_body(who, body), on))
 
 
 @router.get("/payments-overdue", summary="Fees unpaid past their deadline: the case can lapse")
 def payments_overdue(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
-    return read.json(case_index.payments_overdue(read.projections, scoped_body(who, body), on))
+    return read.json(read.query(case_index.payments_overdue, scoped_body(who, body), on))
 
 
 @router.get("/results-late", summary="Sat, results not all recorded, past the service-level date")
 def results_late(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
-    return read.json(case_index.results_late(read.projections, scoped_body(who, body), on))
+    return read.json(read.query(case_index.results_late, scoped_body(who, body), on))
 
 
 @router.get("/certificates-late", summary="Qualified, no certificate yet, past the day results were owed")
 def certificates_late(on: date = On, body: str | None = None, who: Principal = Readers, read: Reading = Depends(reading)) -> JSONResponse:
-    return read.json(case_index.certificates_late(read.projections, scoped_body(who, body), on))
+    return read.json(read.query(case_index.certificates_late, scoped_body(who, body), on))
