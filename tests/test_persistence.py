@@ -13,7 +13,7 @@ from cases.application import CasesApplication
 from cases.cipher import WrongCipherKey
 from eventsourcing.cipher import AESCipher
 from tests.builders import approved, event_count, paid, sat_with_scores
-from tests.support.racing import pay_after_barrier
+from tests.support.racing import open_after_barrier, pay_after_barrier
 
 
 def test_two_processes_paying_one_case_one_wins_and_the_other_gets_a_named_conflict(app, store):
@@ -35,6 +35,19 @@ def test_two_processes_paying_one_case_one_wins_and_the_other_gets_a_named_confl
     assert event_count(app) == before + 1
     stored = [type(e).__name__ for e in app.events.get(case_id)]
     assert stored.count("FeePaid") == 1
+
+
+def test_four_processes_starting_at_once_on_an_empty_store_all_open_it(store):
+    """API and projection workers start together on one database: creating the event store's tables must not
+    fail in any of them (PostgreSQL's CREATE OR REPLACE FUNCTION racing itself did, before a lock)."""
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(4), context.Queue()
+    workers = [context.Process(target=open_after_barrier, args=(store, barrier, results)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [results.get(timeout=5) for _ in workers] == ["opened"] * 4
 
 
 def test_a_stale_expected_version_is_refused_and_writes_nothing(app):

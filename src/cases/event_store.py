@@ -18,6 +18,9 @@ from psycopg.sql import SQL, Identifier
 
 Stamp = tuple[UUID, datetime, int]
 
+# Any fixed 64-bit number: the advisory lock under which a process creates the event store's tables.
+CREATE_TABLES_LOCK = 0x63617365735F6573  # "cases_es"
+
 
 def _sortable(moment: datetime) -> str:
     """UTC with fixed-width microseconds, so text order is time order in SQLite."""
@@ -73,6 +76,17 @@ class PostgresTimestampedRecorder(PostgresApplicationRecorder):
         self.select_version = SQL(
             "SELECT MAX(originator_version) AS v FROM {schema}.{table} WHERE originator_id = %s AND timestamp <= %s"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.timestamps_table))
+
+    def create_table(self) -> None:
+        """Create the tables, one process at a time. Many API and projection workers may start at once on one
+        database, and the library's `CREATE OR REPLACE FUNCTION` racing itself fails with "tuple concurrently
+        updated"; a session advisory lock, held on a connection of its own, makes the others wait their turn."""
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (CREATE_TABLES_LOCK,))
+            try:
+                super().create_table()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (CREATE_TABLES_LOCK,))
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         super()._insert_events(curs, stored_events, **kwargs)

@@ -34,3 +34,13 @@ def pay_after_barrier(settings: Settings, case_id: str, amount: int, paid_on: st
         results.put(error.code)
     finally:
         app.close()
+
+
+def open_after_barrier(settings: Settings, barrier, results) -> None:
+    """Start an application (which creates the event store's tables) at the same moment as the others."""
+    barrier.wait(timeout=60)
+    try:
+        CasesApplication(settings).close()
+        results.put("opened")
+    except Exception as error:  # the test reports what went wrong in this process
+        results.put(f"{type(error).__name__}: {error}")
