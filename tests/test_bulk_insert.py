@@ -62,3 +62,24 @@ def test_rows_that_leave_a_column_out_go_through_sqlalchemy_and_get_its_defaults
     finally:
         metadata.drop_all(read_models.engine)
         read_models.dispose()
+
+
+def test_dates_are_stored_as_the_same_text_both_ways_even_a_datetime_given_for_a_date(store: Settings) -> None:
+    """The driver path writes a plain date with `date.isoformat`; anything else goes to SQLAlchemy's processor."""
+    read_models = ReadModelStore.from_settings(store)
+    metadata = MetaData()
+    fast, core = twin_tables(metadata)
+    metadata.create_all(read_models.engine)
+    rows = [{**ROWS[0], "case_id": "d", "on": datetime(2026, 10, 1, 23, 59, tzinfo=timezone.utc)}, *ROWS]
+    try:
+        with read_models.engine.begin() as conn:
+            insert_rows(conn, fast, [dict(row) for row in rows])
+            conn.execute(insert(core), [dict(row) for row in rows])
+        with read_models.engine.connect() as conn:
+            raw = {t.name: conn.exec_driver_sql(f'SELECT case_id, "on" FROM {t.name} ORDER BY case_id').all() for t in (fast, core)}
+        assert raw["bulk_fast"] == raw["bulk_core"]
+        if read_models.engine.dialect.name == "sqlite":
+            assert ("d", "2026-10-01") in raw["bulk_fast"]
+    finally:
+        metadata.drop_all(read_models.engine)
+        read_models.dispose()

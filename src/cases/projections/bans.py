@@ -19,7 +19,7 @@ from uuid import UUID
 from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table, select
 
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.projections.base import Projection, UnitOfWork
+from cases.projections.base import Projection, UnitOfWork, id_text
 
 if TYPE_CHECKING:
     from cases.projections.service import ReadModels
@@ -54,7 +54,7 @@ class BansRegister(Projection):
         return {"bans": bans, "holders": holders}
 
     def handle(self, event: Any, rows: UnitOfWork) -> None:
-        case_id = str(event.originator_id)
+        case_id = id_text(event.originator_id)
         if isinstance(event, EvaluationCase.Applied):
             rows.put("holders", {
                 "case_id": case_id, "candidate_id": str(event.candidate_id), "holder_id_masked": event.holder_id_masked,

@@ -9,10 +9,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from typing import Any, ClassVar
 
 from eventsourcing.utils import get_topic
-from sqlalchemy import Connection, MetaData, Table, delete, insert, select, tuple_
+from sqlalchemy import Connection, Date, MetaData, Table, delete, insert, select, tuple_
 
 Key = tuple[Any, ...]
 
@@ -27,10 +28,24 @@ class _BulkInsert:
         self.sql = str(compiled)
         columns = {c.key: c for c in table.columns}
         self.names = [compiled.binds[name].key for name in compiled.positiontup]  # type: ignore[union-attr]
-        self.processors = [columns[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names]
+        self.processors = [_bind_processor(columns[name].type, dialect) for name in self.names]
 
     def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(row[n] if p is None else p(row[n]) for n, p in zip(self.names, self.processors))
+
+
+def _bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The column type's bind processor; for a date on SQLite, `date.isoformat` first, which writes the same text
+    (YYYY-MM-DD) as SQLAlchemy's own DATE processor at a fraction of its cost (anything but a plain date, a
+    datetime say, still goes to SQLAlchemy's)."""
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if type(column_type) is not Date or dialect.name != "sqlite" or processor is None:
+        return processor
+
+    def date_text(value: Any) -> Any:
+        return value.isoformat() if type(value) is date else processor(value)
+
+    return date_text
 
 
 _BULK_INSERTS: dict[Table, _BulkInsert] = {}
@@ -104,6 +119,20 @@ class RowCache:
 
 
 _MISSING = object()
+_TEXT_OF_ID: dict[Any, str] = {}
+
+
+def id_text(identifier: Any) -> str:
+    """`str(uuid)`, remembered: every projection keys its rows by the case's id as text, and formatting a UUID
+    once per projection per event was 6% of a rebuild."""
+    text = _TEXT_OF_ID.get(identifier)
+    if text is None:
+        if len(_TEXT_OF_ID) >= 100_000:
+            _TEXT_OF_ID.clear()
+        text = _TEXT_OF_ID[identifier] = str(identifier)
+    return text
+
+
 _PK_NAMES: dict[Table, tuple[str, ...]] = {}
 
 

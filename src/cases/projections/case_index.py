@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, MetaData, String, Table, select
 
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.projections.base import Projection, UnitOfWork
+from cases.projections.base import Projection, UnitOfWork, id_text
 
 if TYPE_CHECKING:
     from cases.projections.service import ReadModels
@@ -69,7 +69,7 @@ class CaseIndex(Projection):
 
     def handle(self, event: Any, rows: UnitOfWork) -> None:
         case, updated_on = rows.aggregate_after(event), business_date(event)
-        rows.put_later("cases", (str(case.id),), lambda: case_row(case, updated_on))
+        rows.put_later("cases", (id_text(case.id),), lambda: case_row(case, updated_on))
 
 
 def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
     seat = case.scheduled or last_sitting or {}
     results_due = case.results_due or {}
     return {
-        "case_id": str(case.id), "candidate_id": str(case.candidate_id), "holder_id_masked": case.holder_id_masked,
+        "case_id": id_text(case.id), "candidate_id": id_text(case.candidate_id), "holder_id_masked": case.holder_id_masked,
         "holder_name": case.holder_name, "body": case.body, "occupation": case.occupation, "work_type": case.work_type,
         "level": case.level, "channel": case.channel, "institution": case.institution, "stage": case.stage,
         "applied_on": case.applied_on, "applied_month": case.applied_on.isoformat()[:7], "plan_month": case.plan_month(),

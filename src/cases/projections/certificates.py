@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table
 
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.projections.base import Projection, UnitOfWork
+from cases.projections.base import Projection, UnitOfWork, id_text
 
 
 class CertificateRegister(Projection):
@@ -49,7 +49,7 @@ class CertificateRegister(Projection):
         return {"certificates": certificates, "history": history, "holders": holders}
 
     def handle(self, event: Any, rows: UnitOfWork) -> None:
-        case_id = str(event.originator_id)
+        case_id = id_text(event.originator_id)
         if isinstance(event, EvaluationCase.Applied):
             rows.put("holders", {
                 "case_id": case_id, "holder_name": event.holder_name, "holder_id_masked": event.holder_id_masked,
@@ -80,6 +80,6 @@ class CertificateRegister(Projection):
     @staticmethod
     def _history(rows: UnitOfWork, event: Any, number: str, on: Any, change: str, detail: str) -> None:
         rows.append("history", {
-            "case_id": str(event.originator_id), "case_version": event.originator_version, "number": number,
+            "case_id": id_text(event.originator_id), "case_version": event.originator_version, "number": number,
             "on": on, "change": change, "detail": detail, "actor": event.actor,
         })  # fmt: skip

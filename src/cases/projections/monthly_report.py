@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, select
 
 from cases.aggregates.evaluation_case import EvaluationCase as Case
-from cases.projections.base import Projection, UnitOfWork
+from cases.projections.base import Projection, UnitOfWork, id_text
 
 if TYPE_CHECKING:
     from cases.projections.service import ReadModels
@@ -85,7 +85,7 @@ class MonthlyReport(Projection):
         return {"counts": counts, "cases": cases, "open_sittings": open_sittings}
 
     def handle(self, event: Any, rows: UnitOfWork) -> None:
-        case_id = str(event.originator_id)
+        case_id = id_text(event.originator_id)
         if isinstance(event, Case.Applied):
             rows.put("cases", {
                 "case_id": case_id, "body": event.body, "occupation": event.occupation,
@@ -122,7 +122,7 @@ def _count(rows: UnitOfWork, case_id: str, day: date, **increments: int) -> None
         if found is None:
             raise LookupError(f"monthly_report: no Applied event seen for case {case_id}")
         project = projects[case_id] = tuple(found[k] for k in KEYS[1:])
-    key = (f"{day:%Y-%m}", *project)
+    key = (day.isoformat()[:7], *project)  # "YYYY-MM" (strftime was a twentieth of a rebuild)
     rows.increment("counts", key, lambda: {**dict(zip(KEYS, key)), **dict.fromkeys(COUNTERS, 0)}, **increments)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table, se
 
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.projections.base import Projection, UnitOfWork
+from cases.projections.base import Projection, UnitOfWork, id_text
 from cases.projections.case_index import CASE_EVENTS, business_date
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class ValidityWindows(Projection):
         case = rows.aggregate_after(event)
         if case.window_opened_on is None:
             return
-        key = (str(case.id),)
+        key = (id_text(case.id),)
         seen = rows.scratch.setdefault(self.name, {})  # per batch: (state, the day it was reached)
         if key not in seen:
             before = rows.get("windows", *key)
@@ -82,7 +82,7 @@ class ValidityWindows(Projection):
 def window_row(case: EvaluationCase, state: str, state_on: date) -> dict[str, Any]:
     """The row restates the case's window as it stands at the end of the batch."""
     return {
-        "case_id": str(case.id), "candidate_id": str(case.candidate_id), "holder_id_masked": case.holder_id_masked,
+        "case_id": id_text(case.id), "candidate_id": id_text(case.candidate_id), "holder_id_masked": case.holder_id_masked,
         "body": case.body, "occupation": case.occupation, "work_type": case.work_type, "level": case.level,
         "opened_on": case.window_opened_on, "last_day": case.window_last_day,
         "passed": ", ".join(standing.passed(case.subjects, case.attempts)),
