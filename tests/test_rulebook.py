@@ -90,6 +90,13 @@ def test_a_year_without_a_rule_book_is_refused_naming_the_file_to_add():
     with pytest.raises(Exception) as refused:
         load_rulebook().for_year(2031)
     assert refused.value.code == "no_rulebook_for_year" and "2031.toml" in str(refused.value)
+    assert refused.value.field == "applied_on"  # the default: a case's year is its application's
+
+
+def test_a_missing_year_names_the_input_it_came_from():
+    with pytest.raises(Exception) as refused:
+        load_rulebook().for_year(2031, field="plan_month")
+    assert (refused.value.code, refused.value.field) == ("no_rulebook_for_year", "plan_month")
 
 
 @pytest.mark.parametrize(

@@ -741,3 +741,9 @@ def test_a_withdrawn_case_gives_up_its_seat(app):
     seat(app, waiting, sitting, on="2026-03-12")
 
     assert app.get_sitting(sitting).headcount == 1
+
+
+def test_a_cohort_rule_for_a_month_without_a_rule_book_names_plan_month(app):
+    with pytest.raises(Exception) as refused:
+        app.scheduling.apply_cohort_rule(body="wgsh", plan_month="2031-04", on=date(2031, 4, 1), actor="registrar")
+    assert (refused.value.code, refused.value.field) == ("no_rulebook_for_year", "plan_month")

@@ -141,7 +141,7 @@ class Scheduling:
     def apply_cohort_rule(self, *, body: str, plan_month: str, on: date, actor: str) -> list[dict[str, Any]]:
         """Seeds 002 二(三)3, 003 二(三): a project and level with fewer than 30 in the month is deferred to the next
         month; each affected case and sitting records it. Returns one line per project and level."""
-        found = self.app.rulebook.for_year(parse_month(plan_month)[0]).body(body)
+        found = self.app.rulebook.for_year(parse_month(plan_month)[0], field="plan_month").body(body)
         if found is None:
             raise NotFound(f"no evaluation body {body!r}", field="body")
         groups: dict[tuple, list[EvaluationCase]] = defaultdict(list)
@@ -175,7 +175,7 @@ class Scheduling:
 
     def carry_december(self, *, body: str, year: int, on: date, actor: str) -> list[UUID]:
         """December applications not seated in December go into next year's plan (seeds 000-003 二(三))."""
-        found = self.app.rulebook.for_year(year).body(body)
+        found = self.app.rulebook.for_year(year, field="year").body(body)
         if found is None:
             raise NotFound(f"no evaluation body {body!r}", field="body")
         carried = [c for c in self._waiting_cases(body, f"{year}-12") if not c.scheduled]
@@ -192,7 +192,7 @@ class Scheduling:
     def fold_window(self, *, body: str, window: str, on: date, actor: str, minimum: int | None = None) -> dict[str, Any]:
         """Seed 004 二(三) 注: a window without enough applicants is gathered into November; every candidate is to be
         told at least 10 days before the November evaluation (the deferral records that date)."""
-        found = self.app.rulebook.for_year(on.year).body(body)
+        found = self.app.rulebook.for_year(on.year, field="on").body(body)
         chosen = next((w for w in (found.windows if found else ()) if w.name == window), None)
         if found is None or chosen is None:
             raise NotFound(f"no window {window!r} for body {body!r}", field="window")
@@ -231,7 +231,7 @@ class Scheduling:
         plan = []
         earlier = [y for y in self.app.rulebook.years if y <= year]
         if not earlier:
-            self.app.rulebook.for_year(year)  # names the missing year file
+            self.app.rulebook.for_year(year, field="plan_month")  # names the missing year file
         catalogue = self.app.rulebook.for_year(max(earlier))  # carried cases appear before next year's book exists
         for body in catalogue.bodies:
             plan.append(self._body_plan(body, plan_month, [c for c in cases if c.body == body.code], [s for s in sittings if s.body == body.code]))

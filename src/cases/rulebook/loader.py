@@ -94,7 +94,8 @@ class RuleBook:
 
     catalogues: dict[int, Catalogue]
 
-    def for_year(self, year: int) -> Catalogue:
+    def for_year(self, year: int, *, field: str = "applied_on") -> Catalogue:
+        """The year's catalogue; `field` is the input the year came from, named in the error when it is missing."""
         catalogue = self.catalogues.get(year)
         if catalogue is None:
             from cases.rulebook.lookup import NoRuleBookForYear
@@ -102,7 +103,7 @@ class RuleBook:
             known = ", ".join(str(y) for y in sorted(self.catalogues))
             raise NoRuleBookForYear(
                 f"no rule book for {year} (loaded: {known}); add rulebook/data/{year}.toml",
-                field="applied_on",
+                field=field,
             )
         return catalogue
 
