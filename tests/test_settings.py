@@ -1,4 +1,4 @@
-"""Settings read from the environment: the command threads of an API worker."""
+"""Settings read from the environment: the command threads of an API worker, the processes of a rebuild."""
 
 from __future__ import annotations
 
@@ -27,3 +27,13 @@ def test_a_bad_command_thread_count_stops_start_up_naming_the_variable(given: st
     with pytest.raises(ConfigurationError) as refused:
         Settings.from_env({"CASES_COMMAND_THREADS": given})
     assert refused.value.field == "CASES_COMMAND_THREADS" and given in refused.value.message
+
+
+def test_a_full_rebuild_uses_a_process_per_core_up_to_two_unless_told() -> None:
+    import os
+
+    assert Settings.from_env({}).rebuild_processes == min(2, os.cpu_count() or 1)
+    assert Settings.from_env({"CASES_REBUILD_WORKERS": "1"}).rebuild_processes == 1
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env({"CASES_REBUILD_WORKERS": "none"})
+    assert refused.value.field == "CASES_REBUILD_WORKERS"

@@ -33,6 +33,7 @@ class Settings:
     postgres_schema: str | None = None
     command_threads: int | None = None
     query_threads: int | None = None
+    rebuild_workers: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -50,6 +51,7 @@ class Settings:
             postgres_schema=env.get("CASES_POSTGRES_SCHEMA") or None,
             command_threads=_positive_int(env, "CASES_COMMAND_THREADS"),
             query_threads=_positive_int(env, "CASES_QUERY_THREADS"),
+            rebuild_workers=_positive_int(env, "CASES_REBUILD_WORKERS"),
         )
 
     @property
@@ -70,6 +72,13 @@ class Settings:
         cores buy no speed under Python's GIL, only switching: 4 on SQLite, whose reads are local; 8 on
         PostgreSQL, whose reads wait on the network."""
         return self.query_threads or (8 if self.uses_postgres else 4)
+
+    @property
+    def rebuild_processes(self) -> int:
+        """How many processes a full rebuild (`cases projections rebuild`) splits the projections over: one per
+        core, at most two (the projections fall into two groups: those that follow the case aggregate, and the
+        rest)."""
+        return self.rebuild_workers or min(2, os.cpu_count() or 1)
 
     def event_store_env(self) -> dict[str, str]:
         """The `eventsourcing` environment for the configured store and cipher."""

@@ -64,11 +64,13 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 class Projection(ABC):
     """Subclasses set `name` (≤ 24 characters), `consumes` (event classes) and `version` (bump it when the
-    tables or the handling change: a rebuild is then due), and implement `define_tables` and `handle`."""
+    tables or the handling change: a rebuild is then due), `follows_aggregates` when `handle` reads the aggregate,
+    and implement `define_tables` and `handle`."""
 
     name: ClassVar[str]
     consumes: ClassVar[tuple[type, ...]]
     version: ClassVar[int] = 1
+    follows_aggregates: ClassVar[bool] = False  # reads `UnitOfWork.aggregate_after`: rebuilt beside the others that do
 
     @property
     def topics(self) -> list[str]:

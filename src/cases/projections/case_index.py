@@ -41,6 +41,7 @@ def business_date(event: Any) -> date:
 
 class CaseIndex(Projection):
     name = "case_index"
+    follows_aggregates = True
     consumes = CASE_EVENTS
 
     def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:

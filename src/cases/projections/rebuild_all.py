@@ -4,22 +4,36 @@ and positions in one transaction.
 
 This is what makes a full rebuild cost about one read of the log rather than one read per projection. Each
 projection builds a new generation beside its live one; at the end each switches (see `Projections.switch_to`).
+
+On a machine with two cores or more (`Settings.rebuild_processes`, CASES_REBUILD_WORKERS) the projections are
+split over two processes: those that follow the case aggregate (`Projection.follows_aggregates`, which share one
+aggregate per case) and the rest. Each process reads the log once for its group; a batch holds SQLite's write lock
+only while it flushes, so the two hardly wait on each other. The parent creates every generation first, shows
+progress from the positions the workers write, and switches them all once both have finished. A worker is a
+forked copy of this process with its own database connections, so nothing it needs is pickled.
 """
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cases.projections.follow_all import FollowAll
 from cases.projections.runner import LeaseHeld, ProjectionRunner
+from cases.projections.store import ReadModelStore
 
 if TYPE_CHECKING:
     from cases.projections.service import Projections
 
 Progress = Callable[[int, int], None]
+
+
+class RebuildFailed(RuntimeError):
+    """A rebuild worker process failed: its generations stay unswitched and the live ones keep serving."""
 
 
 @contextmanager
@@ -40,30 +54,118 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def rebuild_all(projections: Projections, *, batch_size: int = 5000, progress: Progress | None = None) -> dict[str, int]:
+def rebuild_all(
+    projections: Projections, *, batch_size: int = 5000, progress: Progress | None = None, processes: int | None = None
+) -> dict[str, int]:  # fmt: skip
     """Build a fresh generation of every projection in one pass, then switch each to it. Returns the generations."""
-    with cyclic_gc_paused():
-        return _rebuild_all(projections, batch_size, progress)
-
-
-def _rebuild_all(projections: Projections, batch_size: int, progress: Progress | None) -> dict[str, int]:
     app, store = projections.app, projections.store
-    runners = {
-        name: ProjectionRunner(app, store, projection, generation=projections.next_generation(name), batch_size=batch_size)
-        for name, projection in projections.projections.items()
-    }
-    for runner in runners.values():
-        runner.tables(runner.fixed_generation)
+    processes = processes or app.settings.rebuild_processes
+    with cyclic_gc_paused():
+        runners = {
+            name: ProjectionRunner(app, store, projection, generation=projections.next_generation(name), batch_size=batch_size)
+            for name, projection in projections.projections.items()
+        }
+        for runner in runners.values():
+            runner.tables(runner.fixed_generation)
+        target = app.recorder.max_notification_id() or 0
+        groups = process_groups(projections, processes)
+        if len(groups) > 1 and _can_fork():
+            _build_in_processes(projections, runners, groups, batch_size, progress, target)
+        else:
+            _build_here(projections, runners, batch_size, progress, target)
+        generations = {}
+        for name, runner in runners.items():
+            projections.switch_to(name, runner)
+            generations[name] = runner.fixed_generation
+        return generations
+
+
+def process_groups(projections: Projections, processes: int) -> list[list[str]]:
+    """The projections each process rebuilds: one group, or those that follow aggregates and the rest."""
+    if processes < 2:
+        return [list(projections.projections)]
+    following = [name for name, p in projections.projections.items() if p.follows_aggregates]
+    rest = [name for name, p in projections.projections.items() if not p.follows_aggregates]
+    return [group for group in (following, rest) if group]
+
+
+def _can_fork() -> bool:
+    """Forking copies only the calling thread, with every lock as it stood. That is safe when the only other
+    threads are psycopg's pool threads (a worker never touches its parent's pools); a process running threads of
+    its own (an API server following live writes) rebuilds in itself."""
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    return "fork" in multiprocessing.get_all_start_methods() and all(t.name.startswith("pool-") for t in others)
+
+
+def _build_here(
+    projections: Projections, runners: dict[str, ProjectionRunner], batch_size: int, progress: Progress | None, target: int
+) -> None:  # fmt: skip
     building = FollowAll(projections, batch_size=batch_size, runners=list(runners.values()))
-    target = app.recorder.max_notification_id() or 0
     while building.run_batch():
         if progress:
-            progress(min(store.position(name, runner.fixed_generation) for name, runner in runners.items()), target)
-    for name, runner in runners.items():
+            progress(_lowest_position(projections.store, runners), target)
+    for runner in runners.values():
         if not runner.reached(target):
             raise LeaseHeld(runner.lease.name)  # another process holds the generation being built
-    generations = {}
+
+
+def _build_in_processes(
+    projections: Projections, runners: dict[str, ProjectionRunner], groups: list[list[str]], batch_size: int,
+    progress: Progress | None, target: int,
+) -> None:  # fmt: skip
+    context = multiprocessing.get_context("fork")
+    failures = context.SimpleQueue()
+    generations = {name: runner.fixed_generation for name, runner in runners.items()}
+    workers = [
+        context.Process(target=_build_group, args=(projections, group, generations, batch_size, failures), daemon=True)
+        for group in groups
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        while any(worker.is_alive() for worker in workers):
+            if progress:
+                progress(_lowest_position(projections.store, runners), target)
+            for worker in workers:
+                worker.join(timeout=0.2)
+    finally:
+        for worker in workers:
+            if worker.is_alive():  # the parent was interrupted: its workers go with it
+                worker.terminate()
+                worker.join()
+    reasons = []
+    while not failures.empty():
+        reasons.append(failures.get())
+    if reasons or any(worker.exitcode != 0 for worker in workers):
+        raise RebuildFailed("; ".join(reasons) or f"a rebuild worker exited with {[w.exitcode for w in workers]}")
     for name, runner in runners.items():
-        projections.switch_to(name, runner)
-        generations[name] = runner.fixed_generation
-    return generations
+        if projections.store.position(name, generations[name]) < target:
+            raise LeaseHeld(runner.lease.name)  # another process holds the generation being built
+
+
+def _build_group(projections: Projections, names: list[str], generations: dict[str, int], batch_size: int, failures: Any) -> None:
+    """In a forked worker: new connections (a forked connection must not be used), the same rule book and calendar."""
+    from cases.projections.service import Projections as Service
+
+    app, store = projections.app, projections.store
+    own_app = type(app)(app.settings, rulebook=app.rulebook, calendar=app.calendar)
+    own_store = ReadModelStore(store.url, store.schema)
+    runners = []
+    try:
+        own = Service(own_app, own_store, [projections.projections[name] for name in names])
+        runners = [ProjectionRunner(own_app, own_store, own.projections[n], generation=generations[n], batch_size=batch_size) for n in names]
+        building = FollowAll(own, batch_size=batch_size, runners=runners)
+        while building.run_batch():
+            pass
+    except BaseException as error:
+        failures.put(f"{', '.join(names)}: {type(error).__name__}: {error}")
+        raise
+    finally:
+        for runner in runners:
+            runner.lease.release()  # the parent switches the generations, catching up under the same lease names
+        own_app.close()
+        own_store.dispose()
+
+
+def _lowest_position(store: ReadModelStore, runners: dict[str, ProjectionRunner]) -> int:
+    return min(store.position(name, runner.fixed_generation) for name, runner in runners.items())

@@ -45,6 +45,7 @@ def stored_state(case: EvaluationCase) -> str:
 
 class ValidityWindows(Projection):
     name = "validity_windows"
+    follows_aggregates = True
     consumes = CASE_EVENTS
     version = 2  # 2: a qualified case awaiting its certificate is `qualified`, no longer `open`
 
