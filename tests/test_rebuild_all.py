@@ -1,27 +1,29 @@
 """A full rebuild split over two processes (on SQLite and PostgreSQL): the same read models as one process builds,
 each group of projections in a process of its own, progress while they run, and a failing worker that switches
-nothing."""
+nothing. The two-process rebuilds run in a process spawned for them (see tests/support/rebuild_worker.py)."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import select
 
-from cases.aggregates.evaluation_case import EvaluationCase as Case
 from cases.application import CasesApplication
-from cases.projections.base import Projection, UnitOfWork
-from cases.projections.rebuild_all import RebuildFailed, process_groups, rebuild_all
+from cases.projections.rebuild_all import process_groups, rebuild_all
+from cases.projections.registry import PROJECTIONS
 from cases.projections.service import Projections
 from cases.projections.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, paid, sat_with_scores
+from tests.support.rebuild_worker import projections_named, rebuild_in_this_process
 
 D = date.fromisoformat
+EVERY = [cls.name for cls in PROJECTIONS]
 
 
 @pytest.fixture
@@ -29,6 +31,18 @@ def read_store(store: Settings) -> Iterator[ReadModelStore]:
     found = ReadModelStore.from_settings(store)
     yield found
     found.dispose()
+
+
+def rebuilt_elsewhere(settings: Settings, names: list[str], processes: int = 2) -> tuple[int, Any]:
+    """(pid, generations or the error) of a rebuild in a freshly spawned process."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    worker = context.Process(target=rebuild_in_this_process, args=(settings, names, processes, results))
+    worker.start()
+    try:
+        return results.get(timeout=120)
+    finally:
+        worker.join(timeout=60)
 
 
 def some_history(app: CasesApplication) -> None:
@@ -45,83 +59,64 @@ def some_history(app: CasesApplication) -> None:
     apply(app, body="wgsh", level=3, applied_on=D("2026-07-01"))
 
 
-def test_a_rebuild_over_two_processes_equals_the_live_read_models_and_a_one_process_rebuild(app, read_store):
+def test_the_projections_split_into_those_that_follow_aggregates_and_the_rest(app, read_store):
+    projections = Projections(app, read_store)
+    assert process_groups(projections, 2) == [["case_index", "validity_windows"], ["certificates", "bans", "monthly_report"]]
+    assert process_groups(projections, 1) == [list(projections.projections)]
+
+
+def test_a_rebuild_over_two_processes_equals_the_live_read_models_and_a_one_process_rebuild(app, store, read_store):
     some_history(app)
     projections = Projections(app, read_store)
     projections.catch_up()
-    live = {name: projections.digest(name) for name in projections.projections}
-    seen: list[tuple[int, int]] = []
+    live = {name: projections.digest(name) for name in EVERY}
 
-    assert len(process_groups(projections, 2)) == 2
-    generations = rebuild_all(projections, processes=2, progress=lambda position, target: seen.append((position, target)))
+    _, generations = rebuilt_elsewhere(store, EVERY)
 
-    assert generations == dict.fromkeys(projections.projections, 2)
-    assert {name: projections.digest(name) for name in projections.projections} == live
+    assert generations == dict.fromkeys(EVERY, 2)
+    assert {name: projections.digest(name) for name in EVERY} == live
     assert projections.verify() == []
+    assert rebuild_all(projections, processes=1) == dict.fromkeys(EVERY, 3)
+    assert {name: projections.digest(name) for name in EVERY} == live
+
+
+def test_progress_is_reported_up_to_the_head_of_the_log(app, read_store):
+    some_history(app)
+    projections = Projections(app, read_store)
+    seen: list[tuple[int, int]] = []
+    rebuild_all(projections, processes=2, progress=lambda position, target: seen.append((position, target)))
     head = app.recorder.max_notification_id()
     assert seen and all(target == head and 0 <= position <= head for position, target in seen)
 
-    assert rebuild_all(projections, processes=1) == dict.fromkeys(projections.projections, 3)
-    assert {name: projections.digest(name) for name in projections.projections} == live
 
-
-class PidRecorder(Projection):
-    """Writes the process id that applied each event: which process rebuilt it."""
-
-    consumes = (Case.Applied, Case.Approved, Case.FeePaid)
-
-    def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
-        table = Table(f"{prefix}pids", metadata, Column("case_id", String(36), primary_key=True), Column("pid", Integer, nullable=False))
-        return {"pids": table}
-
-    def handle(self, event: Any, rows: UnitOfWork) -> None:
-        rows.put("pids", {"case_id": str(event.originator_id), "pid": os.getpid()})
-
-
-class FollowingPidRecorder(PidRecorder):
-    name = "following_pids"
-    follows_aggregates = True
-
-
-class OtherPidRecorder(PidRecorder):
-    name = "other_pids"
-
-
-class FailingRecorder(OtherPidRecorder):
-    name = "failing"
-
-    def handle(self, event: Any, rows: UnitOfWork) -> None:
-        raise ValueError("this projection cannot handle its events")
-
-
-def pids(projections: Projections, name: str) -> set[int]:
+def pids(store: ReadModelStore, projections: Projections, name: str) -> set[int]:
     table = projections.live_tables(name)["pids"]
-    with projections.store.engine.connect() as conn:
+    with store.engine.connect() as conn:
         return set(conn.execute(select(table.c.pid)).scalars())
 
 
-def test_each_group_of_projections_is_rebuilt_in_a_process_of_its_own(app, read_store):
+def test_each_group_of_projections_is_rebuilt_in_a_process_of_its_own(app, store, read_store):
     approved(app, body="dsxh", level=4, applied_on=D("2026-03-02"), decided_on=D("2026-03-03"))
-    projections = Projections(app, read_store, [FollowingPidRecorder(), OtherPidRecorder()])
+    projections = projections_named(app, read_store, ["following_pids", "other_pids"])
     projections.catch_up()
-    assert pids(projections, "following_pids") == pids(projections, "other_pids") == {os.getpid()}
+    assert pids(read_store, projections, "following_pids") == pids(read_store, projections, "other_pids") == {os.getpid()}
 
-    rebuild_all(projections, processes=2)
+    rebuilding_pid, generations = rebuilt_elsewhere(store, ["following_pids", "other_pids"])
 
-    following, other = pids(projections, "following_pids"), pids(projections, "other_pids")
-    assert len(following) == len(other) == 1
-    assert os.getpid() not in following | other and following != other
+    assert generations == {"following_pids": 2, "other_pids": 2}
+    following, other = pids(read_store, projections, "following_pids"), pids(read_store, projections, "other_pids")
+    assert len(following) == len(other) == 1 and following != other
+    assert not ({os.getpid(), rebuilding_pid} & (following | other))  # two workers, neither the parent
 
 
-def test_a_failing_worker_fails_the_rebuild_naming_its_projections_and_the_live_generations_keep_serving(app, read_store):
+def test_a_failing_worker_fails_the_rebuild_naming_its_projections_and_the_live_generations_keep_serving(app, store, read_store):
     approved(app, body="dsxh", level=4, applied_on=D("2026-03-02"), decided_on=D("2026-03-03"))
-    projections = Projections(app, read_store, [FollowingPidRecorder()])
+    projections = projections_named(app, read_store, ["following_pids"])
     projections.catch_up()
-    projections.projections["failing"] = FailingRecorder()  # added after the first build: it has no live generation
 
-    with pytest.raises(RebuildFailed, match="failing: ValueError: this projection cannot handle its events"):
-        rebuild_all(projections, processes=2)
+    _, outcome = rebuilt_elsewhere(store, ["following_pids", "failing"])
 
+    assert outcome == "RebuildFailed: failing: ValueError: this projection cannot handle its events"
     assert read_store.live_generation("following_pids") == 1  # nothing switched
     assert read_store.live_generation("failing") is None
-    assert pids(projections, "following_pids") == {os.getpid()}
+    assert pids(read_store, projections, "following_pids") == {os.getpid()}
