@@ -272,6 +272,25 @@ def test_verify_names_a_register_row_altered_behind_its_back_with_both_values(ap
     assert deleted.live is None and deleted.rebuilt == dict(dropped)
 
 
+def test_verify_compares_each_projection_at_its_own_live_position(app, read_models):
+    """One pass builds the scratch up to the lowest live position; each projection is then caught up to where
+    its live generation stands, so projections standing at different positions verify clean."""
+    from cases.projections.bans import BansRegister
+
+    certificates_issued(app, 2)
+    projections = Projections(app, read_models, [CertificateRegister(), BansRegister()])
+    projections.catch_up()
+    behind = read_models.position("bans", 1)
+    certificates_issued(app, 2)
+    projections.catch_up(["certificates"])  # bans stays behind
+    ahead = read_models.position("certificates", 1)
+    assert behind < ahead
+    verified: dict[str, tuple[int, int]] = {}
+
+    assert projections.verify(progress=lambda name, position, target: verified.__setitem__(name, (position, target))) == []
+    assert verified == {"bans": (behind, behind), "certificates": (ahead, ahead)}
+
+
 # --- live following and status --------------------------------------------------------------------------------
 
 

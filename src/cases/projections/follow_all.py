@@ -30,13 +30,14 @@ log = structlog.get_logger("cases.projections")
 class FollowAll:
     def __init__(
         self, projections: Projections, *, batch_size: int = 500, names: list[str] | None = None,
-        runners: list[ProjectionRunner] | None = None,
+        runners: list[ProjectionRunner] | None = None, stop: int | None = None,
     ) -> None:  # fmt: skip
         """Over the live generations of `names` (all when omitted), or over the given `runners` (each of a fixed
-        generation, for a rebuild)."""
+        generation, for a rebuild); no further than the log position `stop` when given."""
         self.projections = projections
         self.app, self.store = projections.app, projections.store
         self.batch_size = batch_size
+        self.stop = stop
         self.follower = AggregateFollower(lambda aggregate_id, version: self.app.repository.get(aggregate_id, version=version))
         self.runners = runners or [projections.runner(name) for name in names or list(projections.projections)]
         self.by_topic: dict[str, list[ProjectionRunner]] = {}
@@ -49,6 +50,8 @@ class FollowAll:
         """Apply the next batch to every projection this process holds; returns the events read (0: none new)."""
         started = time.perf_counter()
         target = self.app.recorder.max_notification_id() or 0
+        if self.stop is not None:
+            target = min(target, self.stop)
         if all(runner.reached(target) for runner in self.runners):
             return 0  # every projection's last batch here reached the log's end already
         live = self.projections.live_view().generations

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import Select, Table, select, update
 
 from cases.projections.base import Projection
+from cases.projections.follow_all import FollowAll
+from cases.projections.rebuild_all import cyclic_gc_paused, rebuild_all
 from cases.projections.runner import ProjectionRunner, generation_tables
 from cases.projections.store import ReadModelStore
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]  # (projection, position, target)
 VIEW_MAX_AGE = 0.1  # seconds a live view is reused by the queries of one process
+VERIFY_BATCH = 5000  # events per batch of the scratch rebuild (as `rebuild_all`)
 
 
 def all_projections() -> list[Projection]:
@@ -169,8 +172,6 @@ class Projections:
 
     def rebuild_all(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Every projection in one pass over the log (see `rebuild_all`)."""
-        from cases.projections.rebuild_all import rebuild_all
-
         return rebuild_all(self, progress=progress)
 
     def next_generation(self, name: str) -> int:
@@ -228,23 +229,44 @@ class Projections:
         return hasher.hexdigest()
 
     def verify(self, progress: Progress | None = None) -> list[Difference]:
-        """Rebuild every projection into a scratch store up to the live position; list every row that differs."""
+        """Rebuild every projection into a scratch store up to the live position; list every row that differs.
+
+        One pass over the log builds every projection up to the lowest live position (as a rebuild does: one read
+        and decode of each event); then each, in turn, is snapshotted live, caught up to that snapshot's position
+        (the live one may have moved on meanwhile) and compared. Only one projection's rows are held at a time."""
         differences: list[Difference] = []
         with tempfile.TemporaryDirectory() as scratch_dir:
             scratch = ReadModelStore(f"sqlite:///{Path(scratch_dir) / 'scratch.sqlite'}")
             try:
-                for name, projection in self.projections.items():
-                    position, live_rows = self.snapshot(name)
-                    runner = ProjectionRunner(self.app, scratch, projection, generation=1)
-                    runner.tables(1)
-                    runner.catch_up(stop=position, progress=(lambda p, t, n=name: progress(n, p, t)) if progress else None)
-                    if progress:
-                        progress(name, position, position)  # done: the position this projection was verified at
-                    _, rebuilt_rows = self.snapshot(name, scratch, 1)
-                    differences.extend(_compare(name, live_rows, rebuilt_rows))
+                with cyclic_gc_paused():
+                    runners = {
+                        name: ProjectionRunner(self.app, scratch, projection, generation=1, batch_size=VERIFY_BATCH)
+                        for name, projection in self.projections.items()
+                    }
+                    for runner in runners.values():
+                        runner.tables(1)
+                    lowest = min((self._live_position(name) for name in runners), default=0)
+                    self._build_scratch(scratch, runners, lowest, progress)
+                    for name, runner in runners.items():
+                        position, live_rows = self.snapshot(name)
+                        runner.catch_up(stop=position)
+                        if progress:
+                            progress(name, position, position)  # done: the position this projection was verified at
+                        _, rebuilt_rows = self.snapshot(name, scratch, 1)
+                        differences.extend(_compare(name, live_rows, rebuilt_rows))
             finally:
                 scratch.dispose()
         return differences
+
+    def _live_position(self, name: str) -> int:
+        return self.store.position(name, self.store.live_generation(name) or 1)
+
+    def _build_scratch(self, scratch: ReadModelStore, runners: dict[str, ProjectionRunner], stop: int, progress: Progress | None) -> None:
+        building = FollowAll(Projections(self.app, scratch, list(self.projections.values())), batch_size=VERIFY_BATCH, runners=list(runners.values()), stop=stop)
+        while building.run_batch():
+            if progress:
+                for name in runners:
+                    progress(name, scratch.position(name, 1), stop)
 
     def status(self) -> list[dict[str, Any]]:
         """Per projection: live generation, position, lag, events, rate, and `rebuild_due` when the live generation
