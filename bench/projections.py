@@ -32,7 +32,8 @@ from eventsourcing.projection import Projection as LibraryProjection  # noqa: E4
 from generate import BulkApplication, drop, generate, long_history_case, settings_for  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert  # noqa: E402
 
-from cases.projections.base import AggregateFollower, RowCache, UnitOfWork  # noqa: E402
+from cases.projections.base import RowCache, UnitOfWork  # noqa: E402
+from cases.projections.follower import AggregateFollower  # noqa: E402
 from cases.projections.runner import generation_tables  # noqa: E402
 from cases.projections.service import Projections, all_projections  # noqa: E402
 from cases.projections.store import ReadModelStore  # noqa: E402

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, insert, select
 
-from cases.projections.base import insert_rows
+from cases.projections.bulk_insert import insert_rows
 from cases.projections.store import ReadModelStore
 from cases.settings import Settings
 

@@ -6,62 +6,18 @@ through a `UnitOfWork`, which the runner flushes in the same transaction as the 
 
 from __future__ import annotations
 
-import inspect
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date
 from typing import Any, ClassVar
 
-from eventsourcing.domain import CanMutateAggregate, DecoratedFuncCaller, decorated_funcs
 from eventsourcing.utils import get_topic
-from sqlalchemy import Connection, Date, MetaData, Table, delete, insert, select, tuple_
+from sqlalchemy import Connection, MetaData, Table, delete, select, tuple_
+
+from cases.projections.bulk_insert import insert_rows
+from cases.projections.follower import AggregateFollower
 
 Key = tuple[Any, ...]
-
-
-class _BulkInsert:
-    """An INSERT of many rows through the driver's executemany on SQLite, each value converted by its column
-    type's own bind processor: what SQLAlchemy does for each row, without its per-row statement machinery (a
-    third of a rebuild's time went there)."""
-
-    def __init__(self, table: Table, dialect: Any) -> None:
-        compiled = insert(table).compile(dialect=dialect)
-        self.sql = str(compiled)
-        columns = {c.key: c for c in table.columns}
-        self.names = [compiled.binds[name].key for name in compiled.positiontup]  # type: ignore[union-attr]
-        self.processors = [_bind_processor(columns[name].type, dialect) for name in self.names]
-
-    def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row[n] if p is None else p(row[n]) for n, p in zip(self.names, self.processors))
-
-
-def _bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
-    """The column type's bind processor; for a date on SQLite, `date.isoformat` first, which writes the same text
-    (YYYY-MM-DD) as SQLAlchemy's own DATE processor at a fraction of its cost (anything but a plain date, a
-    datetime say, still goes to SQLAlchemy's)."""
-    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
-    if type(column_type) is not Date or dialect.name != "sqlite" or processor is None:
-        return processor
-
-    def date_text(value: Any) -> Any:
-        return value.isoformat() if type(value) is date else processor(value)
-
-    return date_text
-
-
-_BULK_INSERTS: dict[Table, _BulkInsert] = {}
-
-
-def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that name every column (else, and on PostgreSQL, through SQLAlchemy's own executemany)."""
-    if conn.dialect.name != "sqlite" or any(len(row) != len(table.columns) for row in rows):
-        conn.execute(insert(table), rows)
-        return
-    bulk = _BULK_INSERTS.get(table)
-    if bulk is None:
-        bulk = _BULK_INSERTS[table] = _BulkInsert(table, conn.dialect)
-    conn.exec_driver_sql(bulk.sql, [bulk.values(row) for row in rows])
 
 
 class Projection(ABC):
@@ -138,67 +94,6 @@ def id_text(identifier: Any) -> str:
 
 
 _PK_NAMES: dict[Table, tuple[str, ...]] = {}
-
-
-def _applier(event_class: type) -> tuple[Callable[..., Any], frozenset[str]] | None:
-    """For an `@event`-decorated event class whose `apply` is the library's own and nothing else in its MRO
-    applies anything: the decorated method and its parameter names. None: mutate through the library."""
-    if not issubclass(event_class, DecoratedFuncCaller) or event_class.apply is not DecoratedFuncCaller.apply:
-        return None
-    after = event_class.__mro__[event_class.__mro__.index(DecoratedFuncCaller) + 1 :]
-    if any("apply" in vars(k) for k in after if k is not CanMutateAggregate):
-        return None
-    method = decorated_funcs[event_class]
-    return method, frozenset(inspect.signature(method).parameters)
-
-
-_APPLIERS: dict[type, tuple[Callable[..., Any], frozenset[str]] | None] = {}
-
-
-def mutated(event: Any, aggregate: Any) -> Any:
-    """`event.mutate(aggregate)` with the library's semantics for `@event` methods (the method called with the
-    event attributes its signature names; then version and modified_on), the signature read once per event
-    class rather than per event. Anything else (a created event, a version out of sequence) goes through the
-    library itself."""
-    event_class = type(event)
-    applier = _APPLIERS.get(event_class, _MISSING)
-    if applier is _MISSING:
-        applier = _APPLIERS[event_class] = _applier(event_class)
-    if applier is None or aggregate is None or event.originator_version != aggregate.version + 1 or event.originator_id != aggregate.id:
-        return event.mutate(aggregate)
-    method, names = applier
-    method(aggregate, **{k: v for k, v in event.__dict__.items() if k in names})
-    aggregate.version = event.originator_version
-    aggregate.modified_on = event.timestamp
-    return aggregate
-
-
-class AggregateFollower:
-    """The aggregate as it stands just after an event, by the domain's own `mutate` (so no projection re-implements
-    the case's stage machine). Kept per runner; a miss loads the aggregate at the version before the event, which
-    history makes deterministic."""
-
-    def __init__(self, load: Callable[[Any, int], Any], capacity: int = 50_000) -> None:
-        self.load = load
-        self.capacity = capacity
-        self.aggregates: OrderedDict[Any, Any] = OrderedDict()
-
-    def after(self, event: Any) -> Any:
-        key, version = event.originator_id, event.originator_version
-        current = self.aggregates.get(key)
-        if current is not None and current.version == version:
-            return current  # another projection already followed this event
-        if current is None or current.version != version - 1:
-            current = self.load(key, version - 1) if version > 1 else None
-        current = mutated(event, current)
-        self.aggregates[key] = current
-        self.aggregates.move_to_end(key)
-        if len(self.aggregates) > self.capacity:
-            self.aggregates.popitem(last=False)
-        return current
-
-    def clear(self) -> None:
-        self.aggregates.clear()
 
 
 class UnitOfWork:

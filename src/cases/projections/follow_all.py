@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from cases.projections.base import AggregateFollower, UnitOfWork
+from cases.projections.base import UnitOfWork
+from cases.projections.follower import AggregateFollower
 from cases.projections.runner import PositionMoved, ProjectionRunner, Waker
 
 if TYPE_CHECKING:

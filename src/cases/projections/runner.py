@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import MetaData, Table, insert, update
 from sqlalchemy.exc import IntegrityError
 
-from cases.projections.base import AggregateFollower, Projection, RowCache, UnitOfWork
+from cases.projections.base import Projection, RowCache, UnitOfWork
+from cases.projections.follower import AggregateFollower
 from cases.projections.store import ReadModelStore, create_tables
 
 if TYPE_CHECKING:
