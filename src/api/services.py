@@ -30,6 +30,7 @@ class Services:
     followers: list[threading.Thread] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
     nudged: threading.Event = field(default_factory=threading.Event)  # a query waits: followers look now
+    verifications: list[threading.Thread] = field(default_factory=list)  # register verifications running here
 
     @classmethod
     def open(cls, settings: Settings, *, in_process_projections: bool | None = None) -> Services:
@@ -67,7 +68,7 @@ class Services:
     def close(self) -> None:
         self.stopping.set()
         self.nudged.set()
-        for thread in self.followers:
-            thread.join(timeout=5)
+        for thread in self.followers + self.verifications:
+            thread.join(timeout=5)  # a verification stops at its next batch, recorded as failed
         self.projections.store.dispose()
         self.app.close()

@@ -6,6 +6,7 @@ clients racing commands on one case lose no event and gain none."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -158,6 +159,19 @@ def test_a_case_goes_from_application_to_payment_over_http(http, token):
 
 
 # --- idempotency across a restart -------------------------------------------------------------------------------
+
+
+def test_a_compliance_officer_verifies_the_registers_through_the_live_server(http, token):
+    """The verification runs in the server's own thread; the officer polls its href until it has an outcome."""
+    seeded(http, bearer(token("registrar", "wgsh")))
+    compliance = bearer(token("compliance"))
+    started = http.post("/registers/verifications", headers=compliance)
+    assert started.status_code == 202, started.text
+    deadline = time.monotonic() + 60
+    while (answer := http.get(started.headers["Location"], headers=compliance).json())["outcome"] == "running":
+        assert time.monotonic() < deadline, answer
+        time.sleep(0.1)
+    assert (answer["outcome"], answer["differences"]) == ("equal", []), answer
 
 
 def test_a_retried_command_gets_its_first_answer_after_the_server_restarts(server, http, token, store):

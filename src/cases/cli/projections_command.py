@@ -26,7 +26,8 @@ from rich.text import Text
 from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
 from cases.projections.follow_all import FollowAll
 from cases.projections.runner import LeaseHeld
-from cases.projections.service import Difference, Projections
+from cases.projections.service import Projections
+from cases.projections.verify import Difference
 from cases.projections.store import ReadModelStore
 
 projections = typer.Typer(help="Read models (registers) projected from the event log: status, run, rebuild, verify.", no_args_is_help=True)

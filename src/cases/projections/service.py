@@ -5,19 +5,16 @@ scratch rebuild (the compliance officer's proof that the registers equal the log
 from __future__ import annotations
 
 import hashlib
-import json
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Select, Table, select, update
 
 from cases.projections.base import Projection
-from cases.projections.follow_all import FollowAll
-from cases.projections.rebuild_all import cyclic_gc_paused, rebuild_all
+from cases.projections.rebuild_all import rebuild_all
+from cases.projections.verify import Difference, canonical, verify
 from cases.projections.runner import ProjectionRunner, generation_tables
 from cases.projections.store import ReadModelStore
 
@@ -26,26 +23,12 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]  # (projection, position, target)
 VIEW_MAX_AGE = 0.1  # seconds a live view is reused by the queries of one process
-VERIFY_BATCH = 5000  # events per batch of the scratch rebuild (as `rebuild_all`)
 
 
 def all_projections() -> list[Projection]:
     from cases.projections.registry import PROJECTIONS
 
     return [cls() for cls in PROJECTIONS]
-
-
-@dataclass(frozen=True)
-class Difference:
-    projection: str
-    table: str
-    key: str
-    live: dict[str, Any] | None
-    rebuilt: dict[str, Any] | None
-
-
-def _canonical(row: dict[str, Any]) -> str:
-    return json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def table_rows(conn: Any, table: Table) -> dict[str, dict[str, Any]]:
@@ -225,48 +208,13 @@ class Projections:
         hasher = hashlib.sha256()
         for short in sorted(rows):
             for key in sorted(rows[short]):
-                hasher.update(f"{short}|{key}|{_canonical(rows[short][key])}\n".encode())
+                hasher.update(f"{short}|{key}|{canonical(rows[short][key])}\n".encode())
         return hasher.hexdigest()
 
-    def verify(self, progress: Progress | None = None) -> list[Difference]:
-        """Rebuild every projection into a scratch store up to the live position; list every row that differs.
-
-        One pass over the log builds every projection up to the lowest live position (as a rebuild does: one read
-        and decode of each event); then each, in turn, is snapshotted live, caught up to that snapshot's position
-        (the live one may have moved on meanwhile) and compared. Only one projection's rows are held at a time."""
-        differences: list[Difference] = []
-        with tempfile.TemporaryDirectory() as scratch_dir:
-            scratch = ReadModelStore(f"sqlite:///{Path(scratch_dir) / 'scratch.sqlite'}")
-            try:
-                with cyclic_gc_paused():
-                    runners = {
-                        name: ProjectionRunner(self.app, scratch, projection, generation=1, batch_size=VERIFY_BATCH)
-                        for name, projection in self.projections.items()
-                    }
-                    for runner in runners.values():
-                        runner.tables(1)
-                    lowest = min((self._live_position(name) for name in runners), default=0)
-                    self._build_scratch(scratch, runners, lowest, progress)
-                    for name, runner in runners.items():
-                        position, live_rows = self.snapshot(name)
-                        runner.catch_up(stop=position)
-                        if progress:
-                            progress(name, position, position)  # done: the position this projection was verified at
-                        _, rebuilt_rows = self.snapshot(name, scratch, 1)
-                        differences.extend(_compare(name, live_rows, rebuilt_rows))
-            finally:
-                scratch.dispose()
-        return differences
-
-    def _live_position(self, name: str) -> int:
-        return self.store.position(name, self.store.live_generation(name) or 1)
-
-    def _build_scratch(self, scratch: ReadModelStore, runners: dict[str, ProjectionRunner], stop: int, progress: Progress | None) -> None:
-        building = FollowAll(Projections(self.app, scratch, list(self.projections.values())), batch_size=VERIFY_BATCH, runners=list(runners.values()), stop=stop)
-        while building.run_batch():
-            if progress:
-                for name in runners:
-                    progress(name, scratch.position(name, 1), stop)
+    def verify(self, progress: Progress | None = None, *, pause_collector: bool = True) -> list[Difference]:
+        """Rebuild every projection into a scratch store up to the live position; list every row that differs
+        (see `verify`)."""
+        return verify(self, progress, pause_collector=pause_collector)
 
     def status(self) -> list[dict[str, Any]]:
         """Per projection: live generation, position, lag, events, rate, and `rebuild_due` when the live generation
@@ -289,17 +237,3 @@ class Projections:
                 "version": built_by, "rebuild_due": built_by != projection.version,
             })  # fmt: skip
         return lines
-
-
-def _normalise(row: dict[str, Any] | None) -> str | None:
-    return _canonical(row) if row is not None else None
-
-
-def _compare(name: str, live: dict[str, dict], rebuilt: dict[str, dict]) -> list[Difference]:
-    found = []
-    for short in sorted(set(live) | set(rebuilt)):
-        a, b = live.get(short, {}), rebuilt.get(short, {})
-        for key in sorted(set(a) | set(b)):
-            if _normalise(a.get(key)) != _normalise(b.get(key)):
-                found.append(Difference(name, short, key, a.get(key), b.get(key)))
-    return found

@@ -1,0 +1,131 @@
+"""Register verifications run by the API for compliance officers: `cases projections verify` (see
+`cases.projections.verify`) started over HTTP, run in a thread of the worker that took the request, and followed
+by polling.
+
+A verification can take minutes on a large log, longer than an HTTP request should wait, so the request only
+starts it. Its record — progress, outcome, the positions verified at and every difference found — lives in the
+read-model database, so any API worker can answer for it and it outlives the worker. One that a shutdown
+interrupts is recorded as failed; one whose worker died without a word stays "running" and can simply be started
+again.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+import structlog
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
+
+from cases.errors import NotFound
+from cases.projections.service import Projections
+from cases.projections.store import ReadModelStore, create_tables
+from cases.projections.verify import Difference
+
+log = structlog.get_logger("api.verifications")
+PROGRESS_EVERY_SECONDS = 0.5
+KEPT_DIFFERENCES = 1000  # a register that differs in more rows than this is wrong all over: the count says how much
+
+_metadata = MetaData()
+VERIFICATIONS = Table(
+    "register_verifications", _metadata,
+    Column("id", String(32), primary_key=True), Column("requested_by", String(120), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False), Column("finished_at", DateTime(timezone=True)),
+    Column("outcome", String(16), nullable=False), Column("progress", Text, nullable=False),
+    Column("verified_at", Text), Column("difference_count", Integer), Column("differences", Text), Column("error", Text),
+)  # fmt: skip
+
+
+class Interrupted(Exception):
+    """The server is stopping: the verification ends, recorded as failed."""
+
+
+@lru_cache(maxsize=16)
+def _ensure(store: ReadModelStore) -> None:
+    create_tables(_metadata, store.engine)  # safe when several workers start at once
+
+
+def start(projections: Projections, requested_by: str, stopping: threading.Event) -> tuple[str, threading.Thread]:
+    """Record a new verification as running and start it in a thread of its own; returns its id and thread."""
+    store = projections.store
+    _ensure(store)
+    verification_id = uuid.uuid4().hex
+    names = list(projections.projections)
+    with store.engine.begin() as conn:
+        conn.execute(insert(VERIFICATIONS).values(
+            id=verification_id, requested_by=requested_by, started_at=datetime.now(timezone.utc), outcome="running",
+            progress=json.dumps({name: [0, None] for name in names}),
+        ))  # fmt: skip
+    thread = threading.Thread(
+        target=_run, args=(projections, verification_id, stopping), name=f"verification-{verification_id[:8]}", daemon=True
+    )
+    thread.start()
+    log.info("verification.started", verification_id=verification_id, requested_by=requested_by)
+    return verification_id, thread
+
+
+def _run(projections: Projections, verification_id: str, stopping: threading.Event) -> None:
+    progress: dict[str, list[int]] = {}
+    last_written = 0.0
+
+    def advance(name: str, position: int, target: int) -> None:
+        nonlocal last_written
+        if stopping.is_set():
+            raise Interrupted("the server stopped before the verification finished")
+        progress[name] = [position, target]
+        if time.monotonic() - last_written >= PROGRESS_EVERY_SECONDS:
+            last_written = time.monotonic()
+            _update(projections.store, verification_id, progress=json.dumps(progress))
+
+    try:
+        differences = projections.verify(progress=advance, pause_collector=False)  # other threads serve meanwhile
+    except Exception as error:  # recorded for whoever polls; the log has the traceback
+        log.exception("verification.failed", verification_id=verification_id)
+        _finish(projections.store, verification_id, "failed", progress, error=f"{type(error).__name__}: {error}")
+        return
+    outcome = "differ" if differences else "equal"
+    _finish(projections.store, verification_id, outcome, progress, differences=differences)
+    log.info("verification.finished", verification_id=verification_id, outcome=outcome, differences=len(differences))
+
+
+def _finish(
+    store: ReadModelStore, verification_id: str, outcome: str, progress: dict[str, list[int]], *,
+    differences: list[Difference] | None = None, error: str | None = None,
+) -> None:  # fmt: skip
+    values: dict[str, Any] = {"outcome": outcome, "finished_at": datetime.now(timezone.utc), "progress": json.dumps(progress), "error": error}
+    if differences is not None:
+        values["verified_at"] = json.dumps({name: position for name, (position, _) in progress.items()})
+        values["difference_count"] = len(differences)
+        values["differences"] = json.dumps([_difference(d) for d in differences[:KEPT_DIFFERENCES]], default=str, ensure_ascii=False)
+    _update(store, verification_id, **values)
+
+
+def _difference(difference: Difference) -> dict[str, Any]:
+    return {"projection": difference.projection, "table": difference.table, "key": difference.key, "live": difference.live, "rebuilt": difference.rebuilt}
+
+
+def _update(store: ReadModelStore, verification_id: str, **values: Any) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(update(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id).values(**values))
+
+
+def find(store: ReadModelStore, verification_id: str) -> dict[str, Any]:
+    """A verification's record: outcome (running, equal, differ, failed), progress per projection as [position,
+    target], and when finished the position each projection was verified at and the differences."""
+    _ensure(store)
+    with store.reader.connect() as conn:
+        row = conn.execute(select(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"no register verification {verification_id!r}", field="verification_id")
+    return {
+        "id": row["id"], "requested_by": row["requested_by"], "outcome": row["outcome"],
+        "started_at": row["started_at"], "finished_at": row["finished_at"], "progress": json.loads(row["progress"]),
+        "verified_at": json.loads(row["verified_at"]) if row["verified_at"] else None,
+        "difference_count": row["difference_count"],
+        "differences": json.loads(row["differences"]) if row["differences"] else [], "error": row["error"],
+    }  # fmt: skip
