@@ -197,3 +197,19 @@ def wait_for(condition, within: float) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"not within {within}s"
         time.sleep(0.1)
+
+
+def test_the_installed_script_rebuilds_everything_in_two_processes_on_two_cores_with_the_same_registers(data_dir):
+    """The progress bars run no thread of their own, so the command may fork its workers (`rebuild_plan`)."""
+    script = shutil.which("cases", path=str(Path(sys.executable).parent)) or "cases"
+    env = clean_env(data_dir)
+    assert cases(data_dir, "run", "--once").exit_code == 0
+    rebuilt = subprocess.run([script, "projections", "rebuild"], env=env, capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    last = rebuilt.stdout.strip().splitlines()[-1]
+    if Settings.from_env({}).rebuild_processes >= 2:
+        assert last.endswith(", over 2 processes (case_index, validity_windows | certificates, bans, monthly_report)"), last
+    else:
+        assert "processes" not in last, last
+    verify = subprocess.run([script, "projections", "verify"], env=env, capture_output=True, text=True, timeout=120)
+    assert verify.returncode == 0, verify.stdout + verify.stderr

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
 from cases.projections.follow_all import FollowAll
+from cases.projections.rebuild_all import rebuild_plan
 from cases.projections.runner import LeaseHeld
 from cases.projections.service import Projections
 from cases.projections.verify import Difference
@@ -83,10 +84,12 @@ def rebuild(ctx: typer.Context, names: Names = None, data_dir: DataDir = None) -
         chosen = _chosen(found, names)
         started = time.perf_counter()
         with _Bars(chosen) as bars:
+            plan: list[list[str]] = [chosen]  # named ones: one after another, here
             if names:
                 generations = {name: found.rebuild(name, progress=bars.advance) for name in chosen}
             else:
                 bars.began = dict.fromkeys(chosen, bars.last_tick)  # one pass: they all start together
+                plan = rebuild_plan(found)
                 generations = found.rebuild_all(progress=lambda position, target: bars.advance_all(position, target))
             reached = {name: found.store.position(name, generation) for name, generation in generations.items()}
             for name, position in reached.items():
@@ -94,7 +97,8 @@ def rebuild(ctx: typer.Context, names: Names = None, data_dir: DataDir = None) -
     seconds = time.perf_counter() - started
     for name, generation in generations.items():
         typer.echo(f"{name}: generation {generation} live at position {reached[name]}")
-    typer.echo(f"rebuilt {len(generations)} projection{'s' if len(generations) != 1 else ''} in {seconds:.1f}s")
+    split = f", over {len(plan)} processes ({' | '.join(', '.join(group) for group in plan)})" if len(plan) > 1 else ""
+    typer.echo(f"rebuilt {len(generations)} projection{'s' if len(generations) != 1 else ''} in {seconds:.1f}s{split}")
 
 
 @projections.command("verify")
@@ -193,7 +197,7 @@ class _Bars(Progress):
     def __init__(self, names: list[str]) -> None:
         super().__init__(
             TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=Console(stderr=True), auto_refresh=False,  # redrawn at each report: no thread, so a rebuild may fork
         )  # fmt: skip
         self.bars = {name: self.add_task(name, total=None, rate=None) for name in names}
         self.began: dict[str, float] = {}
@@ -204,7 +208,7 @@ class _Bars(Progress):
         began = self.began.setdefault(name, self.last_tick)
         self.last_tick = now
         rate = position / (now - began) if now > began else None
-        self.update(self.bars[name], completed=position, total=max(target, position, 1), rate=rate)
+        self.update(self.bars[name], completed=position, total=max(target, position, 1), rate=rate, refresh=True)
 
     def advance_all(self, position: int, target: int) -> None:
         for name in self.bars:

@@ -68,8 +68,8 @@ def rebuild_all(
         for runner in runners.values():
             runner.tables(runner.fixed_generation)
         target = app.recorder.max_notification_id() or 0
-        groups = process_groups(projections, processes)
-        if len(groups) > 1 and _can_fork():
+        groups = rebuild_plan(projections, processes)
+        if len(groups) > 1:
             _build_in_processes(projections, runners, groups, batch_size, progress, target)
         else:
             _build_here(projections, runners, batch_size, progress, target)
@@ -78,6 +78,13 @@ def rebuild_all(
             projections.switch_to(name, runner)
             generations[name] = runner.fixed_generation
         return generations
+
+
+def rebuild_plan(projections: Projections, processes: int | None = None) -> list[list[str]]:
+    """The projections each process of a full rebuild started now would build: `process_groups`, when this
+    process may fork; otherwise all of them here."""
+    groups = process_groups(projections, processes or projections.app.settings.rebuild_processes)
+    return groups if len(groups) > 1 and _can_fork() else [list(projections.projections)]
 
 
 def process_groups(projections: Projections, processes: int) -> list[list[str]]:
