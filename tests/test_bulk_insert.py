@@ -3,8 +3,11 @@ SQLAlchemy's own statement: each value is converted by its column type's bind pr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
+from typing import Any
 
+import pytest
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, insert, select
 
 from cases.projections.bulk_insert import insert_rows
@@ -12,7 +15,16 @@ from cases.projections.store import ReadModelStore
 from cases.settings import Settings
 
 
-def twin_tables(metadata: MetaData) -> tuple[Table, Table]:
+@pytest.fixture
+def tables(store: Settings) -> Iterator[tuple[ReadModelStore, MetaData]]:
+    """The test's read-model store and a metadata whose tables are created by the test and dropped after it."""
+    read_models, metadata = ReadModelStore.from_settings(store), MetaData()
+    yield read_models, metadata
+    metadata.drop_all(read_models.engine)
+    read_models.dispose()
+
+
+def twin_tables(read_models: ReadModelStore, metadata: MetaData) -> tuple[Table, Table]:
     def table(name: str) -> Table:
         return Table(
             name, metadata,
@@ -20,7 +32,15 @@ def twin_tables(metadata: MetaData) -> tuple[Table, Table]:
             Column("level", Integer), Column("passed", Boolean), Column("rate", Float), Column("note", String(200)),
         )  # fmt: skip
 
-    return table("bulk_fast"), table("bulk_core")
+    fast, core = table("bulk_fast"), table("bulk_core")
+    metadata.create_all(read_models.engine)
+    return fast, core
+
+
+def insert_both_ways(read_models: ReadModelStore, fast: Table, core: Table, rows: list[dict[str, Any]]) -> None:
+    with read_models.engine.begin() as conn:
+        insert_rows(conn, fast, [dict(row) for row in rows])
+        conn.execute(insert(core), [dict(row) for row in rows])
 
 
 ROWS = [
@@ -30,56 +50,34 @@ ROWS = [
 ]
 
 
-def test_the_driver_path_and_sqlalchemys_store_the_same_values(store: Settings) -> None:
-    read_models = ReadModelStore.from_settings(store)
-    metadata = MetaData()
-    fast, core = twin_tables(metadata)
-    metadata.create_all(read_models.engine)
-    try:
-        with read_models.engine.begin() as conn:
-            insert_rows(conn, fast, [dict(row) for row in ROWS])
-            conn.execute(insert(core), [dict(row) for row in ROWS])
-        with read_models.engine.connect() as conn:
-            stored_fast = [dict(r) for r in conn.execute(select(fast).order_by(fast.c.case_id)).mappings()]
-            stored_core = [dict(r) for r in conn.execute(select(core).order_by(core.c.case_id)).mappings()]
-        assert stored_fast == stored_core
-        assert [row["on"] for row in stored_fast] == [date(2026, 10, 1), None, date(2027, 1, 1)]
-    finally:
-        metadata.drop_all(read_models.engine)
-        read_models.dispose()
+def test_the_driver_path_and_sqlalchemys_store_the_same_values(tables) -> None:
+    read_models, metadata = tables
+    fast, core = twin_tables(read_models, metadata)
+    insert_both_ways(read_models, fast, core, ROWS)
+    with read_models.engine.connect() as conn:
+        stored_fast = [dict(r) for r in conn.execute(select(fast).order_by(fast.c.case_id)).mappings()]
+        stored_core = [dict(r) for r in conn.execute(select(core).order_by(core.c.case_id)).mappings()]
+    assert stored_fast == stored_core
+    assert [row["on"] for row in stored_fast] == [date(2026, 10, 1), None, date(2027, 1, 1)]
 
 
-def test_rows_that_leave_a_column_out_go_through_sqlalchemy_and_get_its_defaults(store: Settings) -> None:
-    read_models = ReadModelStore.from_settings(store)
-    metadata = MetaData()
+def test_rows_that_leave_a_column_out_go_through_sqlalchemy_and_get_its_defaults(tables) -> None:
+    read_models, metadata = tables
     table = Table("bulk_defaults", metadata, Column("k", String(8), primary_key=True), Column("n", Integer, nullable=False, default=0))
     metadata.create_all(read_models.engine)
-    try:
-        with read_models.engine.begin() as conn:
-            insert_rows(conn, table, [{"k": "x"}, {"k": "y"}])
-        with read_models.engine.connect() as conn:
-            assert conn.execute(select(table.c.n)).scalars().all() == [0, 0]
-    finally:
-        metadata.drop_all(read_models.engine)
-        read_models.dispose()
+    with read_models.engine.begin() as conn:
+        insert_rows(conn, table, [{"k": "x"}, {"k": "y"}])
+    with read_models.engine.connect() as conn:
+        assert conn.execute(select(table.c.n)).scalars().all() == [0, 0]
 
 
-def test_dates_are_stored_as_the_same_text_both_ways_even_a_datetime_given_for_a_date(store: Settings) -> None:
+def test_dates_are_stored_as_the_same_text_both_ways_even_a_datetime_given_for_a_date(tables) -> None:
     """The driver path writes a plain date with `date.isoformat`; anything else goes to SQLAlchemy's processor."""
-    read_models = ReadModelStore.from_settings(store)
-    metadata = MetaData()
-    fast, core = twin_tables(metadata)
-    metadata.create_all(read_models.engine)
-    rows = [{**ROWS[0], "case_id": "d", "on": datetime(2026, 10, 1, 23, 59, tzinfo=timezone.utc)}, *ROWS]
-    try:
-        with read_models.engine.begin() as conn:
-            insert_rows(conn, fast, [dict(row) for row in rows])
-            conn.execute(insert(core), [dict(row) for row in rows])
-        with read_models.engine.connect() as conn:
-            raw = {t.name: conn.exec_driver_sql(f'SELECT case_id, "on" FROM {t.name} ORDER BY case_id').all() for t in (fast, core)}
-        assert raw["bulk_fast"] == raw["bulk_core"]
-        if read_models.engine.dialect.name == "sqlite":
-            assert ("d", "2026-10-01") in raw["bulk_fast"]
-    finally:
-        metadata.drop_all(read_models.engine)
-        read_models.dispose()
+    read_models, metadata = tables
+    fast, core = twin_tables(read_models, metadata)
+    insert_both_ways(read_models, fast, core, [{**ROWS[0], "case_id": "d", "on": datetime(2026, 10, 1, 23, 59, tzinfo=timezone.utc)}, *ROWS])
+    with read_models.engine.connect() as conn:
+        raw = {t.name: conn.exec_driver_sql(f'SELECT case_id, "on" FROM {t.name} ORDER BY case_id').all() for t in (fast, core)}
+    assert raw["bulk_fast"] == raw["bulk_core"]
+    if read_models.engine.dialect.name == "sqlite":
+        assert ("d", "2026-10-01") in raw["bulk_fast"]
