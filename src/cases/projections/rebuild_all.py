@@ -59,7 +59,6 @@ def rebuild_all(
 ) -> dict[str, int]:  # fmt: skip
     """Build a fresh generation of every projection in one pass, then switch each to it. Returns the generations."""
     app, store = projections.app, projections.store
-    processes = processes or app.settings.rebuild_processes
     with cyclic_gc_paused():
         runners = {
             name: ProjectionRunner(app, store, projection, generation=projections.next_generation(name), batch_size=batch_size)
@@ -107,12 +106,23 @@ def _can_fork() -> bool:
 def _build_here(
     projections: Projections, runners: dict[str, ProjectionRunner], batch_size: int, progress: Progress | None, target: int
 ) -> None:  # fmt: skip
-    building = FollowAll(projections, batch_size=batch_size, runners=list(runners.values()))
-    while building.run_batch():
+    def report() -> None:
         if progress:
             progress(_lowest_position(projections.store, runners), target)
-    for runner in runners.values():
-        if not runner.reached(target):
+
+    _follow_to_the_end(projections, list(runners.values()), batch_size, report)
+    _require_reached(projections.store, runners, target)
+
+
+def _follow_to_the_end(projections: Projections, runners: list[ProjectionRunner], batch_size: int, after_batch: Callable[[], None]) -> None:
+    building = FollowAll(projections, batch_size=batch_size, runners=runners)
+    while building.run_batch():
+        after_batch()
+
+
+def _require_reached(store: ReadModelStore, runners: dict[str, ProjectionRunner], target: int) -> None:
+    for name, runner in runners.items():
+        if store.position(name, runner.fixed_generation) < target:
             raise LeaseHeld(runner.lease.name)  # another process holds the generation being built
 
 
@@ -145,9 +155,7 @@ def _build_in_processes(
         reasons.append(failures.get())
     if reasons or any(worker.exitcode != 0 for worker in workers):
         raise RebuildFailed("; ".join(reasons) or f"a rebuild worker exited with {[w.exitcode for w in workers]}")
-    for name, runner in runners.items():
-        if projections.store.position(name, generations[name]) < target:
-            raise LeaseHeld(runner.lease.name)  # another process holds the generation being built
+    _require_reached(projections.store, runners, target)
 
 
 def _build_group(projections: Projections, names: list[str], generations: dict[str, int], batch_size: int, failures: Any) -> None:
@@ -161,9 +169,7 @@ def _build_group(projections: Projections, names: list[str], generations: dict[s
     try:
         own = Service(own_app, own_store, [projections.projections[name] for name in names])
         runners = [ProjectionRunner(own_app, own_store, own.projections[n], generation=generations[n], batch_size=batch_size) for n in names]
-        building = FollowAll(own, batch_size=batch_size, runners=runners)
-        while building.run_batch():
-            pass
+        _follow_to_the_end(own, runners, batch_size, lambda: None)
     except BaseException as error:
         failures.put(f"{', '.join(names)}: {type(error).__name__}: {error}")
         raise
