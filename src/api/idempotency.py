@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from api.problems import PROBLEM, domain_problem, problem
 from api.tokens import Principal
 from cases.errors import DomainError
-from cases.projections.store import ReadModelStore, create_tables
+from cases.projections.store import ReadModelStore, ensure_tables
 
 STALE_AFTER = timedelta(seconds=60)
 _metadata = MetaData()
@@ -33,10 +33,6 @@ KEYS = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )  # fmt: skip
 
-
-@lru_cache(maxsize=16)
-def _ensure(store: ReadModelStore) -> None:
-    create_tables(_metadata, store.engine)  # safe when several workers start at once
 
 
 def fingerprint(request: Request, payload: Any) -> str:
@@ -58,7 +54,7 @@ def _once(request: Request, who: Principal, key: str | None, payload: Any, comma
         except DomainError as error:
             return domain_problem(request, error)
     store: ReadModelStore = request.app.state.services.projections.store
-    _ensure(store)
+    ensure_tables(_metadata, store)
     mark = fingerprint(request, payload)
     now = datetime.now(timezone.utc)
     try:

@@ -9,13 +9,12 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
 
 from cases.errors import InvalidInput, NotFound
-from cases.projections.store import ReadModelStore, create_tables
+from cases.projections.store import ReadModelStore, ensure_tables
 
 ROLES = {
     "registrar": "a body's registrar: intake, review, fees, sittings, results, certificates",
@@ -56,10 +55,6 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-@lru_cache(maxsize=16)
-def _ensure(store: ReadModelStore) -> None:
-    create_tables(_metadata, store.engine)  # safe when several workers start at once
-
 
 def create_token(store: ReadModelStore, *, role: str, body: str | None, label: str, days: int = 90) -> tuple[str, Principal]:
     if role not in ROLES:
@@ -72,7 +67,7 @@ def create_token(store: ReadModelStore, *, role: str, body: str | None, label: s
         raise InvalidInput(f"a {role} token covers every body; give no --body", field="body")
     if days < 1:
         raise InvalidInput("a token lives at least one day", field="days")
-    _ensure(store)
+    ensure_tables(_metadata, store)
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
     with store.engine.begin() as conn:
@@ -95,7 +90,7 @@ def _parts(token: str) -> list[str] | None:
 
 
 def _row(store: ReadModelStore, token_id: str) -> dict[str, Any] | None:
-    _ensure(store)
+    ensure_tables(_metadata, store)
     with store.reader.connect() as conn:
         row = conn.execute(select(TOKENS).where(TOKENS.c.id == token_id)).mappings().first()
     return dict(row) if row else None
@@ -143,13 +138,13 @@ class TokenCache:
 
 
 def revoke_token(store: ReadModelStore, token_id: str) -> None:
-    _ensure(store)
+    ensure_tables(_metadata, store)
     with store.engine.begin() as conn:
         if not conn.execute(update(TOKENS).where(TOKENS.c.id == token_id).values(revoked_at=datetime.now(timezone.utc))).rowcount:
             raise NotFound(f"no token {token_id}", field="token_id")
 
 
 def list_tokens(store: ReadModelStore) -> list[dict]:
-    _ensure(store)
+    ensure_tables(_metadata, store)
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(TOKENS).order_by(TOKENS.c.created_at)).mappings()]

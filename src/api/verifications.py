@@ -16,7 +16,6 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any
 
 import structlog
@@ -24,7 +23,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text,
 
 from cases.errors import NotFound
 from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore, create_tables
+from cases.projections.store import ReadModelStore, ensure_tables
 from cases.projections.verify import Difference
 
 log = structlog.get_logger("api.verifications")
@@ -45,15 +44,11 @@ class Interrupted(Exception):
     """The server is stopping: the verification ends, recorded as failed."""
 
 
-@lru_cache(maxsize=16)
-def _ensure(store: ReadModelStore) -> None:
-    create_tables(_metadata, store.engine)  # safe when several workers start at once
-
 
 def start(projections: Projections, requested_by: str, stopping: threading.Event) -> tuple[str, threading.Thread]:
     """Record a new verification as running and start it in a thread of its own; returns its id and thread."""
     store = projections.store
-    _ensure(store)
+    ensure_tables(_metadata, store)
     verification_id = uuid.uuid4().hex
     names = list(projections.projections)
     with store.engine.begin() as conn:
@@ -117,7 +112,7 @@ def _update(store: ReadModelStore, verification_id: str, **values: Any) -> None:
 def find(store: ReadModelStore, verification_id: str) -> dict[str, Any]:
     """A verification's record: outcome (running, equal, differ, failed), progress per projection as [position,
     target], and when finished the position each projection was verified at and the differences."""
-    _ensure(store)
+    ensure_tables(_metadata, store)
     with store.reader.connect() as conn:
         row = conn.execute(select(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id)).mappings().first()
     if row is None:

@@ -10,7 +10,7 @@ projection's `version` each generation was built by: a live generation built by 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from sqlalchemy import (
@@ -83,6 +83,12 @@ def create_tables(metadata: MetaData, engine: Engine) -> None:
         metadata.create_all(engine)
     except (ProgrammingError, IntegrityError):
         metadata.create_all(engine)
+
+
+@lru_cache(maxsize=64)
+def ensure_tables(metadata: MetaData, store: ReadModelStore) -> None:
+    """Create `metadata`'s tables in the store, once per process (tokens, idempotency keys, verifications...)."""
+    create_tables(metadata, store.engine)
 
 
 @dataclass(eq=False)  # one store is one database connection pool: compared and hashed by identity
