@@ -331,3 +331,30 @@ def refused_by_a_rule(response: httpx.Response) -> bool:
         return False
     problem = response.json()
     return bool(problem.get("code")) and problem["code"] not in ("invalid_request", "unauthenticated", "forbidden") and bool(problem.get("clause"))
+
+
+def test_the_readme_run_command_serves_the_demo_from_an_empty_store_and_a_cli_token_reads_it(tmp_path):
+    """`cases serve` on an empty embedded store loads the demo cases, says where the docs are, and serves them to a
+    token made with `cases tokens create`."""
+    import subprocess
+
+    from tests.support.live_server import CASES, server_env
+
+    settings = Settings(data_dir=tmp_path / "var", id_hash_key="readme-demo")
+    with live_server(settings, demo=True) as server:
+        said = server.log_path.read_text()
+        assert "the store is empty: loading the demo cases" in said and f"{server.url}/docs" in said
+        assert httpx.get(f"{server.url}/docs").status_code == 200
+        made = subprocess.run(
+            [str(CASES), "tokens", "create", "--role", "compliance", "--label", "auditor", "--data-dir", str(settings.data_dir)],
+            env=server_env(settings), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        auditor = bearer(made.stdout.strip())
+        deadline = time.monotonic() + 30
+        while not (certificates := httpx.get(f"{server.url}/registers/certificates", headers=auditor).json()):
+            assert time.monotonic() < deadline, "the demo's certificates never reached the register"
+            time.sleep(0.2)
+        assert {row["body"] for row in certificates} >= {"wgsh", "dsxh"}
+        metrics = httpx.get(f"{server.url}/metrics").text
+        assert 'cases_projection_lag{projection="certificates"}' in metrics

@@ -29,7 +29,7 @@ import httpx
 from cases.settings import Settings
 
 CASES = Path(sys.executable).with_name("cases")
-START_TIMEOUT = 30.0
+START_TIMEOUT = 60.0  # with the demo loaded first
 STOP_TIMEOUT = 10.0
 
 
@@ -57,8 +57,9 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 class LiveServer:
-    def __init__(self, settings: Settings, *, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, settings: Settings, *, port: int | None = None, env: dict[str, str] | None = None, demo: bool = False) -> None:
         self.settings = settings
+        self.demo = demo  # as the README's run command: the demo cases loaded into an empty store
         self.port = port or free_port()
         self.env = server_env(settings, **(env or {}))
         self.log_path = Path(settings.data_dir) / f"server-{self.port}.log"
@@ -70,7 +71,7 @@ class LiveServer:
 
     def start(self) -> None:
         Path(self.settings.data_dir).mkdir(parents=True, exist_ok=True)
-        command = [str(CASES), "serve", "--no-demo", "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [str(CASES), "serve", "--demo" if self.demo else "--no-demo", "--host", "127.0.0.1", "--port", str(self.port)]
         command += ["--data-dir", str(self.settings.data_dir)]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
