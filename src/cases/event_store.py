@@ -1,7 +1,10 @@
 """The event store's recorders, extended to write (aggregate, timestamp, version) with every event in the same
 transaction, so "the case as of a moment" is a lookup, not a scan (eventsourcing `searchabletimestamps`).
 
-Chosen through eventsourcing's APPLICATION_RECORDER_TOPIC; the rest of the native recorders is unchanged.
+Chosen through eventsourcing's APPLICATION_RECORDER_TOPIC; the rest of the native recorders is unchanged. Each
+also reads the log as plain rows (`select_notification_rows`) for the projections' reader
+(cases.projections.reading): the same query as the library's `select_notifications`, without a `Notification`
+object and a new `UUID` per row.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 Stamp = tuple[UUID, datetime, int]
+NotificationRow = tuple[int, UUID, int, str, bytes]  # id, originator id, originator version, topic, state
 
 # Any fixed 64-bit number: the advisory lock under which a process creates the event store's tables.
 CREATE_TABLES_LOCK = 0x63617365735F6573  # "cases_es"
@@ -31,6 +36,10 @@ def _sortable(moment: datetime) -> str:
 
 class SQLiteTimestampedRecorder(SQLiteApplicationRecorder):
     TABLE = "event_timestamps"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._uuid_of_text: dict[str, UUID] = {}
 
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -48,6 +57,30 @@ class SQLiteTimestampedRecorder(SQLiteApplicationRecorder):
             [(i.hex, _sortable(t), v) for i, t, v in stamps],
         )
         return ids
+
+    def select_notification_rows(self, start: int, limit: int, stop: int | None = None, topics: Sequence[str] = ()) -> list[NotificationRow]:
+        """`select_notifications(start, limit, stop, topics)` as rows, one `UUID` per aggregate."""
+        where, params = ["rowid>=?"], [start]
+        if stop is not None:
+            where.append("rowid<=?")
+            params.append(stop)
+        if topics:
+            where.append(f"topic IN ({','.join('?' * len(topics))})")
+            params.extend(topics)
+        statement = (
+            f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+            f"WHERE {' AND '.join(where)} ORDER BY rowid LIMIT ?"
+        )
+        with self.datastore.transaction(commit=False) as c:
+            c.row_factory = None  # plain tuples
+            c.execute(statement, [*params, limit])
+            rows = c.fetchall()
+        if self.datastore.originator_id_type != "uuid":
+            return rows
+        ids = self._uuid_of_text
+        if len(ids) > 100_000:
+            ids.clear()
+        return [(n, ids.get(o) or ids.setdefault(o, UUID(o)), v, t, s) for n, o, v, t, s in rows]
 
     def version_at(self, originator_id: UUID, timestamp: datetime) -> int | None:
         with self.datastore.transaction(commit=False) as c:
@@ -99,3 +132,20 @@ class PostgresTimestampedRecorder(PostgresApplicationRecorder):
             curs.execute(self.select_version, (originator_id, timestamp))
             row = curs.fetchone()
             return row["v"] if row else None
+
+    def select_notification_rows(self, start: int, limit: int, stop: int | None = None, topics: Sequence[str] = ()) -> list[NotificationRow]:
+        """`select_notifications(start, limit, stop, topics)` as rows (psycopg already gives each a `UUID`)."""
+        where, params = [SQL("notification_id>=%s")], [start]
+        if stop is not None:
+            where.append(SQL("notification_id<=%s"))
+            params.append(stop)
+        if topics:
+            where.append(SQL("topic = ANY(%s)"))
+            params.append(list(topics))
+        statement = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {schema}.{table} "
+            "WHERE {where} ORDER BY notification_id LIMIT %s"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name), where=SQL(" AND ").join(where))
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, [*params, limit], prepare=True)
+            return [(n, o, v, t, bytes(s)) for n, o, v, t, s in curs.fetchall()]

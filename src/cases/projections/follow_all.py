@@ -20,6 +20,7 @@ import structlog
 
 from cases.projections.base import UnitOfWork
 from cases.projections.follower import AggregateFollower
+from cases.projections.reading import EventDecoder, read_rows
 from cases.projections.runner import PositionMoved, ProjectionRunner, Waker
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class FollowAll:
         self.app, self.store = projections.app, projections.store
         self.batch_size = batch_size
         self.stop = stop
+        self.decoder = EventDecoder(self.app.mapper)
         self.follower = AggregateFollower(lambda aggregate_id, version: self.app.repository.get(aggregate_id, version=version))
         self.runners = runners or [projections.runner(name) for name in names or list(projections.projections)]
         self.by_topic: dict[str, list[ProjectionRunner]] = {}
@@ -71,16 +73,16 @@ class FollowAll:
                 return 0
             start = min(position for _, position in behind.values())
             topics = sorted({topic for runner in behind for topic in runner.projection.topics})
-            page = self.app.recorder.select_notifications(start=start + 1, limit=self.batch_size, stop=target, topics=topics)
-            reached = page[-1].id if len(page) == self.batch_size else target
+            page = read_rows(self.app.recorder, start + 1, self.batch_size, target, topics)
+            reached = page[-1][0] if len(page) == self.batch_size else target
             work = {runner: UnitOfWork(conn, runner.tables(generation), runner.cache, self.follower) for runner, (generation, _) in behind.items()}
             handled = dict.fromkeys(behind, 0)
             try:
-                for notification in page:
+                for row in page:
                     event = None
-                    for runner in self.by_topic.get(notification.topic, ()):
-                        if runner in behind and notification.id > behind[runner][1]:
-                            event = event or self.app.mapper.to_domain_event(notification)
+                    for runner in self.by_topic.get(row[3], ()):
+                        if runner in behind and row[0] > behind[runner][1]:
+                            event = event or self.decoder.decode(row)
                             runner.projection.handle(event, work[runner])
                             handled[runner] += 1
                 for rows in work.values():

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cases.projections.base import Projection, RowCache, UnitOfWork
 from cases.projections.follower import AggregateFollower
+from cases.projections.reading import EventDecoder, read_rows
 from cases.projections.store import ReadModelStore, create_tables
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ class ProjectionRunner:
         self.cache = RowCache()
         self._cache_at: tuple[int, int] | None = None  # the (generation, position) the cached rows describe
         self.follower = AggregateFollower(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version))
+        self.decoder = EventDecoder(app.mapper)
         self._tables: dict[int, dict[str, Table]] = {}
 
     # --- generations --------------------------------------------------------------------------------
@@ -160,14 +162,12 @@ class ProjectionRunner:
             position = self.position_in(conn, generation)
             if position >= target:
                 return 0
-            page = self.app.recorder.select_notifications(
-                start=position + 1, limit=self.batch_size, stop=target, topics=self.projection.topics
-            )
-            reached = page[-1].id if len(page) == self.batch_size else target
+            page = read_rows(self.app.recorder, position + 1, self.batch_size, target, self.projection.topics)
+            reached = page[-1][0] if len(page) == self.batch_size else target
             rows = UnitOfWork(conn, tables, self.cache, self.follower)
             try:
-                for notification in page:
-                    self.projection.handle(self.app.mapper.to_domain_event(notification), rows)
+                for row in page:
+                    self.projection.handle(self.decoder.decode(row), rows)
                 rows.flush()
             except Exception:
                 self.forget()
