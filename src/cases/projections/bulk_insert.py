@@ -3,7 +3,8 @@ would convert it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from datetime import date
 from typing import Any
 
@@ -19,11 +20,19 @@ class _BulkInsert:
         compiled = insert(table).compile(dialect=dialect)
         self.sql = str(compiled)
         columns = {c.key: c for c in table.columns}
-        self.names = [compiled.binds[name].key for name in compiled.positiontup]  # type: ignore[union-attr]
-        self.processors = [_bind_processor(columns[name].type, dialect) for name in self.names]
+        names = [compiled.binds[name].key for name in compiled.positiontup]  # type: ignore[union-attr]
+        self.getter = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        processors = [_bind_processor(columns[name].type, dialect) for name in names]
+        self.converted = [(i, p) for i, p in enumerate(processors) if p is not None]
 
-    def values(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(row[n] if p is None else p(row[n]) for n, p in zip(self.names, self.processors))
+    def values(self, row: dict[str, Any]) -> Sequence[Any]:
+        values = self.getter(row)
+        if not self.converted:
+            return values
+        values = list(values)
+        for i, convert in self.converted:
+            values[i] = convert(values[i])
+        return tuple(values)
 
 
 def _bind_processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:

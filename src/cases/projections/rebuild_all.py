@@ -3,7 +3,7 @@ read and decoded once and handed to every projection that consumes it; each batc
 and positions in one transaction.
 
 This is what makes a full rebuild cost about one read of the log rather than one read per projection. Each
-projection builds a new generation beside its live one; at the end each switches (see `Projections.switch_to`).
+projection builds a new generation beside its live one; at the end they all switch together (see `Projections.switch`).
 
 On a machine with two cores or more (`Settings.rebuild_processes`, CASES_REBUILD_WORKERS) the projections are
 split over two processes: those that follow the case aggregate (`Projection.follows_aggregates`, which share one
@@ -72,11 +72,8 @@ def rebuild_all(
             _build_in_processes(projections, runners, groups, batch_size, progress, target)
         else:
             _build_here(projections, runners, batch_size, progress, target)
-        generations = {}
-        for name, runner in runners.items():
-            projections.switch_to(name, runner)
-            generations[name] = runner.fixed_generation
-        return generations
+        projections.switch(runners)
+        return {name: runner.fixed_generation for name, runner in runners.items()}
 
 
 def rebuild_plan(projections: Projections, processes: int | None = None) -> list[list[str]]:

@@ -150,7 +150,7 @@ class Projections:
         runner = ProjectionRunner(self.app, self.store, projection, generation=building)
         runner.tables(building)
         runner.catch_up(progress=(lambda pos, target: progress(name, pos, target)) if progress else None)
-        self.switch_to(name, runner)
+        self.switch({name: runner})
         return building
 
     def rebuild_all(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
@@ -160,20 +160,27 @@ class Projections:
     def next_generation(self, name: str) -> int:
         return max(self.store.live_generation(name) or 0, self._highest_generation(name)) + 1
 
-    def switch_to(self, name: str, runner: ProjectionRunner) -> None:
-        """Make the runner's (caught-up) generation the live one, then drop the old generation's tables."""
-        live = self.store.live_generation(name)
-        self._switch(name, runner.fixed_generation, runner)
-        runner.lease.release()
-        if live and live != runner.fixed_generation:
-            self._drop(self.get(name), live)
+    def switch(self, runners: dict[str, ProjectionRunner]) -> None:
+        """Make each runner's generation the live one of its projection, all in one transaction, after one pass
+        over the log catching them all up (the last events written while building); then drop the old
+        generations' tables. After a full rebuild every register switches at once: no reader sees some rebuilt
+        and some not."""
+        from cases.projections.follow_all import FollowAll
 
-    def _switch(self, name: str, building: int, runner: ProjectionRunner) -> None:
+        catching_up = FollowAll(self, batch_size=2000, runners=list(runners.values()))
+        while catching_up.run_batch():
+            pass
         live_table = self.store.table("projection_live")
-        runner.catch_up()  # the last events written while building
+        replaced = {name: self.store.live_generation(name) for name in runners}
         with self.store.engine.begin() as conn:
-            if conn.execute(update(live_table).where(live_table.c.name == name).values(generation=building)).rowcount == 0:
-                conn.execute(live_table.insert().values(name=name, generation=building))
+            for name, runner in runners.items():
+                building = runner.fixed_generation
+                if conn.execute(update(live_table).where(live_table.c.name == name).values(generation=building)).rowcount == 0:
+                    conn.execute(live_table.insert().values(name=name, generation=building))
+        for name, runner in runners.items():
+            runner.lease.release()
+            if replaced[name] and replaced[name] != runner.fixed_generation:
+                self._drop(self.get(name), replaced[name])
 
     def _highest_generation(self, name: str) -> int:
         positions = self.store.table("projection_positions")
