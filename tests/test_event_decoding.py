@@ -96,6 +96,8 @@ EDGE_PAYLOADS = {
     b'"c":18446744073709551616,"d":18446744073709551615}',
     "a float beyond the double range": b'{"a":1E400,"b":-1e999}',
     "a long run of digits in text": b'{"a":"12345678901234567890123"}',
+    "a long integer beside a float, nested": b'{"a":{"b":[1.5,{"c":123456789012345678901234567890}]}}',
+    "a float and a long run of digits in text": b'{"a":2.5,"b":"12345678901234567890123"}',
     "a lone surrogate": b'{"a":"\\ud800"}',
     "duplicate keys": b'{"a":1,"a":2}',
 }

@@ -8,8 +8,9 @@ per aggregate) and decode with `EventDecoder`: orjson parses, and only the objec
 (`{"_type_": …, "_data_": …}`, decoded by the transcoder's own registered transcodings, innermost first as the
 library's hook does) are visited in Python. Anything the fast path does not handle exactly as the library would
 goes through the library's own mapper, which also raises its own errors: a cipher or compressor, a transcoder that
-is not the library's JSON one, text orjson refuses (NaN, a lone surrogate), an unregistered type name, and any
-run of 19 digits or more (orjson reads an integer beyond 64 bits as a float, without an error). tests/test_event_decoding.py holds the two decoders equal over a whole log.
+is not the library's JSON one, text orjson refuses (NaN, a lone surrogate), an unregistered type name, and a
+float parsed where the text has a run of 19 digits (orjson reads an integer beyond 64 bits as a float, without an
+error). tests/test_event_decoding.py holds the two decoders equal over a whole log.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import orjson
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, find_id_convertor
 from eventsourcing.utils import resolve_topic
 
-# A run of 19 digits (a regular expression took as long as parsing): every digit read as 0, any other byte as itself.
+# orjson reads an integer beyond 64 bits as a float: an event in which a float was parsed is decoded by the library
+# when its text has a run of 19 digits (found by reading every digit as 0, any other byte as itself).
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _NINETEEN_DIGITS = b"0" * 19
 
@@ -49,13 +51,18 @@ class EventDecoder:
         names = transcoder.names if isinstance(transcoder, JSONTranscoder) else {}
         self.decoders = {name: transcoding.decode for name, transcoding in names.items()}
         self.classes: dict[tuple[str, type], tuple[type, Any, int]] = {}  # → (event class, id convertor, class version)
+        self.saw_float = False  # in the event being decoded: only then can orjson have read a long integer as one
 
     def decode(self, row: NotificationRow) -> Any:
-        if self.fast and _NINETEEN_DIGITS not in row[4].translate(_DIGITS_AS_ZERO):
+        if self.fast:
+            self.saw_float = False
             try:
-                return self._decode(row)
+                event = self._decode(row)
             except Exception:  # noqa: BLE001 - the library decodes it, or raises its own error
                 pass
+            else:
+                if not self.saw_float or _NINETEEN_DIGITS not in row[4].translate(_DIGITS_AS_ZERO):
+                    return event
         _, originator_id, version, topic, state = row
         return self.mapper.to_domain_event(StoredEvent(originator_id=originator_id, originator_version=version, topic=topic, state=state))
 
@@ -95,6 +102,8 @@ class EventDecoder:
                     value[key] = self._object(inner)
             elif kind is list:
                 value[key] = self._array(inner)
+            elif kind is float:
+                self.saw_float = True
         if len(value) == 2 and "_type_" in value and "_data_" in value:
             return decoders[value["_type_"]](value["_data_"])
         return value
@@ -106,4 +115,6 @@ class EventDecoder:
                 value[index] = self._object(inner)
             elif kind is list:
                 value[index] = self._array(inner)
+            elif kind is float:
+                self.saw_float = True
         return value
