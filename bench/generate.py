@@ -141,7 +141,8 @@ def long_history_case(app: CasesApplication, rounds: int = 200, sequence: int = 
 
 
 def settings_for(directory: Path) -> Settings:
-    """A fresh store for a benchmark run: SQLite under `directory`, or a new schema when CASES_DATABASE_URL is set."""
+    """A fresh store for a benchmark run: SQLite under `directory`, or a new schema when CASES_DATABASE_URL is set;
+    CASES_REBUILD_WORKERS is honoured."""
     base = Settings.from_env()
     if base.database_url:
         import psycopg
@@ -149,8 +150,10 @@ def settings_for(directory: Path) -> Settings:
         schema = f"bench_{uuid4().hex[:10]}"
         with psycopg.connect(base.database_url, autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
-        return Settings(data_dir=directory, database_url=base.database_url, postgres_schema=schema, id_hash_key="bench")
-    return Settings(data_dir=directory, id_hash_key="bench")
+        return Settings(
+            data_dir=directory, database_url=base.database_url, postgres_schema=schema, id_hash_key="bench", rebuild_workers=base.rebuild_workers
+        )
+    return Settings(data_dir=directory, id_hash_key="bench", rebuild_workers=base.rebuild_workers)
 
 
 def drop(settings: Settings) -> None:
