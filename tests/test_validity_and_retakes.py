@@ -89,7 +89,11 @@ def test_a_retake_sitting_does_not_move_the_window_fixed_at_the_first_sitting(ap
     app.record_attendance(case_id, sat_on=D("2026-06-27"), attended=True, actor="examiner-1")
 
     assert event_names(app, case_id).count("ValidityWindowOpened") == 1
-    assert app.get_case(case_id).window_last_day == D("2028-04-24")
+    case = app.get_case(case_id)
+    assert case.window_last_day == D("2028-04-24")
+    # the shortcuts the case index reads agree with the full lists, after two sittings and two payments
+    assert len(case.sittings) == 2 and case.last_sitting == case.sittings[-1] and case.last_sitting["sat_on"] == D("2026-06-27")
+    assert len(case.payments) == 2 and case.paid_total == sum(p["amount"] for p in case.payments)
 
 
 def test_a_retake_sat_on_the_windows_last_day_is_accepted(app):

@@ -293,8 +293,8 @@ class CasesApplication(Application):
         candidate = self.get_candidate(case.candidate_id)
         found = sanctions.tier_for(tier, behaviour)
         ban = sanctions.ban_for(found, decided_on, severity)
-        if sitting_on is None and found.cancels != "qualification" and case.sittings:
-            sitting_on = case.sittings[-1]["sat_on"]
+        if sitting_on is None and found.cancels != "qualification" and case.last_sitting:
+            sitting_on = case.last_sitting["sat_on"]
         ban_data = ban and {"starts_on": ban.starts_on, "ends_on": ban.ends_on, "referral": ban.referral, "clause": ban.clause}
         certificate_before = dict(case.certificate) if case.certificate else None
         case.sanction(

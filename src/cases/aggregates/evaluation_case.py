@@ -42,6 +42,12 @@ PASS_CLAUSE = "DOMAIN §5: every subject of the level passed within one validity
 INVALIDATED_CLAUSE = "须知 末段: 已颁发证书的…宣布评价成绩无效，并对已发放证书…作出相应处理"
 
 
+def _sitting(row: list[Any]) -> dict[str, Any]:
+    """A sitting as the case keeps it compactly ([sat_on ISO, sitting_id, attended, subjects]), as a dict."""
+    sat_on, sitting_id, attended, subjects = row
+    return {"sat_on": date.fromisoformat(sat_on), "sitting_id": sitting_id, "attended": attended, "subjects": list(subjects)}
+
+
 class EvaluationCase(Aggregate):
     """Evaluation case. Stage is one of: applied, awaiting_payment, ready_to_sit, awaiting_results,
     retake_available, qualified, certified, no_retake, and the ended stages in `ENDED`."""
@@ -127,7 +133,17 @@ class EvaluationCase(Aggregate):
 
     @property
     def sittings(self) -> list[dict[str, Any]]:
-        return [{"sat_on": date.fromisoformat(d), "sitting_id": i, "attended": a, "subjects": list(s)} for d, i, a, s in self._sittings]
+        return [_sitting(row) for row in self._sittings]
+
+    @property
+    def last_sitting(self) -> dict[str, Any] | None:
+        """`sittings[-1]`, or None before the first: without building the others (the case index asks per batch)."""
+        return _sitting(self._sittings[-1]) if self._sittings else None
+
+    @property
+    def paid_total(self) -> int:
+        """The sum of every payment's amount."""
+        return sum(row[0] for row in self._payments)
 
     def _record_sitting(self, sat_on: date, sitting_id: str | None, subjects: list[str], attended: bool, outcome: str) -> None:
         self._sittings.append([sat_on.isoformat(), sitting_id, attended, list(subjects)])

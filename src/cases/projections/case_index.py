@@ -75,7 +75,7 @@ class CaseIndex(Projection):
 
 def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
     decision = case.decision or {}
-    last_sitting = case.sittings[-1] if case.sittings else None
+    last_sitting = case.last_sitting
     seat = case.scheduled or last_sitting or {}
     results_due = case.results_due or {}
     return {
@@ -84,7 +84,7 @@ def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
         "level": case.level, "channel": case.channel, "institution": case.institution, "stage": case.stage,
         "applied_on": case.applied_on, "applied_month": case.applied_on.isoformat()[:7], "plan_month": case.plan_month(),
         "approved_on": decision.get("decided_on") if decision.get("approved") else None, "pay_by": case.pay_by,
-        "fee_due": (case.fee_due or {}).get("total"), "paid_total": sum(p["amount"] for p in case.payments),
+        "fee_due": (case.fee_due or {}).get("total"), "paid_total": case.paid_total,
         "sitting_id": seat.get("sitting_id"), "sat_on": last_sitting["sat_on"] if last_sitting else None,
         "results_due": date.fromisoformat(results_due["due"]) if results_due else None,
         "results_due_provisional": results_due.get("provisional"), "qualified_on": case.qualified_on,
