@@ -126,3 +126,43 @@ def test_following_wakes_on_new_writes_and_when_nudged_then_stops_when_told(open
         follower.join(timeout=5)
     assert not follower.is_alive(), "follow() did not stop when told"
     assert projections.verify() == []
+
+
+class RecordingTurn:
+    """A write turn that notes, from a connection of its own, what the store held when it was taken and given back."""
+
+    def __init__(self, read_models: ReadModelStore) -> None:
+        self.read_models = read_models
+        self.seen: list[tuple[str, int, bool]] = []  # (taken|given back, case_index position, its lease row written)
+
+    def look(self, moment: str) -> None:
+        from sqlalchemy import select
+
+        leases = self.read_models.table("projection_leases")
+        with self.read_models.engine.connect() as conn:
+            written = conn.execute(select(leases.c.name).where(leases.c.name.like("case_index%"))).first() is not None
+        self.seen.append((moment, self.read_models.position("case_index", 1), written))
+
+    def __enter__(self) -> None:
+        self.look("taken")
+
+    def __exit__(self, *exc: object) -> None:
+        self.look("given back")
+
+
+def test_the_write_turn_is_held_from_a_batchs_first_write_to_its_commit(app: CasesApplication, read_models):
+    """Taken before the lease row is written in the first batch (its transaction writes from the start), just
+    before the rows are flushed in the others; given back only once the batch's positions are committed."""
+    certificates_issued(app, 3)
+    projections = Projections(app, read_models)
+    turn = RecordingTurn(read_models)
+    batches = follow_to_the_end(FollowAll(projections, batch_size=5, write_turn=turn))
+
+    assert batches > 3
+    assert len(turn.seen) == 2 * batches  # one turn per batch
+    assert turn.seen[0] == ("taken", 0, False)  # before the lease is written
+    positions = [position for _, position, _ in turn.seen]
+    taken, given_back = positions[::2], positions[1::2]
+    assert all(after > before for before, after in zip(taken, given_back))  # committed before it is given back
+    assert taken[1:] == given_back[:-1]  # and not before it is taken
+    assert given_back[-1] == event_count(app)

@@ -120,3 +120,18 @@ def test_a_failing_worker_fails_the_rebuild_naming_its_projections_and_the_live_
     assert read_store.live_generation("following_pids") == 1  # nothing switched
     assert read_store.live_generation("failing") is None
     assert pids(read_store, projections, "following_pids") == {os.getpid()}
+
+
+def test_a_worker_that_dies_holding_the_write_turn_fails_the_rebuild_without_hanging_the_other(app, store, read_store):
+    """On SQLite the workers take turns writing; one killed mid-batch never gives its turn back. The parent ends
+    the other worker and fails the rebuild, switching nothing."""
+    for _ in range(3):
+        approved(app, body="dsxh", level=4, applied_on=D("2026-03-02"), decided_on=D("2026-03-03"))
+    projections = projections_named(app, read_store, ["following_pids"])
+    projections.catch_up()
+
+    _, outcome = rebuilt_elsewhere(store, ["following_pids", "dying"])
+
+    assert outcome.startswith("RebuildFailed: a rebuild worker exited with") and "3" in outcome, outcome
+    assert read_store.live_generation("following_pids") == 1
+    assert read_store.live_generation("dying") is None

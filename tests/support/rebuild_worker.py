@@ -51,7 +51,17 @@ class FailingRecorder(OtherPidRecorder):
         raise ValueError("this projection cannot handle its events")
 
 
-KNOWN = {cls.name: cls for cls in (*PROJECTIONS, FollowingPidRecorder, OtherPidRecorder, FailingRecorder)}
+class DyingRecorder(OtherPidRecorder):
+    """Its process dies at the first event, with no exception to report: on SQLite it holds the write turn then
+    (a batch whose lease is due takes the turn from its start)."""
+
+    name = "dying"
+
+    def handle(self, event: Any, rows: UnitOfWork) -> None:
+        os._exit(3)
+
+
+KNOWN = {cls.name: cls for cls in (*PROJECTIONS, FollowingPidRecorder, OtherPidRecorder, FailingRecorder, DyingRecorder)}
 
 
 def projections_named(app: CasesApplication, store: ReadModelStore, names: list[str]) -> Projections:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager, ExitStack, nullcontext
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -32,14 +33,17 @@ log = structlog.get_logger("cases.projections")
 class FollowAll:
     def __init__(
         self, projections: Projections, *, batch_size: int = 500, names: list[str] | None = None,
-        runners: list[ProjectionRunner] | None = None, stop: int | None = None,
+        runners: list[ProjectionRunner] | None = None, stop: int | None = None, write_turn: AbstractContextManager[Any] | None = None,
     ) -> None:  # fmt: skip
         """Over the live generations of `names` (all when omitted), or over the given `runners` (each of a fixed
-        generation, for a rebuild); no further than the log position `stop` when given."""
+        generation, for a rebuild); no further than the log position `stop` when given. `write_turn`, when given,
+        is held from a batch's first write to its commit (see rebuild_all: processes writing one SQLite file take
+        turns on a lock that wakes the next at once, rather than on SQLite's lock, whose waiters poll)."""
         self.projections = projections
         self.app, self.store = projections.app, projections.store
         self.batch_size = batch_size
         self.stop = stop
+        self.write_turn = write_turn or nullcontext()
         self.decoder = EventDecoder(self.app.mapper)
         self.follower = AggregateFollower(lambda aggregate_id, version: self.app.repository.get(aggregate_id, version=version))
         self.runners = runners or [projections.runner(name) for name in names or list(projections.projections)]
@@ -61,7 +65,10 @@ class FollowAll:
         generations = {r: r.fixed_generation or live.get(r.projection.name) or r.generation() for r in self.runners}
         for runner, generation in generations.items():
             runner.tables(generation)  # created (in transactions of their own) before this batch's
-        with self.store.engine.begin() as conn:
+        with ExitStack() as until_committed, self.store.engine.begin() as conn:
+            turn = _Turn(self.write_turn, until_committed)
+            if any(runner.lease.due() for runner in self.runners):
+                turn.take()  # the lease is written first: this batch writes from its start
             behind: dict[ProjectionRunner, tuple[int, int]] = {}  # runner → (generation, position)
             for runner, generation in generations.items():
                 if not runner.lease.acquire(conn):
@@ -85,6 +92,7 @@ class FollowAll:
                             event = event or self.decoder.decode(row)
                             runner.projection.handle(event, work[runner])
                             handled[runner] += 1
+                turn.take()
                 for rows in work.values():
                     rows.flush()
             except Exception:
@@ -122,3 +130,15 @@ class FollowAll:
     def _forget(self) -> None:
         for runner in self.runners:
             runner.forget()
+
+
+class _Turn:
+    """The write turn, taken at most once per batch and held until the batch's transaction has ended."""
+
+    def __init__(self, turn: AbstractContextManager[Any], until_committed: ExitStack) -> None:
+        self.turn, self.until_committed, self.taken = turn, until_committed, False
+
+    def take(self) -> None:
+        if not self.taken:
+            self.until_committed.enter_context(self.turn)
+            self.taken = True

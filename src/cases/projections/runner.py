@@ -56,12 +56,16 @@ class Lease:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.held_until = 0.0  # when the lease this holder last wrote lapses
 
+    def due(self) -> bool:
+        """Whether `acquire` would write (the lease is not held, or past the first half of the one written)."""
+        return time.time() >= self.held_until - self.seconds / 2
+
     def acquire(self, conn: Any) -> bool:
         """Hold (or renew) the lease. Within the first half of a lease this holder wrote, nothing is written: no
         one else may take it before it lapses, so each batch need not take the database's write lock for it."""
-        now = time.time()
-        if now < self.held_until - self.seconds / 2:
+        if not self.due():
             return True
+        now = time.time()
         leases = self.store.table("projection_leases")
         claimed = conn.execute(
             update(leases)
