@@ -42,7 +42,8 @@ def read_rows(recorder: Any, start: int, limit: int, stop: int | None = None, to
 
 
 class EventDecoder:
-    """`decode(row)` is `mapper.to_domain_event(the row's notification)`: same class, same attributes."""
+    """`decode(row)` is `mapper.to_domain_event(the row's notification)`: same class, same attributes. One per
+    thread (it notes, per event, whether a float was parsed): each runner and each FollowAll has its own."""
 
     def __init__(self, mapper: Mapper[Any]) -> None:
         self.mapper = mapper
