@@ -11,8 +11,9 @@ aggregate per case) and the rest. Each process reads the log once for its group;
 only while it flushes, so the two hardly wait on each other. On SQLite they take turns on a lock of their own
 (`FollowAll`'s write turn) from a batch's first write to its commit: SQLite's own busy wait polls with sleeps of up
 to 100 ms, and at 20,000 cases that waiting cost a fifth of the rebuild (bench/projections.py: b/a 0.48 -> 0.60).
-A worker that dies holding the turn fails the rebuild: the parent ends the other rather than wait on it. The parent creates every generation first, shows
-progress from the positions the workers write, and switches them all once both have finished. A worker is a
+A worker that dies holding the turn fails the rebuild: the parent ends the other rather than wait on it. The
+parent creates every generation first, shows progress from the positions the workers write, and switches them all
+once both have finished. A worker is a
 forked copy of this process with its own database connections, so nothing it needs is pickled.
 """
 
