@@ -22,7 +22,7 @@ import structlog
 from cases.projections.base import UnitOfWork
 from cases.projections.follower import AggregateFollower
 from cases.projections.reading import EventDecoder, read_rows
-from cases.projections.runner import PositionMoved, ProjectionRunner, Waker
+from cases.projections.runner import LeaseHeld, PositionMoved, ProjectionRunner, Waker
 
 if TYPE_CHECKING:
     from cases.projections.service import Projections
@@ -32,36 +32,52 @@ log = structlog.get_logger("cases.projections")
 
 class FollowAll:
     def __init__(
-        self, projections: Projections, *, batch_size: int = 500, names: list[str] | None = None,
+        self, projections: Projections | None, *, batch_size: int = 500, names: list[str] | None = None,
         runners: list[ProjectionRunner] | None = None, stop: int | None = None, write_turn: AbstractContextManager[Any] | None = None,
+        refuse_held_leases: bool = False,
     ) -> None:  # fmt: skip
         """Over the live generations of `names` (all when omitted), or over the given `runners` (each of a fixed
         generation, for a rebuild); no further than the log position `stop` when given. `write_turn`, when given,
         is held from a batch's first write to its commit (see rebuild_all: processes writing one SQLite file take
-        turns on a lock that wakes the next at once, rather than on SQLite's lock, whose waiters poll)."""
+        turns on a lock that wakes the next at once, rather than on SQLite's lock, whose waiters poll). A
+        projection whose lease another process holds is left to it, or raises `LeaseHeld` with
+        `refuse_held_leases`. Without `projections`, over `runners` alone (see `alone`)."""
         self.projections = projections
-        self.app, self.store = projections.app, projections.store
+        if projections is not None:
+            self.app, self.store = projections.app, projections.store
+            runners = runners or [projections.runner(name) for name in names or list(projections.projections)]
+        else:
+            assert runners, "runners are needed without projections"
+            self.app, self.store = runners[0].app, runners[0].store
         self.batch_size = batch_size
         self.stop = stop
         self.write_turn = write_turn or nullcontext()
+        self.refuse_held_leases = refuse_held_leases
         self.decoder = EventDecoder(self.app.mapper)
         self.follower = AggregateFollower(lambda aggregate_id, version: self.app.repository.get(aggregate_id, version=version))
-        self.runners = runners or [projections.runner(name) for name in names or list(projections.projections)]
+        self.runners = runners
         self.by_topic: dict[str, list[ProjectionRunner]] = {}
-        for runner in self.runners:
-            runner.follower = self.follower  # one aggregate per case, followed once for every projection
+        for runner in self.runners:  # one follower for all: one aggregate per case, followed once for every projection
             for topic in runner.projection.topics:
                 self.by_topic.setdefault(topic, []).append(runner)
 
-    def run_batch(self) -> int:
-        """Apply the next batch to every projection this process holds; returns the events read (0: none new)."""
+    @classmethod
+    def alone(cls, runner: ProjectionRunner) -> FollowAll:
+        """The batches of one runner (its `run_batch`): in its own generation, raising `LeaseHeld` when another
+        process holds its lease."""
+        return cls(None, batch_size=runner.batch_size, runners=[runner], refuse_held_leases=True)
+
+    def run_batch(self, stop: int | None = None) -> int:
+        """Apply the next batch to every projection this process holds, no further than `stop` (or the one given
+        when made); returns the events read (0: none new)."""
         started = time.perf_counter()
         target = self.app.recorder.max_notification_id() or 0
-        if self.stop is not None:
-            target = min(target, self.stop)
+        for limit in (self.stop, stop):
+            if limit is not None:
+                target = min(target, limit)
         if all(runner.reached(target) for runner in self.runners):
             return 0  # every projection's last batch here reached the log's end already
-        live = self.projections.live_view().generations
+        live = self.projections.live_view().generations if self.projections else {}
         generations = {r: r.fixed_generation or live.get(r.projection.name) or r.generation() for r in self.runners}
         for runner, generation in generations.items():
             runner.tables(generation)  # created (in transactions of their own) before this batch's
@@ -72,6 +88,8 @@ class FollowAll:
             behind: dict[ProjectionRunner, tuple[int, int]] = {}  # runner → (generation, position)
             for runner, generation in generations.items():
                 if not runner.lease.acquire(conn):
+                    if self.refuse_held_leases:
+                        raise LeaseHeld(runner.lease.name)
                     continue  # another process advances this one
                 position = runner.position_in(conn, generation)
                 if position < target:
@@ -128,6 +146,7 @@ class FollowAll:
                 runner.lease.release()
 
     def _forget(self) -> None:
+        self.follower.clear()
         for runner in self.runners:
             runner.forget()
 

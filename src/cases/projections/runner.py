@@ -1,8 +1,10 @@
 """Running a projection: read the notification log from the projection's own position, apply a batch, and write
 its rows and its new position in ONE transaction (exactly once: the position update is conditional on the old
 position, so a replayed batch fails and rolls back). A lease makes one process at a time advance a projection;
-others wait for it to lapse. Following live writes (all projections from one thread) is `FollowAll`'s, with the
-`Waker` here: PostgreSQL wakes on NOTIFY, SQLite polls.
+others wait for it to lapse. A runner holds one projection's generation, position, lease and remembered rows; the
+batch itself is `FollowAll`'s (over this runner alone, or over many at once), so there is one way of applying a
+batch. Following live writes (all projections from one thread) is `FollowAll`'s too, with the `Waker` here:
+PostgreSQL wakes on NOTIFY, SQLite polls.
 """
 
 from __future__ import annotations
@@ -16,16 +18,15 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import MetaData, Table, insert, update
+from sqlalchemy import MetaData, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cases.projections.base import Projection, RowCache, UnitOfWork
-from cases.projections.follower import AggregateFollower
-from cases.projections.reading import EventDecoder, read_rows
 from cases.projections.store import ReadModelStore, create_tables
 
 if TYPE_CHECKING:
     from cases.application import CasesApplication
+    from cases.projections.follow_all import FollowAll
 
 Progress = Callable[[int, int], None]  # (position reached, target position)
 
@@ -106,9 +107,8 @@ class ProjectionRunner:
         self.lease = Lease(store, f"{projection.name}#g{generation}" if generation is not None else projection.name, lease_seconds, holder)
         self.cache = RowCache()
         self._cache_at: tuple[int, int] | None = None  # the (generation, position) the cached rows describe
-        self.follower = AggregateFollower(lambda aggregate_id, version: app.repository.get(aggregate_id, version=version))
-        self.decoder = EventDecoder(app.mapper)
         self._tables: dict[int, dict[str, Table]] = {}
+        self._batches: FollowAll | None = None  # made at the first run_batch
 
     # --- generations --------------------------------------------------------------------------------
 
@@ -151,34 +151,14 @@ class ProjectionRunner:
     # --- one batch ----------------------------------------------------------------------------------
 
     def run_batch(self, stop: int | None = None) -> int:
-        """Apply the next batch; returns how many events it applied (0: caught up to `stop` or the log's end)."""
-        started = time.perf_counter()
-        target = self.app.recorder.max_notification_id() or 0
-        if stop is not None:
-            target = min(target, stop)
-        if self.reached(target):
-            return 0  # this runner's last batch reached the log's end already (another's could only be further)
-        generation = self.generation()
-        tables = self.tables(generation)
-        with self.store.engine.begin() as conn:
-            if not self.lease.acquire(conn):
-                raise LeaseHeld(self.lease.name)
-            position = self.position_in(conn, generation)
-            if position >= target:
-                return 0
-            page = read_rows(self.app.recorder, position + 1, self.batch_size, target, self.projection.topics)
-            reached = page[-1][0] if len(page) == self.batch_size else target
-            rows = UnitOfWork(conn, tables, self.cache, self.follower)
-            try:
-                for row in page:
-                    self.projection.handle(self.decoder.decode(row), rows)
-                rows.flush()
-            except Exception:
-                self.forget()
-                raise
-            self.advance(conn, generation, position, reached, len(page), time.perf_counter() - started)
-        self.applied(rows, generation, reached)
-        return max(len(page), 1) if reached > position else 0
+        """Apply the next batch; returns how many events it read (0: caught up to `stop` or the log's end). Raises
+        `LeaseHeld` when another process advances this projection. It is `FollowAll`'s batch over this runner
+        alone: one way of applying a batch, whether one projection runs or all of them."""
+        if self._batches is None:
+            from cases.projections.follow_all import FollowAll
+
+            self._batches = FollowAll.alone(self)
+        return self._batches.run_batch(stop)
 
     def reached(self, target: int) -> bool:
         """Whether this runner's last batch reached `target` (another runner's could only be further)."""
@@ -215,14 +195,11 @@ class ProjectionRunner:
             raise PositionMoved(f"{self.projection.name} g{generation}: position moved from {position}")
 
     def forget(self) -> None:
-        """Drop every remembered row and aggregate (after a failed batch)."""
+        """Drop every remembered row (after a failed batch)."""
         self.cache.clear()
-        self.follower.clear()
 
     def store_position(self, conn: Any, generation: int) -> int:
         positions = self.store.table("projection_positions")
-        from sqlalchemy import select
-
         query = select(positions.c.position).where(positions.c.name == self.projection.name, positions.c.generation == generation)
         if not self.store.is_sqlite:
             query = query.with_for_update()
