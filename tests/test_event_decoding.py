@@ -1,6 +1,7 @@
-"""The projections' reader (cases.projections.reading) gives what the library gives: the same rows as
-`select_notifications`, and the same events as `Mapper.to_domain_event`, on the whole demo year and on payloads
-built to reach every branch the library's JSON hook has (and those orjson refuses)."""
+"""The projections' reader (the recorders' `select_notification_rows` and cases.projections.reading) gives what
+the library gives: the same rows as `select_notifications`, and the same events as `Mapper.to_domain_event`, on
+the whole demo year and on payloads built to reach every branch the library's JSON hook has (and those orjson
+refuses)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from eventsourcing.utils import register_topic
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
 from cases.demo import run_demo
-from cases.projections.reading import EventDecoder, read_rows
+from cases.projections.reading import EventDecoder
 from tests.builders import approved
 
 FEE_PAID = "cases.aggregates.evaluation_case:EvaluationCase.FeePaid"
@@ -42,7 +43,7 @@ def library_events(app: CasesApplication) -> list[Any]:
 
 def test_every_event_of_the_demo_year_decodes_to_the_librarys_event(demo_year: CasesApplication):
     notifications = library_events(demo_year)
-    rows = read_rows(demo_year.recorder, 1, 1_000_000)
+    rows = demo_year.recorder.select_notification_rows(1, 1_000_000)
     decoder = EventDecoder(demo_year.mapper)
     assert decoder.fast
     assert len({n.topic for n in notifications}) > 25  # the demo reaches most kinds of event
@@ -59,7 +60,7 @@ def test_every_event_of_the_demo_year_decodes_to_the_librarys_event(demo_year: C
 ])  # fmt: skip
 def test_rows_are_the_librarys_notifications_for_any_start_limit_stop_and_topics(demo_year, start, limit, stop, topics):
     expected = demo_year.recorder.select_notifications(start=start, limit=limit, stop=stop, topics=topics)
-    rows = read_rows(demo_year.recorder, start, limit, stop, topics)
+    rows = demo_year.recorder.select_notification_rows(start, limit, stop, topics)
     assert rows == [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in expected]
 
 
@@ -68,9 +69,9 @@ def test_rows_on_either_backend_are_the_librarys_notifications(app: CasesApplica
     approved(app)
     approved(app)
     expected = app.recorder.select_notifications(start=2, limit=100, stop=9)
-    assert read_rows(app.recorder, 2, 100, 9) == [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in expected]
+    assert app.recorder.select_notification_rows(2, 100, 9) == [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in expected]
     decoder = EventDecoder(app.mapper)
-    for row, notification in zip(read_rows(app.recorder, 1, 100), app.recorder.select_notifications(start=1, limit=100)):
+    for row, notification in zip(app.recorder.select_notification_rows(1, 100), app.recorder.select_notifications(start=1, limit=100)):
         assert same_event(decoder.decode(row), app.mapper.to_domain_event(notification))
 
 
@@ -153,11 +154,11 @@ def test_encrypted_payloads_go_through_the_librarys_mapper(tmp_path, rulebook, c
     approved(app)
     decoder = EventDecoder(app.mapper)
     assert not decoder.fast
-    for row, notification in zip(read_rows(app.recorder, 1, 100), library_events(app)):
+    for row, notification in zip(app.recorder.select_notification_rows(1, 100), library_events(app)):
         assert same_event(decoder.decode(row), app.mapper.to_domain_event(notification))
     app.close()
     wrong = CasesApplication(replace(settings, cipher_key=AESCipher.create_key(32)), rulebook=rulebook, calendar=calendar)
-    row = read_rows(wrong.recorder, 1, 1)[0]
+    row = wrong.recorder.select_notification_rows(1, 1)[0]
     with pytest.raises(MapperDeserialisationError) as expected:
         library_decode(wrong, row)
     with pytest.raises(MapperDeserialisationError) as refused:

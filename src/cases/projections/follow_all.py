@@ -21,7 +21,7 @@ import structlog
 
 from cases.projections.base import UnitOfWork
 from cases.projections.follower import AggregateFollower
-from cases.projections.reading import EventDecoder, read_rows
+from cases.projections.reading import EventDecoder
 from cases.projections.runner import LeaseHeld, PositionMoved, ProjectionRunner, Waker
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ class FollowAll:
                 return 0
             start = min(position for _, position in behind.values())
             topics = sorted({topic for runner in behind for topic in runner.projection.topics})
-            page = read_rows(self.app.recorder, start + 1, self.batch_size, target, topics)
+            page = self.app.recorder.select_notification_rows(start + 1, self.batch_size, target, topics)
             reached = page[-1][0] if len(page) == self.batch_size else target
             work = {runner: UnitOfWork(conn, runner.tables(generation), runner.cache, self.follower) for runner, (generation, _) in behind.items()}
             handled = dict.fromkeys(behind, 0)

@@ -1,5 +1,6 @@
 """Reading the log for projections: pages of plain rows from the event store, and a decoder that gives exactly
-the events the library's `Mapper.to_domain_event` gives, in about half its time.
+the events the library's `Mapper.to_domain_event` gives, in about half its time. The rows come from the recorders'
+`select_notification_rows` (cases.event_store).
 
 Reading and decoding were nearly half of a full rebuild (bench/projections.py, py-spy): the library builds a
 frozen `Notification` and a fresh `UUID` for every row, and its JSON transcoder calls a Python hook for every
@@ -15,35 +16,23 @@ error). tests/test_event_decoding.py holds the two decoders equal over a whole l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, find_id_convertor
 from eventsourcing.utils import resolve_topic
 
+from cases.event_store import NotificationRow
+
 # orjson reads an integer beyond 64 bits as a float: an event in which a float was parsed is decoded by the library
 # when its text has a run of 19 digits (found by reading every digit as 0, any other byte as itself).
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _NINETEEN_DIGITS = b"0" * 19
 
-# (notification id, originator id, originator version, topic, state)
-NotificationRow = tuple[int, Any, int, str, bytes]
-
-
-def read_rows(recorder: Any, start: int, limit: int, stop: int | None = None, topics: Sequence[str] = ()) -> list[NotificationRow]:
-    """The log from `start` (inclusive) as rows: through the recorder's `select_notification_rows` when it has
-    one (this product's recorders), else through the library's `select_notifications`."""
-    select = getattr(recorder, "select_notification_rows", None)
-    if select is not None:
-        return select(start, limit, stop, topics)
-    page = recorder.select_notifications(start=start, limit=limit, stop=stop, topics=topics)
-    return [(n.id, n.originator_id, n.originator_version, n.topic, n.state) for n in page]
-
 
 class EventDecoder:
     """`decode(row)` is `mapper.to_domain_event(the row's notification)`: same class, same attributes. One per
-    thread (it notes, per event, whether a float was parsed): each runner and each FollowAll has its own."""
+    thread (it notes, per event, whether a float was parsed): each FollowAll has its own."""
 
     def __init__(self, mapper: Mapper[Any]) -> None:
         self.mapper = mapper
