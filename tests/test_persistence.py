@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
+import time
 from dataclasses import replace
 from datetime import date
 
@@ -12,7 +14,7 @@ import pytest
 from cases.application import CasesApplication
 from cases.cipher import WrongCipherKey
 from eventsourcing.cipher import AESCipher
-from tests.builders import approved, event_count, paid, sat_with_scores
+from tests.builders import apply, approved, event_count, paid, sat_with_scores
 from tests.support.racing import open_after_barrier, pay_after_barrier
 
 
@@ -113,18 +115,25 @@ def test_long_histories_are_snapshotted_and_load_to_the_same_state(app):
     assert comparable(replay_from_events(app, case_id)) == comparable(case)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_payloads_are_encrypted_at_rest_and_a_wrong_key_fails_clearly(tmp_path, rulebook, calendar, backend):
-    from cases.settings import Settings
+def stored_states(settings) -> list[bytes]:
+    """Every stored event's payload, read past the application, straight from the database."""
+    if not settings.uses_postgres:
+        return [bytes(row[0]) for row in sqlite3.connect(settings.data_dir / "events.sqlite").execute("SELECT state FROM stored_events")]
+    import psycopg
 
+    with psycopg.connect(settings.database_url) as connection:
+        return [bytes(row[0]) for row in connection.execute(f"SELECT state FROM {settings.postgres_schema}.cases_events")]
+
+
+def test_payloads_are_encrypted_at_rest_and_a_wrong_key_fails_clearly(store, rulebook, calendar):
     key = AESCipher.create_key(32)
-    settings = Settings(data_dir=tmp_path, id_hash_key="k", cipher_key=key)
+    settings = replace(store, cipher_key=key)
     app = CasesApplication(settings, rulebook=rulebook, calendar=calendar)
     case_id = approved(app, name="欧阳娜娜", applied_on=date(2026, 3, 2))
     app.close()
 
-    raw = sqlite3.connect(tmp_path / "events.sqlite").execute("SELECT state FROM stored_events").fetchall()
-    assert raw and all("欧阳娜娜".encode() not in row[0] for row in raw)
+    raw = stored_states(settings)
+    assert raw and all("欧阳娜娜".encode() not in state for state in raw)
 
     reopened = CasesApplication(settings, rulebook=rulebook, calendar=calendar)
     assert reopened.get_case(case_id).holder_name == "欧阳娜娜"
@@ -135,3 +144,22 @@ def test_payloads_are_encrypted_at_rest_and_a_wrong_key_fails_clearly(tmp_path, 
         wrong.get_case(case_id)
     assert refused.value.field == "CASES_CIPHER_KEY"
     assert key not in str(refused.value)
+
+
+def test_a_ten_megabyte_write_finishes_and_another_writer_proceeds_within_a_second(open_app, store):
+    """Issue 10 finding 1: on PostgreSQL a 10 MB event hung the writer in psycopg's pipeline sync while its
+    session held the events table's lock, so every other writer waited for ever (see
+    PostgresTimestampedRecorder.insert_events). It hung in about half the tries: three rounds here."""
+    big, other = open_app(), open_app()
+    work = [{"occupation": "互联网营销师", "start": "2014-03-01"} for _ in range(100_000)]
+    for _ in range(3):
+        outcome: list[object] = []
+        writer = threading.Thread(target=lambda: outcome.append(apply(big, evidence={"work": work})), daemon=True)
+        writer.start()
+        writer.join(timeout=30)
+        assert not writer.is_alive(), "the large write never finished"
+        assert len(outcome) == 1
+        started = time.monotonic()
+        apply(other)
+        assert time.monotonic() - started < 1.0
+    assert len(big.get_case(outcome[0]).evidence["work"]) == 100_000

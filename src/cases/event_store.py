@@ -16,6 +16,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
+from psycopg.errors import InterfaceError, OperationalError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
@@ -103,9 +105,9 @@ class PostgresTimestampedRecorder(PostgresApplicationRecorder):
                 "PRIMARY KEY (originator_id, originator_version))"
             ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.timestamps_table))
         )
-        self.insert_stamp = SQL("INSERT INTO {schema}.{table} VALUES (%s, %s, %s)").format(
-            schema=Identifier(self.datastore.schema), table=Identifier(self.timestamps_table)
-        )
+        self.insert_stamps = SQL(
+            "INSERT INTO {schema}.{table} SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::bigint[])"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.timestamps_table))
         self.select_version = SQL(
             "SELECT MAX(originator_version) AS v FROM {schema}.{table} WHERE originator_id = %s AND timestamp <= %s"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.timestamps_table))
@@ -121,11 +123,33 @@ class PostgresTimestampedRecorder(PostgresApplicationRecorder):
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (CREATE_TABLES_LOCK,))
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert (stamps, table lock, NOTIFY, events, in one transaction), without pipeline mode.
+
+        In pipeline mode psycopg 3.3.9 hangs on a large write: its pipeline loop (`generators._pipeline_communicate`)
+        flushes the output buffer once when the socket is writable and, with no command left, goes on to wait for
+        results, ignoring that `PQflush` reported data still unsent. The server sits in ClientRead waiting for the
+        rest of the INSERT while holding the events table's EXCLUSIVE lock, so every writer of every process
+        blocks behind it (psycopg/psycopg#685 was the same loop at pipeline exit). Whether it hangs depends on how
+        fast the server drains the socket: a 10 MB event hung in about half the tries. Sent statement by
+        statement, each `execute` flushes everything before it waits (tests/test_persistence.py).
+        """
+        with self.datastore.get_connection() as conn, conn.transaction():
+            with conn.cursor() as curs:
+                self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return None
+            with conn.cursor() as curs:
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
         stamps: list[Stamp] = kwargs.get("event_timestamps", [])
-        if stamps:
-            curs.executemany(self.insert_stamp, stamps)
+        if stamps:  # one statement: executemany would enter pipeline mode again
+            ids, moments, versions = zip(*stamps)
+            curs.execute(self.insert_stamps, (list(ids), list(moments), list(versions)))
 
     def version_at(self, originator_id: UUID, timestamp: datetime) -> int | None:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
