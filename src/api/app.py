@@ -9,6 +9,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from api import problems
+from api.limits import EdgeLimits
 from api.middleware import Metrics, RequestLog
 from api.routes import ROUTERS
 from api.services import Services
@@ -35,7 +36,8 @@ def create_app(settings: Settings | None = None, *, in_process_projections: bool
 
     app = FastAPI(title="cases", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.metrics = Metrics()
-    app.add_middleware(RequestLog)
+    app.add_middleware(EdgeLimits, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLog)  # outermost: a refusal at the edge is logged with its request id too
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from cases.errors import DomainError
 from cases.identity import mask_id_number
@@ -16,10 +17,15 @@ PROBLEM = "application/problem+json"
 
 
 def problem(request: Request, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    return problem_response(request.scope, status, code, detail, **extra)
+
+
+def problem_response(scope: Scope, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
+    """The problem answer for a request's scope (also before any route, from middleware)."""
     body = {
         "type": f"urn:cases:problem:{code}", "title": code.replace("_", " "), "status": status,
-        "detail": mask_id_number(detail), "code": code, "instance": request.url.path,
-        "request_id": getattr(request.state, "request_id", None), **extra,
+        "detail": mask_id_number(detail), "code": code, "instance": scope.get("path"),
+        "request_id": scope.get("state", {}).get("request_id"), **extra,
     }  # fmt: skip
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
@@ -44,7 +50,7 @@ async def validation_error(request: Request, error: RequestValidationError) -> J
 
 
 async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-    code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}.get(
+    code = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited"}.get(
         error.status_code, "http_error"
     )
     response = problem(request, error.status_code, code, str(error.detail))

@@ -17,16 +17,17 @@ from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
-from api.services import Services
+from api.services import WAITS_PER_CALLER, Services
 from api.tokens import Principal
 from cases.errors import InvalidInput
+from cases.limits import MAX_POSITION
 from cases.projections.case_index import CaseIndex
 from cases.projections.certificates import CertificateRegister
 from cases.projections.service import LiveView, ReadModels
 
 WaitForPosition = Annotated[
     int | None,
-    Query(ge=1, description="read your writes: wait (at most 5 s) until the read models reach this log position (a command's `position`)"),
+    Query(ge=1, le=MAX_POSITION, description="read your writes: wait (at most 5 s) until the read models reach this log position (a command's `position`; not beyond the log's head)"),
 ]
 POSITION_HEADER = "X-Projection-Position"
 T = TypeVar("T")
@@ -83,12 +84,44 @@ class Reading:
 
 
 async def reading(request: Request, wait_for_position: WaitForPosition = None) -> Reading:
-    """A dependency: wait (bounded, in a worker thread) for `wait_for_position`. Without it, nothing to do here:
-    the live view is read in the route's own thread, with its rows."""
+    """A dependency: wait (bounded) for `wait_for_position`. Without it, nothing to do here: the live view is read
+    in the route's own thread, with its rows.
+
+    No caller can make a worker wait for nothing: a position beyond the log's head is refused at once (a command's
+    answer never names one), the wait itself holds no thread (`Services.wait_for`), and one caller — a token, as
+    every route that takes a position needs one — may have `WAITS_PER_CALLER` waits in flight; more answer 429."""
     services: Services = request.app.state.services
-    if wait_for_position:
-        await run_in_threadpool(services.wait_for, wait_for_position)
-    return Reading(services, wait_for_position or 0)
+    if not wait_for_position:
+        return Reading(services, 0)
+    head = await run_in_threadpool(services.head)
+    if wait_for_position > head:
+        raise InvalidInput(f"the log's last position is {head}: wait_for_position must not be beyond it", field="wait_for_position")
+    caller = _caller(request)
+    if services.waiting.get(caller, 0) >= WAITS_PER_CALLER:
+        raise HTTPException(429, f"at most {WAITS_PER_CALLER} reads may wait for a position at once", headers={"Retry-After": "1"})
+    services.waiting[caller] = services.waiting.get(caller, 0) + 1
+    try:
+        await services.wait_for(wait_for_position)
+    finally:
+        services.waiting[caller] -= 1
+        if not services.waiting[caller]:
+            del services.waiting[caller]
+    return Reading(services, wait_for_position)
+
+
+async def not_waiting(request: Request) -> Reading:
+    """The public routes' reading: `wait_for_position` is refused (anyone could otherwise hold a worker waiting),
+    and the query is never made to wait."""
+    if "wait_for_position" in request.query_params:
+        raise InvalidInput("wait_for_position is not offered on public routes", field="wait_for_position")
+    return Reading(request.app.state.services, 0)
+
+
+def _caller(request: Request) -> str:
+    """Who waits: the bearer token's id (authentication ran first, as a dependency of the route), else the address."""
+    header = request.headers.get("authorization", "")
+    token = header.removeprefix("Bearer ").split("_")[1:2] if header.startswith("Bearer cases_") else []
+    return f"token:{token[0]}" if token else f"address:{request.client.host if request.client else 'unknown'}"
 
 
 # --- body scope ---------------------------------------------------------------------------------------------
@@ -168,4 +201,8 @@ def moment(given: str, field: str) -> datetime:
 
 def version_or_moment(given: str, field: str) -> tuple[int | None, datetime | None]:
     text = given.strip()
-    return (int(text), None) if text.isdigit() else (None, moment(text, field))
+    if not text.isdigit():
+        return None, moment(text, field)
+    if len(text) > 19 or int(text) > MAX_POSITION:
+        raise InvalidInput(f"a version is at most {MAX_POSITION}", field=field)
+    return int(text), None

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 import anyio
+import anyio.to_thread
 
 from api.tokens import TokenCache
 from cases.application import CasesApplication
@@ -17,6 +18,8 @@ from cases.projections.store import ReadModelStore
 from cases.settings import Settings
 
 MAX_WAIT_SECONDS = 5.0
+WAIT_LOOK_SECONDS = 0.02
+WAITS_PER_CALLER = 2  # read-your-writes waits one caller (a token) may have in flight; more answer 429
 FOLLOW_POLL_SECONDS = 0.25
 
 
@@ -31,6 +34,7 @@ class Services:
     stopping: threading.Event = field(default_factory=threading.Event)
     nudged: threading.Event = field(default_factory=threading.Event)  # a query waits: followers look now
     verifications: list[threading.Thread] = field(default_factory=list)  # register verifications running here
+    waiting: dict[str, int] = field(default_factory=dict)  # caller → read-your-writes waits in flight (event loop only)
 
     @classmethod
     def open(cls, settings: Settings, *, in_process_projections: bool | None = None) -> Services:
@@ -50,20 +54,26 @@ class Services:
         thread.start()
         self.followers.append(thread)
 
-    def wait_for(self, position: int | None, names: list[str] | None = None, timeout: float = MAX_WAIT_SECONDS) -> bool:
-        """Read your writes: wait (bounded) until the projections have reached `position`."""
+    async def wait_for(self, position: int | None, names: list[str] | None = None, timeout: float = MAX_WAIT_SECONDS) -> bool:
+        """Read your writes: wait (bounded) until the projections have reached `position`. The wait is on the event
+        loop; a thread is borrowed only for each look at the positions (one short query), so waiting requests
+        hold no thread between looks (issue 10: eight of them once held every query thread for 5 s)."""
         if not position:
             return True
         deadline = time.monotonic() + min(timeout, MAX_WAIT_SECONDS)
         wanted = names or list(self.projections.projections)
         self.nudged.set()
         while True:
-            positions = self.projections.live_view().positions
+            positions = (await anyio.to_thread.run_sync(self.projections.live_view)).positions
             if all(positions.get(name, 0) >= position for name in wanted):
                 return True
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(0.02)
+            await anyio.sleep(WAIT_LOOK_SECONDS)
+
+    def head(self) -> int:
+        """The log's last position."""
+        return self.app.recorder.max_notification_id() or 0
 
     def close(self) -> None:
         self.stopping.set()

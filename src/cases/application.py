@@ -30,6 +30,7 @@ from cases.errors import Conflict, NotFound, StaleVersion
 from cases.intake import CandidateBanned, Intake
 from cases.scheduling import Scheduling
 from cases.identity import candidate_stream_id
+from cases.limits import check_storable
 from cases.rulebook.loader import RuleBook, load_rulebook
 from cases.rulebook.lookup import Offer, find_offer, window_for_application
 from cases.rules import sanctions
@@ -87,7 +88,11 @@ class CasesApplication(Application):
     # --- plumbing -----------------------------------------------------------------------------------
 
     def _record(self, processing_event: ProcessingEvent) -> list[Recording]:
-        """Every event's (aggregate, timestamp, version) goes into the same transaction (see `event_store`)."""
+        """Every event's (aggregate, timestamp, version) goes into the same transaction (see `event_store`). No
+        event may carry a control character a store or a register cannot hold (`limits.check_storable`)."""
+        for event in processing_event.events:
+            for name, value in vars(event).items():
+                check_storable(value, name)
         processing_event.saved_kwargs["event_timestamps"] = [
             (e.originator_id, e.timestamp, e.originator_version) for e in processing_event.events
         ]

@@ -18,6 +18,7 @@ import structlog
 from cases.aggregates.candidate import Candidate
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.errors import InvalidInput, RuleViolation
+from cases.limits import check_text
 from cases.identity import check_minimum_age, parse_id_number
 from cases.rulebook.lookup import find_offer, window_for_application
 from cases.rules.eligibility import evaluate_eligibility, load_standards
@@ -76,6 +77,10 @@ class Intake:
     ) -> UUID:
         if not name or not name.strip():
             raise InvalidInput("the candidate's name is required", field="name")
+        for field, value, kind in (("name", name, "name"), ("id_number", id_number, "id_number"), ("body", body, "code"),
+                                   ("occupation", occupation, "occupation"), ("work_type", work_type, "occupation"),
+                                   ("institution", institution, "institution"), ("phone", phone, "phone")):  # fmt: skip
+            check_text(field, value, kind)
         work_type = (work_type or "").strip() or None  # "" and None both mean: the occupation has no work type
         resident = parse_id_number(id_number, today=applied_on)
         offer = find_offer(

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from cases.errors import DomainError
+from cases.limits import MAX_BODY_BYTES
 
 
 class ConfigurationError(DomainError):
@@ -34,6 +35,9 @@ class Settings:
     command_threads: int | None = None
     query_threads: int | None = None
     rebuild_workers: int | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    trusted_proxies: str | None = None
+    max_projection_lag: int = 10_000
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -52,6 +56,9 @@ class Settings:
             command_threads=_positive_int(env, "CASES_COMMAND_THREADS"),
             query_threads=_positive_int(env, "CASES_QUERY_THREADS"),
             rebuild_workers=_positive_int(env, "CASES_REBUILD_WORKERS"),
+            max_body_bytes=_positive_int(env, "CASES_MAX_BODY_BYTES") or MAX_BODY_BYTES,
+            trusted_proxies=env.get("CASES_TRUSTED_PROXIES") or None,
+            max_projection_lag=_positive_int(env, "CASES_MAX_PROJECTION_LAG") or 10_000,
         )
 
     @property

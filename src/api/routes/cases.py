@@ -9,7 +9,6 @@ handler), so that `run_once` stores it and a retry with the same `Idempotency-Ke
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,7 +19,7 @@ from api.auth import READERS, allow, require_body
 from api.idempotency import run_once
 from api.problems import problem
 from api.routes.common import answer, case_in_scope, etag, services
-from api.schemas import ApplyRequest, BatchApplyRequest, BatchResult, CommandResult
+from api.schemas import ApplyRequest, BatchApplyRequest, BatchResult, CommandResult, Day
 from api.tokens import Principal
 from cases.errors import DomainError
 from cases.identity import mask_id_number
@@ -102,7 +101,7 @@ def get_case(case_id: UUID, request: Request, who: Principal = Depends(allow(*RE
 
 @router.get("/{case_id}/ticket", summary="Admission ticket (准考证): after approval and payment, from the ticket date")
 def ticket(
-    case_id: UUID, request: Request, on: Annotated[date, Query(description="the day it is downloaded", examples=["2026-04-11"])],
+    case_id: UUID, request: Request, on: Annotated[Day, Query(description="the day it is downloaded", examples=["2026-04-11"])],
     who: Principal = Depends(allow("registrar", "examiner")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar or examiner of the case's body (group candidates' tickets go through the institution, which asks

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.queries import Reading, public_certificate, reading
+from api.queries import Reading, not_waiting, public_certificate
 from api.schemas import PublicCertificate
 from cases.errors import NotFound
 from cases.rulebook.loader import RuleBook
@@ -81,7 +81,7 @@ async def rate_limited(request: Request) -> None:
 @router.get("/certificates/{number}", response_model=PublicCertificate, summary="Verify a certificate by number and holder name (no token)")
 def verify(
     number: str, name: str = Query(min_length=1, max_length=100, description="the holder's name as on the certificate"),
-    _: None = Depends(rate_limited), read: Reading = Depends(reading),
+    _: None = Depends(rate_limited), read: Reading = Depends(not_waiting),
 ) -> JSONResponse:  # fmt: skip
     found = read.query(public_certificate, number.strip())
     if found is None or not _same_name(found["holder_name"], name):

@@ -4,15 +4,16 @@ only, and naming another body is refused (403)."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from api.auth import READERS, allow
+from api.schemas import Day
 from api.queries import Reading, bodies_of, find_certificates, in_scope, reading, scoped_body
 from api.tokens import Principal
 from cases.errors import InvalidInput
+from cases.limits import MAX_OFFSET
 from cases.projections.bans import active_bans
 from cases.projections.case_index import find_cases
 from cases.projections.validity_windows import closing_within, expired_between
@@ -20,7 +21,7 @@ from cases.rules.schedule import parse_month
 
 router = APIRouter(tags=["registers"])
 Limit = Query(100, ge=1, le=1000, description="rows per page")
-Offset = Query(0, ge=0, description="rows to skip")
+Offset = Query(0, ge=0, le=MAX_OFFSET, description="rows to skip")
 
 
 @router.get("/registers/certificates", summary="The certificate register: number, holder (masked ID), status")
@@ -34,10 +35,10 @@ def certificates(
 
 @router.get("/registers/validity-windows", summary="Windows closing within N days of a day, or expired in a period")
 def validity_windows(
-    on: date | None = Query(None, description="with closing_within: the day counted from"),
+    on: Day | None = Query(None, description="with closing_within: the day counted from"),
     closing_within_days: int | None = Query(None, alias="closing_within", ge=0, le=3660, description="open windows whose last day is within N days of `on`"),
-    expired_from: date | None = Query(None, description="with expired_to: windows whose first day past the last valid one is in the period"),
-    expired_to: date | None = None, body: str | None = None,
+    expired_from: Day | None = Query(None, description="with expired_to: windows whose first day past the last valid one is in the period"),
+    expired_to: Day | None = None, body: str | None = None,
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     if on is not None and closing_within_days is not None and expired_from is None and expired_to is None:
@@ -51,7 +52,7 @@ def validity_windows(
 
 @router.get("/registers/bans", summary="Bans in force on a day (须知 三-四), with the body of the case that caused each")
 def bans(
-    on: date = Query(description="the day the bans are in force"), body: str | None = None,
+    on: Day = Query(description="the day the bans are in force"), body: str | None = None,
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     rows = read.query(active_bans, on)

@@ -14,6 +14,7 @@ from api.queries import MOMENT_HELP, Reading, moment, reading, version_or_moment
 from api.routes.common import case_in_scope
 from api.tokens import Principal
 from cases import replay
+from cases.limits import MAX_POSITION
 
 router = APIRouter(prefix="/cases", tags=["replay"])
 REPLAYERS = allow("registrar", "compliance", "supervisor")
@@ -28,7 +29,7 @@ def timeline(case_id: UUID, request: Request, who: Principal = Depends(REPLAYERS
 @router.get("/{case_id}/as-of", summary="The case as it stood at a version or at a moment")
 def as_of(
     case_id: UUID, request: Request,
-    version: int | None = Query(None, description="the case as it stood at this version"),
+    version: int | None = Query(None, ge=0, le=MAX_POSITION, description="the case as it stood at this version"),
     at: str | None = Query(None, description="the case as it stood at this moment (ISO, with its time zone)"),
     who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip

@@ -3,21 +3,20 @@ weekends (调休); a deadline that examines a year without a published arrangeme
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from api.auth import READERS, allow
 from api.queries import Reading, reading
-from api.schemas import DayStatusView, WorkingDayDue
+from api.schemas import Day, DayStatusView, WorkingDayDue
 
 router = APIRouter(prefix="/workdays", tags=["working days"])
 
 
 @router.get("/add", response_model=WorkingDayDue, summary="The N-th working day after a day (the day itself never counts)")
 def add(
-    from_: date = Query(alias="from", description="the day counted from", examples=["2026-09-30"]),
+    from_: Day = Query(alias="from", description="the day counted from", examples=["2026-09-30"]),
     days: int = Query(ge=1, le=1000, description="working days to count", examples=[3]),
     _: object = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
@@ -25,6 +24,6 @@ def add(
 
 
 @router.get("/{day}", response_model=DayStatusView, summary="Whether a day is a working day, why, and whether that is settled")
-def status(day: date, _: object = Depends(allow(*READERS)), read: Reading = Depends(reading)) -> JSONResponse:
+def status(day: Day, _: object = Depends(allow(*READERS)), read: Reading = Depends(reading)) -> JSONResponse:
     found = read.services.app.calendar.day_status(day)
     return read.json(DayStatusView(day=found.day, weekday=f"{found.day:%A}", working=found.working, exact=found.exact, reason=found.reason))

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from cases.errors import InvalidInput
+from cases.limits import FIRST_DAY, LAST_DAY, MAX_EVIDENCE_ITEMS, TEXT, control_character, date_out_of_range
 
 EDUCATION_KINDS = {
     "technical_school": "技工院校",
@@ -199,6 +200,8 @@ class _Fields:
             raise InvalidEvidence("expected an object", field=path)
         for key in data:
             if key not in known:
+                if not isinstance(key, str) or len(key) > TEXT["code"] or control_character(key):
+                    raise InvalidEvidence(f"an unknown field (known: {', '.join(sorted(known))})", field=path)
                 raise InvalidEvidence(f"unknown field {key!r}", field=f"{path}.{key}")
         self.data, self.path, self.as_of = data, path, as_of
 
@@ -211,6 +214,10 @@ class _Fields:
             return None
         if not isinstance(value, str) or not value.strip():
             raise InvalidEvidence("expected a non-empty string", field=self._path(name))
+        if len(value) > TEXT["evidence"]:
+            raise InvalidEvidence(f"at most {TEXT['evidence']} characters, not {len(value)}", field=self._path(name))
+        if control_character(value):
+            raise InvalidEvidence(f"holds the control character {control_character(value)}", field=self._path(name))
         return value.strip()
 
     def iso_date(self, name: str, *, optional: bool = False, may_be_future: bool = False) -> date | None:
@@ -221,6 +228,8 @@ class _Fields:
             parsed = value if type(value) is date else date.fromisoformat(value)
         except (TypeError, ValueError):
             raise InvalidEvidence("expected an ISO date (YYYY-MM-DD)", field=self._path(name)) from None
+        if date_out_of_range(parsed):
+            raise InvalidEvidence(f"expected a date from {FIRST_DAY} to {LAST_DAY}", field=self._path(name))
         if self.as_of is not None and not may_be_future and parsed > self.as_of:
             raise InvalidEvidence(f"{parsed} is after {self.as_of}", field=self._path(name))
         return parsed
@@ -249,6 +258,8 @@ class _Fields:
         values = self.data.get(name, [])
         if not isinstance(values, list | tuple):
             raise InvalidEvidence("expected a list", field=self._path(name))
+        if len(values) > MAX_EVIDENCE_ITEMS:
+            raise InvalidEvidence(f"at most {MAX_EVIDENCE_ITEMS} entries, not {len(values)}", field=self._path(name))
         return tuple(
             kind.from_dict(item, as_of=self.as_of, path=f"{self._path(name)}[{i}]") for i, item in enumerate(values)
         )
