@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import structlog
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, inspect, select, update
 
 from cases.errors import NotFound
 from cases.projections.service import Projections
@@ -37,7 +37,16 @@ VERIFICATIONS = Table(
     Column("started_at", DateTime(timezone=True), nullable=False), Column("finished_at", DateTime(timezone=True)),
     Column("outcome", String(16), nullable=False), Column("progress", Text, nullable=False),
     Column("verified_at", Text), Column("difference_count", Integer), Column("differences", Text), Column("error", Text),
+    Column("head", Integer),  # the log's last position when the verification started
 )  # fmt: skip
+
+
+def _ensure_table(store: ReadModelStore) -> None:
+    """The table, with the `head` column that stores made before it lack."""
+    ensure_tables(_metadata, store)
+    if "head" not in {column["name"] for column in inspect(store.engine).get_columns(VERIFICATIONS.name)}:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(f"ALTER TABLE {VERIFICATIONS.name} ADD COLUMN head INTEGER")
 
 
 class Interrupted(Exception):
@@ -48,13 +57,13 @@ class Interrupted(Exception):
 def start(projections: Projections, requested_by: str, stopping: threading.Event) -> tuple[str, threading.Thread]:
     """Record a new verification as running and start it in a thread of its own; returns its id and thread."""
     store = projections.store
-    ensure_tables(_metadata, store)
+    _ensure_table(store)
     verification_id = uuid.uuid4().hex
     names = list(projections.projections)
     with store.engine.begin() as conn:
         conn.execute(insert(VERIFICATIONS).values(
             id=verification_id, requested_by=requested_by, started_at=datetime.now(timezone.utc), outcome="running",
-            progress=json.dumps({name: [0, None] for name in names}),
+            progress=json.dumps({name: [0, None] for name in names}), head=projections.app.recorder.max_notification_id() or 0,
         ))  # fmt: skip
     thread = threading.Thread(
         target=_run, args=(projections, verification_id, stopping), name=f"verification-{verification_id[:8]}", daemon=True
@@ -83,7 +92,9 @@ def _run(projections: Projections, verification_id: str, stopping: threading.Eve
         log.exception("verification.failed", verification_id=verification_id)
         _finish(projections.store, verification_id, "failed", progress, error=f"{type(error).__name__}: {error}")
         return
-    outcome = "differ" if differences else "equal"
+    head = find(projections.store, verification_id)["head"]
+    behind = any(position < head for position, _ in progress.values())
+    outcome = "differ" if differences else "behind" if behind else "equal"  # "equal" only up to the head
     _finish(projections.store, verification_id, outcome, progress, differences=differences)
     log.info("verification.finished", verification_id=verification_id, outcome=outcome, differences=len(differences))
 
@@ -110,17 +121,21 @@ def _update(store: ReadModelStore, verification_id: str, **values: Any) -> None:
 
 
 def find(store: ReadModelStore, verification_id: str) -> dict[str, Any]:
-    """A verification's record: outcome (running, equal, differ, failed), progress per projection as [position,
-    target], and when finished the position each projection was verified at and the differences."""
-    ensure_tables(_metadata, store)
+    """A verification's record: outcome (running; equal; differ; behind: no row differs, but a register stood
+    behind the log's head when it was verified, so it is not shown equal to the log; failed), the head, progress per
+    projection as [position, target], and when finished the position each projection was verified at, those
+    behind the head, and the differences."""
+    _ensure_table(store)
     with store.reader.connect() as conn:
         row = conn.execute(select(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id)).mappings().first()
     if row is None:
         raise NotFound(f"no register verification {verification_id!r}", field="verification_id")
+    verified_at = json.loads(row["verified_at"]) if row["verified_at"] else None
     return {
         "id": row["id"], "requested_by": row["requested_by"], "outcome": row["outcome"],
         "started_at": row["started_at"], "finished_at": row["finished_at"], "progress": json.loads(row["progress"]),
-        "verified_at": json.loads(row["verified_at"]) if row["verified_at"] else None,
+        "head": row["head"], "verified_at": verified_at,
+        "behind": {name: position for name, position in (verified_at or {}).items() if row["head"] is not None and position < row["head"]},
         "difference_count": row["difference_count"],
         "differences": json.loads(row["differences"]) if row["differences"] else [], "error": row["error"],
     }  # fmt: skip

@@ -13,8 +13,11 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", summary="Event store and read models reachable; projection lag")
+@router.get("/ready", summary="Event store and read models reachable; no projection failed or lagging beyond the bound")
 def ready(request: Request) -> JSONResponse:
+    """503 when a store is unreachable, when a projection has failed on an event (it names the projection, the
+    event's position and the error), or when one lags the log by more than CASES_MAX_PROJECTION_LAG events: a
+    register that cannot advance is never reported ready."""
     services = request.app.state.services
     try:
         head = services.app.recorder.max_notification_id() or 0
@@ -22,17 +25,24 @@ def ready(request: Request) -> JSONResponse:
         lines = services.projections.status()
     except Exception as error:  # any store failure means: not ready
         return JSONResponse({"status": "unavailable", "reason": type(error).__name__}, status_code=503)
-    return JSONResponse({
-        "status": "ready", "head": head, "projections": {line["projection"]: line["lag"] for line in lines},
-        "rebuild_due": [line["projection"] for line in lines if line["rebuild_due"]],
-    })  # fmt: skip
+    bound = services.settings.max_projection_lag
+    failed = {line["projection"]: line["failed"] for line in lines if line["failed"]}
+    lagging = [line["projection"] for line in lines if line["lag"] > bound]
+    body = {
+        "status": "unavailable" if failed or lagging else "ready", "head": head,
+        "projections": {line["projection"]: line["lag"] for line in lines}, "lag_bound": bound,
+        "failed": failed, "lagging": lagging, "rebuild_due": [line["projection"] for line in lines if line["rebuild_due"]],
+    }  # fmt: skip
+    return JSONResponse(body, status_code=503 if failed or lagging else 200)
 
 
 @router.get("/metrics", summary="Prometheus text format", response_class=PlainTextResponse)
 def metrics(request: Request) -> PlainTextResponse:
     services = request.app.state.services
+    status = services.projections.status()
     lines = [request.app.state.metrics.text()]
     lines.append("# HELP cases_projection_lag events not yet projected\n# TYPE cases_projection_lag gauge\n")
-    for line in services.projections.status():
-        lines.append(f'cases_projection_lag{{projection="{line["projection"]}"}} {line["lag"]}\n')
+    lines += [f'cases_projection_lag{{projection="{line["projection"]}"}} {line["lag"]}\n' for line in status]
+    lines.append("# HELP cases_projection_failed 1 while the projection cannot advance past an event\n# TYPE cases_projection_failed gauge\n")
+    lines += [f'cases_projection_failed{{projection="{line["projection"]}"}} {int(bool(line["failed"]))}\n' for line in status]
     return PlainTextResponse("".join(lines), media_type="text/plain; version=0.0.4")

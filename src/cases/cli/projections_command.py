@@ -40,7 +40,8 @@ Names = Annotated[list[str] | None, typer.Argument(metavar="[NAME]...", help="pr
 @projections.command("status")
 def status(ctx: typer.Context, data_dir: DataDir = None) -> None:
     """One line per projection: live generation, position reached, the log's head, lag, events applied, the last
-    batch's rate, and whether a rebuild is due (the live generation was built by an older version of it)."""
+    batch's rate, and whether a rebuild is due (the live generation was built by an older version of it); then a
+    line for each projection that failed on an event (failures.py): the event's position, its kind and the error."""
     with _opened(ctx, data_dir) as found:
         lines = found.status()
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
@@ -54,6 +55,12 @@ def status(ctx: typer.Context, data_dir: DataDir = None) -> None:
             text(f"due (built by v{line['version']})" if line["rebuild_due"] else "—", "bold" if line["rebuild_due"] else ""),
         )  # fmt: skip
     stdout_console().print(table)
+    for line in lines:
+        if failed := line["failed"]:
+            stdout_console().print(text(
+                f"{line['projection']} FAILED at position {failed['position']} on event {failed['event_position']} "
+                f"({failed['event_topic']}), {failed['attempts']} attempt(s): {failed['error']}", "bold",
+            ))  # fmt: skip
 
 
 @projections.command("run")
@@ -104,9 +111,11 @@ def rebuild(ctx: typer.Context, names: Names = None, data_dir: DataDir = None) -
 @projections.command("verify")
 def verify(ctx: typer.Context, data_dir: DataDir = None) -> None:
     """Rebuild every projection into a scratch store up to its live position and compare every row. Prints each
-    difference (projection, table, key, live vs rebuilt) and exits 1 if there is any."""
+    difference (projection, table, key, live vs rebuilt) and exits 1 if there is any; states the log's head, and
+    exits 2 without saying "equal" when a register stood behind it (not projected yet, or failed on an event)."""
     verified_at: dict[str, int] = {}
     with _opened(ctx, data_dir) as found, _Bars(list(found.projections)) as bars:
+        head = found.app.recorder.max_notification_id() or 0
 
         def advance(name: str, position: int, target: int) -> None:
             bars.advance(name, position, target)
@@ -120,9 +129,13 @@ def verify(ctx: typer.Context, data_dir: DataDir = None) -> None:
         plural = "s" if len(differences) != 1 else ""
         console.print(text(f"{len(differences)} difference{plural}: the registers do not equal the log", "bold"))
         raise typer.Exit(1)
-    at = sorted(set(verified_at.values()))
-    where = f"position {at[0]}" if len(at) == 1 else "positions " + ", ".join(f"{p} ({n})" for n, p in verified_at.items())
-    console.print(text(f"registers equal the log at {where}"))
+    behind = {name: position for name, position in verified_at.items() if position < head}
+    if behind:
+        lines = ", ".join(f"{name} at {position} ({head - position} events behind)" for name, position in behind.items())
+        console.print(text(f"no row differs, but not every register reached the log's head ({head}): {lines}", "bold"))
+        console.print(text("see `cases projections status` (a failure names the event); the registers are not equal to the log"))
+        raise typer.Exit(2)
+    console.print(text(f"registers equal the log at position {head}"))
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from cases.projections.base import UnitOfWork
+from cases.projections.failures import clear_failure, describe, record_failure, recorded_failures, retry_after
 from cases.projections.follower import AggregateFollower
 from cases.projections.reading import EventDecoder
 from cases.projections.runner import LeaseHeld, PositionMoved, ProjectionRunner, Waker
@@ -56,6 +57,7 @@ class FollowAll:
         self.decoder = EventDecoder(self.app.mapper)
         self.follower = AggregateFollower(lambda aggregate_id, version: self.app.repository.get(aggregate_id, version=version))
         self.runners = runners
+        self.failing: dict[ProjectionRunner, tuple[float, int]] | None = None  # → (retry at, attempts); read at the first batch
         self.by_topic: dict[str, list[ProjectionRunner]] = {}
         for runner in self.runners:  # one follower for all: one aggregate per case, followed once for every projection
             for topic in runner.projection.topics:
@@ -79,6 +81,8 @@ class FollowAll:
             return 0  # every projection's last batch here reached the log's end already
         live = self.projections.live_view().generations if self.projections else {}
         generations = {r: r.fixed_generation or live.get(r.projection.name) or r.generation() for r in self.runners}
+        failing = self._failing(generations)
+        generations = {r: g for r, g in generations.items() if r not in failing or failing[r][0] <= time.monotonic()}
         for runner, generation in generations.items():
             runner.tables(generation)  # created (in transactions of their own) before this batch's
         with ExitStack() as until_committed, self.store.engine.begin() as conn:
@@ -120,9 +124,68 @@ class FollowAll:
             advanced = {runner: at for runner, at in behind.items() if at[1] < reached}  # one further on waits for the rest
             for runner, (generation, position) in advanced.items():
                 runner.advance(conn, generation, position, reached, handled[runner], seconds)
+                if runner in failing:
+                    clear_failure(conn, self.store, runner.projection.name, generation)
         for runner, (generation, _) in advanced.items():
             runner.applied(work[runner], generation, reached)
+            if failing.pop(runner, None):
+                log.info("projection.recovered", projection=runner.projection.name, position=reached)
         return max(len(page), 1)
+
+    # --- projections that cannot advance (failures.py) ----------------------------------------------------
+
+    def _failing(self, generations: dict[ProjectionRunner, int]) -> dict[ProjectionRunner, tuple[float, int]]:
+        """The runners whose projection has a failure recorded, by this process or an earlier one (tried again at
+        once after a restart)."""
+        if self.failing is None:
+            recorded = recorded_failures(self.store)
+            self.failing = {
+                runner: (time.monotonic(), recorded[(runner.projection.name, generation)]["attempts"])
+                for runner, generation in generations.items() if (runner.projection.name, generation) in recorded
+            }  # fmt: skip
+        return self.failing
+
+    def isolate(self, error: Exception) -> list[str]:
+        """After a failed batch of all: run each projection alone, so the others advance, and find the event each
+        failing one fails on (stepping one event at a time); record it and rest that projection (failures.py).
+        Returns the projections found failing."""
+        self._forget()
+        failing = self._failing({r: r.fixed_generation or r.generation() for r in self.runners})
+        found = []
+        for runner in self.runners:
+            if runner in failing and failing[runner][0] > time.monotonic():
+                continue
+            for batch_size in (self.batch_size, 1):
+                alone = FollowAll(None, batch_size=batch_size, runners=[runner], stop=self.stop, refuse_held_leases=True)
+                alone.failing = {}
+                try:
+                    while alone.run_batch() and batch_size == 1:
+                        pass
+                    break  # this one advances: not the one failing
+                except (LeaseHeld, PositionMoved):
+                    break  # another process has it, or moved it: not this process's to judge
+                except Exception as failure:  # any error: the projection cannot advance here
+                    runner.forget()
+                    if batch_size == 1:
+                        self._record(runner, failure, failing)
+                        found.append(runner.projection.name)
+        if not found:
+            log.warning("projection.batch_failed", error=describe(error), projections=[r.projection.name for r in self.runners])
+        return found
+
+    def _record(self, runner: ProjectionRunner, error: Exception, failing: dict[ProjectionRunner, tuple[float, int]]) -> None:
+        generation = runner.fixed_generation or runner.generation()
+        position = self.store.position(runner.projection.name, generation)
+        rows = self.app.recorder.select_notification_rows(position + 1, 1, None, sorted(runner.projection.topics))
+        event = (rows[0][0], rows[0][3]) if rows else None
+        attempts = failing.get(runner, (0.0, 0))[1] + 1
+        failing[runner] = (time.monotonic() + retry_after(attempts), attempts)
+        record_failure(self.store, runner.projection.name, generation, position, event, error, attempts)
+        log.error(
+            "projection.failed", projection=runner.projection.name, generation=generation, position=position,
+            event_position=event[0] if event else None, event_topic=event[1] if event else None, error=describe(error),
+            attempts=attempts, retry_in_seconds=retry_after(attempts),
+        )  # fmt: skip
 
     def follow(self, stopping: threading.Event, poll_seconds: float = 0.5, nudged: threading.Event | None = None) -> None:
         """Catch up, then keep following live writes until `stopping` is set; `nudged` (when given) wakes the wait
@@ -137,6 +200,11 @@ class FollowAll:
                     self._forget()
                     log.warning("projection.position_moved", projections=[r.projection.name for r in self.runners])
                     continue  # the batch rolled back: read the positions again and carry on
+                except Exception as error:  # a projection cannot advance: the others go on, it is recorded
+                    try:
+                        self.isolate(error)
+                    except Exception as unrecorded:  # the store itself is unreachable: say so, look again later
+                        log.error("projection.store_failed", error=describe(unrecorded))
                 waker.wait(nudged or stopping)
                 if nudged is not None:
                     nudged.clear()

@@ -14,6 +14,7 @@ from sqlalchemy import Select, Table, select, update
 
 from cases.projections.base import Projection
 from cases.projections.rebuild_all import rebuild_all
+from cases.projections.failures import recorded_failures
 from cases.projections.verify import Difference, canonical, verify
 from cases.projections.runner import ProjectionRunner, generation_tables
 from cases.projections.store import ReadModelStore
@@ -228,6 +229,7 @@ class Projections:
         was built by an older version of the projection than this code's (its rows follow the old handling)."""
         head = self.app.recorder.max_notification_id() or 0
         positions, versions = self.store.table("projection_positions"), self.store.table("projection_versions")
+        failures = recorded_failures(self.store)
         lines = []
         for name, projection in self.projections.items():
             generation = self.store.live_generation(name)
@@ -242,5 +244,17 @@ class Projections:
                 "events": row["events"] if row else 0, "rate": round(row["rate"], 1) if row else 0.0,
                 "updated_at": row["updated_at"].isoformat() if row and row["updated_at"] else None,
                 "version": built_by, "rebuild_due": built_by != projection.version,
+                "failed": _failure_view(failures.get((name, generation or 0))),
             })  # fmt: skip
         return lines
+
+
+def _failure_view(failure: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A recorded failure as status shows it: where the projection stands, the event it fails on, why."""
+    if failure is None:
+        return None
+    return {
+        "position": failure["position"], "event_position": failure["event_position"], "event_topic": failure["event_topic"],
+        "error": failure["error"], "attempts": failure["attempts"],
+        "failed_at": failure["failed_at"].isoformat() if failure["failed_at"] else None,
+    }  # fmt: skip

@@ -4,7 +4,8 @@
 Control tables: `projection_positions` (one row per projection and generation: the last notification id its
 rows include, written in the same transaction as those rows), `projection_live` (which generation serves
 reads), `projection_leases` (which process may advance a projection now), `projection_versions` (the
-projection's `version` each generation was built by: a live generation built by an older one is due a rebuild).
+projection's `version` each generation was built by: a live generation built by an older one is due a rebuild),
+`projection_failures` (a projection that cannot advance, and the event it fails on: see failures.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
     event,
     inspect,
@@ -135,6 +137,12 @@ class ReadModelStore:
             "projection_versions", metadata,
             Column("name", String(64), primary_key=True), Column("generation", Integer, primary_key=True),
             Column("version", Integer, nullable=False),
+        )  # fmt: skip
+        Table(  # a projection that cannot advance: where it stands, the event it fails on, why (see failures.py)
+            "projection_failures", metadata,
+            Column("name", String(64), primary_key=True), Column("generation", Integer, primary_key=True),
+            Column("position", Integer, nullable=False), Column("event_position", Integer), Column("event_topic", String(200)),
+            Column("error", Text, nullable=False), Column("attempts", Integer, nullable=False), Column("failed_at", DateTime(timezone=True)),
         )  # fmt: skip
         create_tables(metadata, self.engine)
         return metadata
