@@ -175,6 +175,22 @@ def test_an_unknown_level_is_refused():
         configure_logging(level="chatty", stream=io.StringIO())
 
 
+# A request id as uuid4().hex may come out: its digit runs look like a mobile number and an ID number.
+REQUEST_ID_WITH_NUMBER_SHAPES = "a13812345678b310101199206151234c"
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["console", "json"])
+def test_the_request_id_is_logged_as_it_is_while_the_same_digits_elsewhere_are_masked(as_json):
+    stream = configured(json=as_json)
+    with bound_request(request_id=REQUEST_ID_WITH_NUMBER_SHAPES, actor=None):
+        get_logger().info("case read", note=REQUEST_ID_WITH_NUMBER_SHAPES)
+    output = stream.getvalue()
+    assert output.count(REQUEST_ID_WITH_NUMBER_SHAPES) == 1, output
+    assert "a138****5678b310***********1234c" in output, output
+    if as_json:
+        assert json.loads(output)["request_id"] == REQUEST_ID_WITH_NUMBER_SHAPES
+
+
 def test_redact_walks_containers_and_keeps_their_shape():
     value = {"a": (NUMBER, 1), "b": [{"c": PHONE}], NUMBER: {PHONE}}
     assert redact(value) == {"a": (MASKED_NUMBER, 1), "b": [{"c": MASKED_PHONE}], MASKED_NUMBER: {MASKED_PHONE}}

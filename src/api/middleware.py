@@ -3,6 +3,7 @@ by the log processors) and the Prometheus counters behind /metrics."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -12,7 +13,7 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cases.observability import bound_request, get_logger
+from cases.observability import bound_request, get_logger, redact
 
 log = get_logger("cases.api")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, float("inf"))
@@ -64,10 +65,30 @@ def route_of(scope: Scope, app: Any) -> str:
     return "unmatched"
 
 
+_SAFE_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+_SEPARATORS = re.compile(r"[._:-]")
+
+
 def _request_id(scope: Scope) -> str:
+    """The client's X-Request-ID when it is safe to log as it is, else a fresh one (32 hex digits).
+
+    Log lines carry the request id unmasked (masking the digit runs of a generated one would break tracing), so a
+    client's is honoured only when it is short, of a safe character set, and nothing the log redaction would
+    mask, also with its separators taken out: a full ID or mobile number cannot reach a log through it."""
     for name, value in scope["headers"]:
-        if name == b"x-request-id" and value:
-            return value.decode("latin-1")[:64]
+        if name == b"x-request-id":
+            given = value.decode("latin-1")
+            return given if _loggable_as_it_is(given) else _new_request_id()
+    return _new_request_id()
+
+
+def _loggable_as_it_is(request_id: str) -> bool:
+    if not _SAFE_CLIENT_REQUEST_ID.fullmatch(request_id):
+        return False
+    return all(redact(form) == form for form in (request_id, _SEPARATORS.sub("", request_id)))
+
+
+def _new_request_id() -> str:
     return uuid.uuid4().hex
 
 

@@ -2,7 +2,8 @@
 
 Every value of every event (the message, kwargs, nested dicts and lists, rendered exceptions) passes through
 `redact` before rendering, so a full ID number or mobile number never reaches a log line (DOMAIN.md §1).
-Records from the standard `logging` module (libraries, servers) go through the same chain.
+Records from the standard `logging` module (libraries, servers) go through the same chain. The request id is the
+one value left as it is: `api.middleware` makes it or vets the client's, so it never holds such a number.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def redact(value: Any) -> Any:
 
 
 def _redact_processor(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
-    return {key: redact(value) for key, value in event_dict.items()}
+    # A generated request id is random hex whose digit runs often look like an ID or a mobile number; masking
+    # them would make the id in the log differ from the one the client got, and break tracing.
+    return {key: value if key == "request_id" else redact(value) for key, value in event_dict.items()}
 
 
 def _add_logger_name(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +96,8 @@ def configure_logging(*, json: bool = False, level: str = "INFO", stream: TextIO
 
 @contextmanager
 def bound_request(*, request_id: str, actor: str | None) -> Iterator[None]:
-    """Bind request_id and actor to every log line in the block; the previous values come back afterwards."""
+    """Bind request_id and actor to every log line in the block; the previous values come back afterwards. The
+    request id is logged unmasked: give one made or vetted as `api.middleware` does."""
     with structlog.contextvars.bound_contextvars(request_id=request_id, actor=actor):
         yield
 

@@ -1,6 +1,7 @@
 """Every request leaves one JSON log line (request id, actor, route, status, latency), and no full ID number or
 mobile number reaches the logs, whether it travelled in a body, a query, a path or a header, was accepted or
-refused. In-process (the app's own log lines) and through a live server (uvicorn's access lines too)."""
+refused. In-process (the app's own log lines) and through a live server (uvicorn's access lines too). A request id is logged as it is, never masked: a made one even when its digits look like a
+number, a client's only when it holds no such number (otherwise a fresh one replaces it)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import io
 import json
 import logging
 import re
+import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
+from api import middleware
 from api.tokens import create_token
 from cases.observability import configure_logging
 from cases.projections.store import ReadModelStore
@@ -133,6 +137,46 @@ def test_a_request_id_is_made_for_a_request_without_one_and_kept_when_given(clie
     assert given.headers["X-Request-ID"] == "trace-42" and lines[0]["request_id"] == "trace-42"
     assert made.headers["X-Request-ID"] == lines[1]["request_id"] and len(lines[1]["request_id"]) == 32
 
+
+
+def test_a_made_request_id_whose_digits_look_like_a_number_is_logged_and_answered_unmangled(
+    client: Any, captured: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = "a13812345678b310101199206151234c"  # a uuid4 hex with a mobile-number and an ID-number-shaped run
+    monkeypatch.setattr(middleware, "uuid", SimpleNamespace(uuid4=lambda: uuid.UUID(hex=made)))
+    response = client.get("/health")
+    (line,) = request_lines(captured.getvalue())
+    assert response.headers["X-Request-ID"] == line["request_id"] == made
+
+
+def client_request_ids(number: str) -> list[str]:
+    """X-Request-IDs a client may send that must not be honoured: a full ID or mobile number in them (also split
+    by separators the log redaction does not know), too long, or holding characters outside the safe set."""
+    return [
+        number, f"trace-{number}", f"{number[:6]}-{number[6:14]}-{number[14:]}", f"{number[:6]}_{number[6:14]}.{number[14:]}",
+        PHONE, f"call-{PHONE}", f"+86{PHONE}", f"{PHONE[:3]}.{PHONE[3:7]}.{PHONE[7:]}",
+        "t" * 65, "trace 42", "trace/42",
+    ]  # fmt: skip
+
+
+def test_a_client_request_id_holding_an_id_or_mobile_number_or_unsafe_is_replaced_and_never_logged(
+    client: Any, captured: io.StringIO
+) -> None:
+    number = new_id_number()
+    sent = client_request_ids(number)
+    answered = [client.get("/health", headers={"X-Request-ID": given}).headers["X-Request-ID"] for given in sent]
+    lines = request_lines(captured.getvalue())
+    assert [line["request_id"] for line in lines] == answered
+    replaced = [(given, made) for given, made in zip(sent, answered) if given == made or not re.fullmatch(r"[0-9a-f]{32}", made)]
+    assert not replaced, f"honoured, not replaced: {replaced}"
+    output = captured.getvalue()
+    assert_no_personal_number(output, number)
+    assert not [given for given in sent if given in output]
+
+
+def test_a_short_client_request_id_of_safe_characters_is_kept() -> None:
+    for given in ("trace-42", "intake-1", "0af7651916cd43dd8448eb211c80319c", "req.2026-03-02:17", "a" * 64):
+        assert middleware._request_id({"headers": [(b"x-request-id", given.encode())]}) == given
 
 
 def test_the_docs_and_the_schema_are_logged_under_their_own_route(client: Any, captured: io.StringIO) -> None:
