@@ -1,6 +1,7 @@
 """Every request leaves one JSON log line (request id, actor, route, status, latency), and no full ID number or
 mobile number reaches the logs, whether it travelled in a body, a query, a path or a header, was accepted or
-refused. In-process (the app's own log lines) and through a live server (uvicorn's access lines too). A request id is logged as it is, never masked: a made one even when its digits look like a
+refused. In-process (the app's own log lines) and through a live server (uvicorn's access lines too), on SQLite
+and on PostgreSQL. A request id is logged as it is, never masked: a made one even when its digits look like a
 number, a client's only when it holds no such number (otherwise a fresh one replaces it)."""
 
 from __future__ import annotations
@@ -113,7 +114,6 @@ def test_no_full_id_number_or_mobile_number_reaches_the_log(client, auth, captur
     assert_no_personal_number(output, number)
 
 
-@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_the_live_servers_logs_hold_no_full_id_number_or_mobile_number(store: Settings):
     tokens = ReadModelStore.from_settings(store)
     registrar = {"Authorization": f"Bearer {create_token(tokens, role='registrar', body='wgsh', label='desk')[0]}"}
