@@ -4,11 +4,16 @@ Every value of every event (the message, kwargs, nested dicts and lists, rendere
 `redact` before rendering, so a full ID number or mobile number never reaches a log line (DOMAIN.md §1).
 Records from the standard `logging` module (libraries, servers) go through the same chain. The request id is the
 one value left as it is: `api.middleware` makes it or vets the client's, so it never holds such a number.
+
+Each record reaches the stream in one write of whole lines (`_WholeLines`), so the records of several worker
+processes sharing one stderr never merge on a line; JSON records carry the writing process's `pid`.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +49,43 @@ def _redact_processor(_logger: Any, _method: str, event_dict: dict[str, Any]) ->
     return {key: value if key == "request_id" else redact(value) for key, value in event_dict.items()}
 
 
+def _add_process_id(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    event_dict["pid"] = os.getpid()
+    return event_dict
+
+
+class _WholeLines:
+    """The stream log records are written to, handing each record to the OS in a single write.
+
+    Several uvicorn workers share one stderr; through Python's buffered streams a record can leave in pieces (a
+    block-buffered stream cuts at 8 KiB), and the pieces of two processes then merge on one line. The kernel
+    keeps a single write whole: appended to a file as one piece, and to a pipe up to PIPE_BUF (4 KiB, far more
+    than a request line). A stream without a file descriptor (a StringIO) gets one write call and a flush.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            self.fd: int | None = stream.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            self.fd = None
+
+    def write(self, text: str) -> int:
+        if self.fd is None:
+            written = self.stream.write(text)
+            self.stream.flush()
+            return written
+        self.stream.flush()  # whatever was printed through the stream's buffer before this record goes first
+        data = memoryview(text.encode(self.encoding, "backslashreplace"))
+        while data:  # a write interrupted by a signal may take only part; the rest follows at once
+            data = data[os.write(self.fd, data) :]
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing is held back: `write` has already handed the record to the OS."""
+
+
 def _add_logger_name(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     event_dict["logger_name"] = event_dict["_record"].name
     return event_dict
@@ -55,6 +97,7 @@ def configure_logging(*, json: bool = False, level: str = "INFO", stream: TextIO
     if numeric_level is None:
         raise ValueError(f"unknown log level {level!r}")
     stream = stream if stream is not None else sys.stderr
+    lines = _WholeLines(stream)
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json
@@ -70,16 +113,17 @@ def configure_logging(*, json: bool = False, level: str = "INFO", stream: TextIO
         structlog.processors.StackInfoRenderer(),
         structlog.processors.format_exc_info,
         _redact_processor,
+        *([_add_process_id] if json else []),
         renderer,
     ]
     structlog.configure(
         processors=[*shared, *finishing],
         wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
-        logger_factory=structlog.WriteLoggerFactory(file=stream),
+        logger_factory=structlog.WriteLoggerFactory(file=lines),  # type: ignore[arg-type]
         # Not cached, so that reconfiguring applies to loggers created at import time.
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(stream)
+    handler = logging.StreamHandler(lines)  # type: ignore[arg-type]
     handler.set_name(__name__)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(

@@ -1,5 +1,9 @@
 """`cases serve`: the HTTP API with uvicorn. On the embedded default the projections follow in-process and the
-demo data is loaded when the store is empty; with PostgreSQL run `cases projections run` workers beside it."""
+demo data is loaded when the store is empty; with PostgreSQL run `cases projections run` workers beside it.
+
+With several workers, uvicorn starts each as a fresh process that reads its settings from the environment
+(`api.asgi`), so what this command was told (the data dir, the log format and level) goes there first. What it
+says itself it logs, so that with CASES_LOG_FORMAT=json every line on stderr is JSON."""
 
 from __future__ import annotations
 
@@ -27,19 +31,23 @@ def serve(
     from api.app import create_app
     from cases.application import CasesApplication
     from cases.demo import run_demo
+    from cases.observability import get_logger
 
+    log = get_logger("cases.serve")
     settings = settings_of(ctx, data_dir)
     if demo:
         app = CasesApplication(settings)
         try:
             if not app.recorder.max_notification_id():
-                typer.echo("the store is empty: loading the demo cases …", err=True)
+                log.info("the store is empty: loading the demo cases …")
                 run_demo(app)
         finally:
             app.close()
     if settings.data_dir:
         os.environ["CASES_DATA_DIR"] = str(settings.data_dir)
-    typer.echo(f"cases API on http://{host}:{port}/docs (Ctrl-C to stop)", err=True)
+    os.environ["CASES_LOG_FORMAT"] = "json" if settings.log_json else "console"
+    os.environ["CASES_LOG_LEVEL"] = settings.log_level  # --log-level overrides it
+    log.info(f"cases API on http://{host}:{port}/docs (Ctrl-C to stop)")
     if workers > 1 and settings.uses_postgres:
         uvicorn.run("api.asgi:app", host=host, port=port, workers=workers, log_config=None)
     else:
