@@ -1,5 +1,6 @@
-"""`cases serve --workers 2` on PostgreSQL, run as an operator runs it: with CASES_LOG_FORMAT=json every line any of
-its processes writes is one whole JSON record, and both workers log their requests."""
+"""`cases serve --workers 2` on PostgreSQL, run as an operator runs it: killed with `kill -9`, its workers die with
+it, so a restart binds the port at once; with CASES_LOG_FORMAT=json every line any of its processes writes is one
+whole JSON record, and both workers log their requests."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from tests.support.live_server import CASES, START_TIMEOUT, STOP_TIMEOUT, free_p
 pytestmark = pytest.mark.parametrize("store", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 
 WORKERS = 2
+GONE_WITHIN = 3.0  # seconds for the workers to follow their killed parent
+REBIND_WITHIN = 2.0  # seconds a restart may keep finding the port taken
 
 
 # --- processes, as /proc shows them ----------------------------------------------------------------------------
@@ -123,6 +126,33 @@ def serving(settings: Settings, port: int, name: str, **env: str) -> Iterator[Se
         yield server
     finally:
         server.stop()
+
+
+# --- kill -9 ----------------------------------------------------------------------------------------------------
+
+
+def test_workers_die_with_a_killed_parent_and_a_restart_binds_the_port_at_once(store: Settings):
+    port = free_port()
+    with serving(store, port, "first") as first:
+        workers = first.workers()
+        everything = first.started
+        first.process.send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
+        first.process.wait(timeout=STOP_TIMEOUT)
+        while (left := {pid for pid in everything if running(pid)}) and time.monotonic() - killed_at < GONE_WITHIN:
+            time.sleep(0.05)
+        assert not left, f"still running {GONE_WITHIN}s after the parent was killed: {sorted(left)} (workers {sorted(workers)})"
+
+    attempt = 0
+    while True:  # at most REBIND_WITHIN seconds of "address already in use", no more
+        attempt += 1
+        try:
+            with serving(store, port, f"restart-{attempt}") as again:
+                assert answers_health(again.url)
+            break
+        except RuntimeError as error:
+            if "address already in use" not in str(error) or time.monotonic() - killed_at > REBIND_WITHIN:
+                raise
 
 
 # --- logs from two workers --------------------------------------------------------------------------------------
