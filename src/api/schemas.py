@@ -6,7 +6,8 @@ from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo, field_validator
+from pydantic_core import core_schema
 
 from cases.limits import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_BATCH_ROWS, TEXT, control_character, date_out_of_range
 
@@ -17,8 +18,18 @@ def _in_range(day: date) -> date:
     return day
 
 
-Day = Annotated[date, AfterValidator(_in_range)]
-"""A date within `cases.limits` (query and path parameters; request bodies check every date field)."""
+class Day(date):
+    """A date within `cases.limits`, for query and path parameters (request bodies check every date field). A class,
+    not `Annotated[date, AfterValidator(...)]`: FastAPI drops such metadata from a parameter declared `= Query(...)`."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_in_range, core_schema.date_schema())
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        found = handler(schema)
+        return {**found, "description": f"a date from {FIRST_DAY} to {LAST_DAY}"} if "description" not in found else found
 
 
 def _bounded(value: Any, free_text: bool) -> None:
