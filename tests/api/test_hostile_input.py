@@ -266,3 +266,19 @@ def test_waiting_reads_hold_no_thread_and_one_caller_may_not_pile_them_up(store:
             thread.join()
     assert quick.status_code == 200 and took < 1.0, took
     assert piled.status_code == 429 and piled.headers["Retry-After"] == "1"
+
+
+@pytest.mark.parametrize("trusted", [None, "127.0.0.1"])
+def test_x_forwarded_for_moves_the_public_rate_limit_only_behind_a_trusted_proxy(store: Settings, trusted: str | None):
+    """From localhost, a client once reset its public limit by naming a new address in X-Forwarded-For (uvicorn
+    trusts 127.0.0.1 by default). Now only the proxies in CASES_TRUSTED_PROXIES are believed."""
+    env = {"CASES_TRUSTED_PROXIES": trusted} if trusted else {}
+    with live_server(store, env=env) as server, httpx.Client(base_url=server.url) as client:
+        statuses = [
+            client.get("/public/certificates/X", params={"name": "x"}, headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
+            for i in range(40)
+        ]  # fmt: skip
+    if trusted:
+        assert 429 not in statuses  # forty addresses behind the proxy, one request each
+    else:
+        assert statuses.count(404) == 30 and statuses[30:] == [429] * 10

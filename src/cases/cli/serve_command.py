@@ -48,7 +48,10 @@ def serve(
     os.environ["CASES_LOG_FORMAT"] = "json" if settings.log_json else "console"
     os.environ["CASES_LOG_LEVEL"] = settings.log_level  # --log-level overrides it
     log.info(f"cases API on http://{host}:{port}/docs (Ctrl-C to stop)")
+    # Proxy headers (X-Forwarded-For) only from the proxies named in CASES_TRUSTED_PROXIES: uvicorn trusts
+    # 127.0.0.1 by default, so any local client could pick its own address and reset the public rate limit.
+    proxies = {"proxy_headers": bool(settings.trusted_proxies), "forwarded_allow_ips": settings.trusted_proxies or ""}
     if workers > 1 and settings.uses_postgres:
-        uvicorn.run("api.asgi:app", host=host, port=port, workers=workers, log_config=None)
+        uvicorn.run("api.asgi:app", host=host, port=port, workers=workers, log_config=None, **proxies)
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, **proxies)
