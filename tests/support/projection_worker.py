@@ -7,11 +7,20 @@ equals the events consumed; a stale or replayed row shows up as a wrong count.
 `StallingRegister` writes its batch so far into the open transaction and then stalls on its N-th event, so a test
 can kill its process there, mid-batch. `PositionBumpingRegister` moves its own tracked position in the middle of a
 batch, as another runner would have done had the lease and the row lock not stopped it.
+
+`start_projections_run` starts the real worker, the installed `cases projections run`, on a test's store (SQLite
+or PostgreSQL); `start_serve` starts `cases serve`, whose API worker follows the projections in-process on SQLite;
+`sigkill` kills either as a crash would: no handler runs, its leases stay behind.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, update
@@ -22,6 +31,9 @@ from cases.projections.certificates import CertificateRegister
 from cases.projections.runner import ProjectionRunner
 from cases.projections.store import ReadModelStore
 from cases.settings import Settings
+from tests.support.live_server import free_port, server_env
+
+CASES = Path(sys.executable).with_name("cases")
 
 LEASE_SECONDS = 1.0
 
@@ -84,3 +96,28 @@ def catch_up_and_stall(settings: Settings, stall_after: int, batch_size: int, st
     store = ReadModelStore.from_settings(settings)
     runner = ProjectionRunner(app, store, StallingRegister(stall_after, stalled), batch_size=batch_size, lease_seconds=LEASE_SECONDS)
     runner.catch_up()
+
+
+def start_projections_run(settings: Settings, log: Path, poll: float = 0.1) -> subprocess.Popen[bytes]:
+    """The installed `cases projections run` following every projection on the settings' store; its output
+    appended to `log`."""
+    env = server_env(settings, CASES_LOG_FORMAT="console", CASES_LOG_LEVEL="WARNING")
+    command = [str(CASES), "projections", "run", "--poll", str(poll), "--data-dir", str(settings.data_dir)]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def start_serve(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+    """The installed `cases serve` on the settings' SQLite store (no demo loaded), on a free loopback port; its
+    output appended to `log`."""
+    env = server_env(settings, CASES_LOG_FORMAT="console", CASES_LOG_LEVEL="WARNING")
+    command = [str(CASES), "serve", "--no-demo", "--host", "127.0.0.1", "--port", str(free_port()), "--data-dir", str(settings.data_dir)]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def sigkill(worker: subprocess.Popen[bytes]) -> None:
+    """Kill the worker as a crash would (nothing of it runs after), and reap it: a process its parent has not
+    yet reaped is a zombie, and a zombie's pid still answers `os.kill(pid, 0)`."""
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
