@@ -1,5 +1,6 @@
-"""Who may do what, declared at each route: `Depends(allow("registrar", "admin"))`. A body's staff see only
-their body's cases; another body's case answers 404, so its existence does not leak."""
+"""Who may do what, declared at each route: `Depends(allow("registrar", "examiner"))` (admin always). What each
+route must declare is written once in `api.policy`, and the access matrix test holds every declaration to it.
+A body's staff see only their body's cases; another body's case answers 404, so its existence does not leak."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from api import policy
 from api.tokens import Principal, TokenCache
 from cases.errors import NotFound
 
@@ -32,7 +34,8 @@ async def principal(request: Request, credentials: HTTPAuthorizationCredentials 
 
 
 def allow(*roles: str) -> Callable[..., Awaitable[Principal]]:
-    """A dependency admitting only these roles (admin always)."""
+    """A dependency admitting only these roles (admin always). It carries them as `roles`, so the routes' declarations
+    can be read back and compared with `api.policy`."""
 
     async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
         who = await principal(request, credentials)
@@ -41,6 +44,7 @@ def allow(*roles: str) -> Callable[..., Awaitable[Principal]]:
         return who
 
     check.__name__ = f"allow_{'_'.join(roles)}"
+    check.roles = roles  # type: ignore[attr-defined]
     return check
 
 
@@ -50,4 +54,4 @@ def require_body(who: Principal, body: str, what: str, ident: object) -> None:
         raise NotFound(f"no {what} {ident}", field=f"{what}_id")
 
 
-READERS = ("registrar", "examiner", "compliance", "supervisor")
+READERS = policy.READERS  # every role reads, within its bodies; the routes import it from here
