@@ -1,10 +1,18 @@
-"""Who may call what, for every route the app serves (found by introspection, so a new route is covered the day
-it is added): no token → 401, an unknown, expired or revoked token → 401, a role the route does not allow → 403,
-and a body's staff on another body's case → 404, answered exactly like a case that does not exist.
+"""Who may call what, for every route the app serves, held to the access policy written once in `api.policy`.
 
-Each test sweeps every route and reports every failure at once. The roles a route admits come from its declared
-`allow(...)` dependency (named `allow_<role>_<role>…` by api.auth); a route outside the open ones (/health,
-/ready, /metrics, the docs, /public/*) that declares none is itself a failure.
+The routes are found by introspection, so a route is covered the day it is added. The declarations are checked
+against the policy, not taken as the truth: a route without a row fails, a row without a route fails, and a route
+whose `allow(...)` roles differ from its row's fails, naming both. Then, against a running app, every sweep
+reporting every failure at once:
+- no token, or an unknown, expired or revoked one → 401 on every route that is not open (the open ones answer);
+- every role the policy refuses → 403; every role it admits gets past the gate;
+- body scope, as the row says (DOMAIN §9: "A body's staff see and change only their own body's cases"): another
+  body's case, or a command naming another body → 404 exactly like a missing one; a candidate with no case at the
+  caller's body → 404 exactly like an unknown one; a list or query → a body's staff get their own body's rows and
+  never another's, and `?body=` another body → 403.
+
+One app and store per backend for the whole module (SQLite, and PostgreSQL when reachable, as `store` does), with
+cases at two bodies built through the application (`two_bodies`); the sweeps only add cases of their own.
 """
 
 from __future__ import annotations
@@ -12,41 +20,79 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from api.app import create_app
+from api.auth import READERS, allow
+from api.policy import POLICY, Rule, Scope, rule_for
 from api.problems import PROBLEM
 from api.tokens import BODY_ROLES, ROLES, TOKENS, create_token, revoke_token
 from cases.settings import Settings
-from tests.builders import apply
-from tests.support.live_server import example_call, is_open
+from tests.builders import apply, approved, certify, new_id_number, paid, sat_with_scores
+from tests.conftest import POSTGRES_URL, _execute, require_postgres
+from tests.support.live_server import example_call
 
-HOME, OTHER = "wgsh", "dsxh"  # the case's body, and another body whose staff must not see it
+HOME, OTHER = "wgsh", "dsxh"  # the body whose staff call, and another body whose records they must not see
+D = date.fromisoformat
+
+
+# --- one app per backend, for the whole module --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def matrix_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """tests/conftest.py's `store`, once per module."""
+    base = Settings(data_dir=tmp_path_factory.mktemp("matrix") / "var", id_hash_key="test-id-hash-key")
+    if request.param == "sqlite":
+        yield base
+        return
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    _execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield replace(base, database_url=POSTGRES_URL, postgres_schema=schema)
+    finally:
+        _execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="module")
+def api_app(matrix_store: Settings) -> FastAPI:
+    return create_app(matrix_store, in_process_projections=False)
+
+
+@pytest.fixture(scope="module")
+def client(api_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(api_app) as client:
+        yield client
+
+
+# --- the routes, read back from the app ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Guarded:
+class Served:
     method: str
     path: str
-    roles: tuple[str, ...] | None  # None: the route declares no allow(...) dependency
+    declared: tuple[str, ...] | None  # the roles of its allow(...) dependency; None: it declares none
+    rule: Rule | None  # its row in the policy; None: it has none
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
 
 
 def declared_roles(dependant: Any) -> tuple[str, ...] | None:
-    """The roles of the first `allow_…` dependency in the route's dependency tree."""
-    name = getattr(dependant.call, "__name__", "") or ""
-    if name.startswith("allow_"):
-        return tuple(role for role in name.removeprefix("allow_").split("_") if role)
+    """The roles of the first `allow(...)` dependency in the route's dependency tree (api.auth marks them)."""
+    roles = getattr(dependant.call, "roles", None)
+    if roles is not None:
+        return tuple(roles)
     for sub in dependant.dependencies:
         found = declared_roles(sub)
         if found is not None:
@@ -54,19 +100,53 @@ def declared_roles(dependant: Any) -> tuple[str, ...] | None:
     return None
 
 
-def guarded_routes(app: FastAPI) -> list[Guarded]:
+def served(app: FastAPI) -> list[Served]:
+    """Every (method, path template) the app serves, HEAD and OPTIONS aside."""
     routes = []
     for context in iter_route_contexts(app.routes):
         dependant = getattr(context, "dependant", None)
-        if dependant is None or not context.path or is_open(context.path):
-            continue
-        for method in sorted((context.methods or set()) - {"HEAD", "OPTIONS"}):
-            routes.append(Guarded(method, context.path, declared_roles(dependant)))
+        for method in sorted((context.methods or set()) - {"HEAD", "OPTIONS"}) if context.path else ():
+            routes.append(Served(method, context.path, declared_roles(dependant) if dependant else None, rule_for(method, context.path)))
     return routes
 
 
+def policy_failures(routes: list[Served], policy: dict[tuple[str, str], Rule]) -> list[str]:
+    """Where the routes and the policy disagree, one line each."""
+    failures = []
+    for route in routes:
+        rule = policy.get((route.method, route.path))
+        if rule is None:
+            failures.append(f"{route}: no row in api.policy.POLICY (its action, who may do it, its body scope)")
+        elif rule.scope is Scope.OPEN and route.declared is not None:
+            failures.append(f"{route}: open in the policy, yet it declares allow({', '.join(route.declared)})")
+        elif rule.scope is not Scope.OPEN and route.declared is None:
+            failures.append(f"{route}: declares no allow(...); the policy admits {', '.join(rule.roles)} ({rule.action})")
+        elif rule.scope is not Scope.OPEN and set(route.declared or ()) != set(rule.roles):
+            failures.append(
+                f"{route}: declares allow({', '.join(route.declared or ())}) but the policy admits "
+                f"{', '.join(rule.roles)} ({rule.action}): change the route's allow(...) or the policy row"
+            )  # fmt: skip
+    routes_served = {(route.method, route.path) for route in routes}
+    failures += [f"{m} {p}: a row in api.policy.POLICY for a route the app does not serve" for m, p in policy if (m, p) not in routes_served]
+    failures += [f"{m} {p}: the policy admits roles no token can have: {sorted(set(r.roles) - set(ROLES))}" for (m, p), r in policy.items() if set(r.roles) - set(ROLES)]
+    return failures
+
+
+@pytest.fixture(scope="module")
+def routes(api_app: FastAPI) -> list[Served]:
+    """The routes that need a token: all but the policy's open ones (a route with no row is not open)."""
+    found = [r for r in served(api_app) if r.rule is None or r.rule.scope is not Scope.OPEN]
+    assert found, "no guarded route found: the introspection is broken"
+    return found
+
+
+@pytest.fixture(scope="module")
+def openapi(client: TestClient) -> dict[str, Any]:
+    return client.get("/openapi.json").json()
+
+
 def callers() -> list[tuple[str, str | None]]:
-    """Every (role, body) a token can be issued for: body roles in the case's body, others with and without."""
+    """Every (role, body) a token can be issued for: body roles at HOME, supervisors at HOME and municipal."""
     pairs: list[tuple[str, str | None]] = []
     for role in ROLES:
         if role in BODY_ROLES:
@@ -78,25 +158,12 @@ def callers() -> list[tuple[str, str | None]]:
     return pairs
 
 
-@pytest.fixture
-def routes(api_app: FastAPI) -> list[Guarded]:
-    found = guarded_routes(api_app)
-    assert found, "no guarded route found: the introspection is broken"
-    return found
+def body_staff(rule: Rule) -> list[str]:
+    """The roles the rule admits that a body's staff can hold (a body's supervisor included)."""
+    return [role for role in rule.roles if role in BODY_ROLES or role == "supervisor"]
 
 
-@pytest.fixture
-def openapi(client: TestClient) -> dict[str, Any]:
-    return client.get("/openapi.json").json()
-
-
-@pytest.fixture
-def home_case(api_app: FastAPI, client: TestClient) -> str:
-    """A case of the home body, applied through the application service."""
-    return str(apply(api_app.state.services.app, body=HOME))
-
-
-def call(client: TestClient, openapi: dict[str, Any], route: Guarded, headers: dict[str, str], **known: Any) -> Any:
+def call(client: TestClient, openapi: dict[str, Any], route: Served, headers: dict[str, str], **known: Any) -> Any:
     return example_call(openapi, route.method, route.path, known).send(client, headers)
 
 
@@ -113,17 +180,74 @@ def refused_as(response: Any, status: int, code: str) -> str | None:
 
 
 def report(failures: list[str]) -> None:
-    assert not failures, f"{len(failures)} refusals went wrong:\n" + "\n".join(failures)
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
 
 
-def test_every_route_but_the_open_ones_declares_who_may_call_it(tmp_path):
-    app = create_app(Settings(data_dir=tmp_path / "var", id_hash_key="test-id-hash-key"))
-    routes = guarded_routes(app)
-    undeclared = [str(r) for r in routes if r.roles is None]
-    assert not undeclared, f"routes without an allow(...) dependency (anyone with a token may call them): {undeclared}"
-    unknown = {str(r): sorted(set(r.roles or ()) - set(ROLES)) for r in routes if set(r.roles or ()) - set(ROLES)}
-    assert not unknown, f"routes allowing roles no token can have: {unknown}"
-    assert {"POST /cases", "GET /cases/{case_id}"} <= {str(r) for r in routes}
+# --- the declarations against the policy --------------------------------------------------------------------
+
+
+def test_every_route_declares_exactly_the_roles_its_policy_row_admits_and_every_row_has_its_route(api_app):
+    routes = served(api_app)
+    assert {"POST /cases", "GET /cases/{case_id}", "GET /health"} <= {str(r) for r in routes}
+    report(policy_failures(routes, POLICY))
+
+
+def test_the_policy_check_names_a_drifted_declaration_a_route_without_a_row_and_a_row_without_a_route():
+    app = FastAPI(openapi_url=None)
+
+    @app.post("/cases/{case_id}/attendance")
+    def attendance(case_id: str, who: object = Depends(allow("examiner", "registrar"))) -> None: ...
+
+    @app.get("/complaints")
+    def complaints(who: object = Depends(allow(*READERS))) -> None: ...
+
+    policy = {
+        ("POST", "/cases/{case_id}/attendance"): Rule("record attendance", ("examiner",), Scope.CASE),
+        ("GET", "/health"): Rule("the process answers", (), Scope.OPEN),
+    }
+    failures = policy_failures(served(app), policy)
+
+    assert [line.split(":")[0] for line in failures] == ["POST /cases/{case_id}/attendance", "GET /complaints", "GET /health"]
+    assert "declares allow(examiner, registrar) but the policy admits examiner" in failures[0]
+
+
+def test_each_routes_scope_in_the_policy_fits_what_the_route_takes(routes, openapi):
+    """So that the scope sweeps below reach every route they should: a route on one case is CASE, one under
+    /candidates is CANDIDATE, a command naming a body is NAMED_BODY, a read filtered by `?body=` is BODY_ROWS."""
+    failures = []
+    for route in (r for r in routes if r.rule is not None):
+        scope = route.rule.scope
+        expected = {
+            Scope.CASE: "{case_id}" in route.path,
+            Scope.CANDIDATE: route.path.startswith("/candidates/"),
+            Scope.NAMED_BODY: route.method != "GET" and names_a_body(openapi, route),
+        }
+        failures += [f"{route}: scope {scope.name} in the policy, but the route {'is' if is_it else 'is not'} {kind.name}"
+                     for kind, is_it in expected.items() if is_it != (scope is kind)]  # fmt: skip
+        if route.method == "GET" and takes_a_body_filter(openapi, route) and scope is not Scope.BODY_ROWS:
+            failures.append(f"{route}: filters by ?body= but its scope is {scope.name}, not BODY_ROWS")
+    report(failures)
+
+
+# --- the gate: tokens and roles -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def home_case(api_app: FastAPI) -> str:
+    """A case of the home body, applied through the application service."""
+    return str(apply(api_app.state.services.app, body=HOME))
+
+
+def test_the_open_routes_answer_without_a_token(client, api_app, openapi):
+    failures = []
+    for route in (r for r in served(api_app) if r.rule is not None and r.rule.scope is Scope.OPEN):
+        if route.path in openapi["paths"]:
+            response = call(client, openapi, route, {})
+        else:  # the docs themselves are not in the document
+            response = client.request(route.method, route.path)
+        if response.status_code in (401, 403):
+            failures.append(f"{route} without a token: {response.status_code} {response.text[:200]}")
+    report(failures)
 
 
 def test_a_request_without_a_token_is_refused_with_401(client, routes, openapi, home_case):
@@ -171,28 +295,28 @@ def test_an_unknown_expired_or_revoked_token_is_refused_with_401(client, routes,
     report(failures)
 
 
-def test_a_role_the_route_does_not_allow_is_refused_with_403(client, routes, openapi, home_case, auth):
+def test_every_role_the_policy_refuses_is_refused_with_403(client, routes, openapi, home_case, auth):
     failures, checked = [], 0
     headers = {pair: auth(*pair) for pair in callers()}
-    for route in routes:
+    for route in (r for r in routes if r.rule is not None):
         for (role, body), header in headers.items():
-            if role == "admin" or role in (route.roles or ()):
+            if route.rule.admits(role):
                 continue
             checked += 1
             why = refused_as(call(client, openapi, route, header, case_id=home_case), 403, "forbidden")
             if why:
-                failures.append(f"{route} as {role}:{body or 'all'}: {why}")
+                failures.append(f"{route} as {role}:{body or 'all'} (the policy admits {', '.join(route.rule.roles)}): {why}")
     report(failures)
-    assert checked, "no route refuses any role: the matrix is empty"
+    assert checked, "the policy refuses no role anywhere: the matrix is empty"
 
 
-def test_every_allowed_role_gets_past_the_gate(client, routes, openapi, home_case, auth):
-    """The other side of the matrix: an allowed caller is never answered 401 or 403 (admin is allowed everywhere)."""
+def test_every_role_the_policy_admits_gets_past_the_gate(client, routes, openapi, home_case, auth):
+    """The other side of the matrix: an admitted caller is never answered 401 or 403 (admin is admitted everywhere)."""
     failures = []
     headers = {pair: auth(*pair) for pair in callers()}
-    for route in routes:
+    for route in (r for r in routes if r.rule is not None):
         for (role, body), header in headers.items():
-            if role != "admin" and role not in (route.roles or ()):
+            if not route.rule.admits(role):
                 continue
             response = call(client, openapi, route, header, case_id=home_case)
             if response.status_code in (401, 403):
@@ -200,42 +324,42 @@ def test_every_allowed_role_gets_past_the_gate(client, routes, openapi, home_cas
     report(failures)
 
 
+# --- body scope: one case, a command naming a body ---------------------------------------------------------
+
+
 def _without_ids(problem: dict[str, Any], *ids: str) -> dict[str, Any]:
-    """The problem with the case ids and per-request fields taken out, to compare two answers."""
+    """The problem with the ids and per-request fields taken out, to compare two answers."""
     text = repr({k: v for k, v in problem.items() if k not in ("instance", "request_id")})
     for ident in ids:
-        text = text.replace(ident, "<case_id>")
+        text = text.replace(ident, "<id>")
     return {"answer": re.sub(r"\s+", " ", text)}
 
 
-def scoped_callers(route: Guarded) -> Iterator[tuple[str, str]]:
-    """The allowed roles that belong to one body, as staff of the other body."""
-    for role in route.roles or ():
-        if role in BODY_ROLES or role == "supervisor":
-            yield role, OTHER
+def answered_like(theirs: Any, absent: Any, their_ids: tuple[str, ...], absent_ids: tuple[str, ...]) -> str | None:
+    """Why another body's record is not answered exactly as a missing one (None when it is)."""
+    why = refused_as(theirs, 404, "not_found")
+    if why is None and absent.status_code != 404:
+        why = f"a missing one answers {absent.status_code}, another body's 404: {absent.text[:200]}"
+    if why is None and _without_ids(theirs.json(), *their_ids) != _without_ids(absent.json(), *absent_ids):
+        why = f"the answers differ: {theirs.json()} vs {absent.json()}"
+    return why
 
 
 def test_another_bodys_case_is_answered_exactly_like_a_missing_one(client, routes, openapi, home_case, auth):
     failures, checked = [], 0
-    for route in (r for r in routes if "{case_id}" in r.path):
-        for role, body in scoped_callers(route):
-            header = auth(role, body)
-            missing = str(uuid.uuid4())
+    for route in (r for r in routes if r.rule is not None and r.rule.scope is Scope.CASE):
+        for role in body_staff(route.rule):
+            header, missing = auth(role, OTHER), str(uuid.uuid4())
             theirs = call(client, openapi, route, header, case_id=home_case)
             absent = call(client, openapi, route, header, case_id=missing)
             checked += 1
-            why = refused_as(theirs, 404, "not_found")
-            if why is None and absent.status_code != 404:
-                why = f"a missing case answers {absent.status_code}, another body's 404: {absent.text[:200]}"
-            if why is None and _without_ids(theirs.json(), home_case) != _without_ids(absent.json(), missing):
-                why = f"the answers differ: {theirs.json()} vs {absent.json()}"
-            if why:
-                failures.append(f"{route} as {role}:{body} on a {HOME} case: {why}")
+            if why := answered_like(theirs, absent, (home_case,), (missing,)):
+                failures.append(f"{route} as {role}:{OTHER} on a {HOME} case: {why}")
     report(failures)
-    assert checked, "no route takes a case_id with a body-scoped role: the scoping matrix is empty"
+    assert checked, "no case route admits a body's staff: the scoping matrix is empty"
 
 
-def names_a_body(openapi: dict[str, Any], route: Guarded) -> bool:
+def names_a_body(openapi: dict[str, Any], route: Served) -> bool:
     operation = openapi["paths"][route.path][route.method.lower()]
     if any(p["name"] == "body" and p["in"] == "path" for p in operation.get("parameters", [])):
         return True
@@ -245,15 +369,125 @@ def names_a_body(openapi: dict[str, Any], route: Guarded) -> bool:
     return "body" in schema.get("properties", {})
 
 
+def takes_a_body_filter(openapi: dict[str, Any], route: Served) -> bool:
+    operation = openapi["paths"][route.path][route.method.lower()]
+    return any(p["name"] == "body" and p["in"] == "query" for p in operation.get("parameters", []))
+
+
 def test_a_command_for_another_body_is_refused_like_a_missing_one(client, routes, openapi, auth):
     """Writing into another body (its name in the path or the payload) is refused as if that body were unknown."""
     failures, checked = [], 0
-    for route in (r for r in routes if r.method != "GET" and names_a_body(openapi, r)):
-        for role, body in scoped_callers(route):
+    for route in (r for r in routes if r.rule is not None and r.rule.scope is Scope.NAMED_BODY):
+        for role in body_staff(route.rule):
             checked += 1
-            response = call(client, openapi, route, auth(role, body), body=HOME)
-            why = refused_as(response, 404, "not_found")
-            if why:
-                failures.append(f"{route} as {role}:{body} naming {HOME}: {why}")
+            if why := refused_as(call(client, openapi, route, auth(role, OTHER), body=HOME), 404, "not_found"):
+                failures.append(f"{route} as {role}:{OTHER} naming {HOME}: {why}")
     report(failures)
     assert checked, "no command names a body: the check is empty"
+
+
+# --- body scope: lists and candidates, over cases at two bodies ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TwoBodies:
+    """At HOME and at OTHER alike: a certified case, a failed one (its validity window open), a fee unpaid, a sat
+    case awaiting results, a qualified one without its certificate, a candidate barred for the year (须知 三.1).
+    周敏 holds a certificate at HOME and one at migu and is barred by a case at OTHER; 吴杰 applied at OTHER only."""
+
+    elsewhere: set[str]  # every case not at HOME
+    shared_id: str
+    shared: str  # 周敏's candidate id
+    shared_home_case: str
+    shared_home_number: str
+    shared_ban_case: str
+    shared_cases: set[str]
+    loner_id: str
+    loner: str  # 吴杰's candidate id, with a case at OTHER only
+
+
+def cases_at(app: Any, body: str) -> list[str]:
+    certified = paid(app, body=body)
+    certify(app, certified, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    failed = paid(app, body=body)
+    assert sat_with_scores(app, failed, D("2026-04-25"), {"theory": 80, "skills": 50}, D("2026-05-08")) == "retake_available"
+    unpaid = approved(app, body=body, applied_on=D("2026-03-02"))
+    awaiting = paid(app, body=body)
+    app.record_attendance(awaiting, sat_on=D("2026-04-25"), attended=True, actor="examiner-1")
+    qualified = paid(app, body=body)
+    assert sat_with_scores(app, qualified, D("2026-04-25"), {"theory": 85, "skills": 90}, D("2026-05-08")) == "qualified"
+    return [str(c) for c in (certified, failed, unpaid, awaiting, qualified, barred(app, paid(app, body=body)))]
+
+
+def barred(app: Any, case_id: Any) -> Any:
+    app.record_attendance(case_id, sat_on=D("2026-04-25"), attended=True, actor="examiner-1")
+    app.sanction(case_id, tier="sitting", behaviour="须知 三.1", decided_on=D("2026-04-25"), actor="invigilator-1")
+    return case_id
+
+
+@pytest.fixture(scope="module")
+def two_bodies(api_app: FastAPI, client: TestClient) -> TwoBodies:
+    services = api_app.state.services
+    app = services.app
+    home, other = cases_at(app, HOME), cases_at(app, OTHER)
+    shared_id, loner_id = new_id_number(), new_id_number()
+    mine = paid(app, body=HOME, name="周敏", id_number=shared_id)
+    number = certify(app, mine, sat_on=D("2026-04-18"), recorded_on=D("2026-05-06"), issued_on=D("2026-05-20"))
+    migu = paid(app, body="migu", level=4, name="周敏", id_number=shared_id)
+    certify(app, migu, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    ban = barred(app, paid(app, body=OTHER, name="周敏", id_number=shared_id))
+    loner = paid(app, body=OTHER, name="吴杰", id_number=loner_id)
+    services.projections.catch_up()
+    return TwoBodies(
+        elsewhere={*other, str(migu), str(ban), str(loner)}, shared_id=shared_id, shared=str(app.find_candidate(shared_id).id),
+        shared_home_case=str(mine), shared_home_number=number, shared_ban_case=str(ban), shared_cases={str(mine), str(migu), str(ban)},
+        loner_id=loner_id, loner=str(app.find_candidate(loner_id).id),
+    )  # fmt: skip
+
+
+def found(answer: Any, key: str) -> set[str]:
+    """Every text under `key`, anywhere in a JSON answer."""
+    if isinstance(answer, dict):
+        return {v for k, v in answer.items() if k == key and isinstance(v, str)}.union(*(found(v, key) for v in answer.values()))
+    if isinstance(answer, list):
+        return set().union(*(found(v, key) for v in answer))
+    return set()
+
+
+ROW_QUERIES: dict[str, dict[str, Any]] = {  # what a list is asked for, so that both bodies have rows in it
+    "/worklists/payments-due": {"on": "2026-03-03"},
+    "/worklists/payments-overdue": {"on": "2026-03-20"},
+    "/worklists/results-late": {"on": "2026-07-01"},
+    "/worklists/certificates-late": {"on": "2026-07-01"},
+    "/registers/validity-windows": {"on": "2028-04-01", "closing_within": 30},
+    "/registers/bans": {"on": "2026-06-01"},
+    "/sittings/plan": {"month": "2026-04"},
+}
+
+
+def test_a_bodys_staff_list_only_their_own_bodys_rows_and_asking_for_another_body_is_refused(client, routes, openapi, two_bodies, auth):
+    client.app.state.services.projections.catch_up()
+    failures, checked = [], 0
+    admin = auth("admin")
+    for route in (r for r in routes if r.rule is not None and r.rule.scope is Scope.BODY_ROWS):
+        asked = ROW_QUERIES.get(route.path, {})
+        everyone = call(client, openapi, route, admin, **asked)
+        if everyone.status_code != 200 or not {HOME, OTHER} <= found(everyone.json(), "body"):
+            failures.append(f"{route}: admin's answer ({everyone.status_code}) holds no rows of both {HOME} and {OTHER}; give it a query in ROW_QUERIES that does")
+            continue
+        for role in body_staff(route.rule):
+            header = auth(role, HOME)
+            own = call(client, openapi, route, header, **asked)
+            checked += 1
+            if own.status_code != 200:
+                failures.append(f"{route} as {role}:{HOME}: {own.status_code} {own.text[:200]}")
+                continue
+            bodies, leaked = found(own.json(), "body"), found(own.json(), "case_id") & two_bodies.elsewhere
+            if bodies != {HOME} or leaked:
+                failures.append(f"{route} as {role}:{HOME}: rows of {sorted(bodies)}, other bodies' cases {sorted(leaked)}")
+            if takes_a_body_filter(openapi, route):
+                if why := refused_as(call(client, openapi, route, header, **asked, body=OTHER), Scope.BODY_ROWS.another_body, "forbidden"):
+                    failures.append(f"{route} as {role}:{HOME} asking for ?body={OTHER}: {why}")
+    report(failures)
+    assert checked, "no list admits a body's staff: the sweep is empty"
+
