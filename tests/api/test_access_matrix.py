@@ -491,3 +491,47 @@ def test_a_bodys_staff_list_only_their_own_bodys_rows_and_asking_for_another_bod
     report(failures)
     assert checked, "no list admits a body's staff: the sweep is empty"
 
+
+def test_a_candidate_with_no_case_at_the_callers_body_is_answered_exactly_like_an_unknown_one(client, routes, openapi, two_bodies, auth):
+    """DOMAIN §9: a body's staff see their own body's cases, so a person known only at another body is, to them,
+    no one: neither the name behind an ID number nor that the record exists (issue 10, finding 8)."""
+    failures, checked = [], 0
+    w = two_bodies
+    for route in (r for r in routes if r.rule is not None and r.rule.scope is Scope.CANDIDATE):
+        for role in body_staff(route.rule):
+            header, missing, unknown = auth(role, HOME), str(uuid.uuid4()), new_id_number()
+            theirs = call(client, openapi, route, header, candidate_id=w.loner, id_number=w.loner_id)
+            absent = call(client, openapi, route, header, candidate_id=missing, id_number=unknown)
+            seen = call(client, openapi, route, header, candidate_id=w.shared, id_number=w.shared_id)
+            checked += 1
+            if why := answered_like(theirs, absent, (w.loner, w.loner_id), (missing, unknown)):
+                failures.append(f"{route} as {role}:{HOME} on a candidate known only at {OTHER}: {why}")
+            if seen.status_code != 200:
+                failures.append(f"{route} as {role}:{HOME} on a candidate with a case at {HOME}: {seen.status_code} {seen.text[:200]}")
+    report(failures)
+    assert checked, "no candidate route admits a body's staff: the check is empty"
+
+
+def test_of_a_candidate_they_see_a_bodys_staff_get_every_ban_but_only_their_bodys_cases_and_certificates(client, two_bodies, auth):
+    """A ban bars applications at every body (DOMAIN §6), so the desk sees it, without the other body's case id;
+    cases and certificates are each one body's records (§9)."""
+    w = two_bodies
+    ban = ("sitting", "2026-04-25", "2026-12-31")
+    for role in ("registrar", "examiner", "supervisor"):
+        header = auth(role, HOME)
+        record = client.post("/candidates/lookup", json={"id_number": w.shared_id}, headers=header).json()
+        bans = client.get(f"/candidates/{w.shared}/bans", headers=header).json()
+        held = client.get(f"/candidates/{w.shared}/certificates", headers=header).json()
+
+        assert [c["case_id"] for c in record["cases"]] == [w.shared_home_case], role
+        assert [c["number"] for c in record["certificates"]] == [c["number"] for c in held] == [w.shared_home_number], role
+        assert [(b["tier"], b["from"], b["until"], b["case_id"]) for b in record["bans"]] == [(*ban, None)], role
+        assert bans == record["bans"], role
+
+    theirs = client.post("/candidates/lookup", json={"id_number": w.shared_id}, headers=auth("registrar", OTHER)).json()
+    assert ([c["case_id"] for c in theirs["cases"]], theirs["certificates"]) == ([w.shared_ban_case], [])
+    assert [(b["tier"], b["from"], b["until"], b["case_id"]) for b in theirs["bans"]] == [(*ban, w.shared_ban_case)]
+    for everyone in (auth("compliance"), auth("supervisor")):
+        record = client.post("/candidates/lookup", json={"id_number": w.shared_id}, headers=everyone).json()
+        assert {c["case_id"] for c in record["cases"]} == w.shared_cases
+        assert len(record["certificates"]) == 2 and record["bans"][0]["case_id"] == w.shared_ban_case
