@@ -1,4 +1,8 @@
-"""The command line, run for real: the demo on a fresh SQLite store, the rule book, working days, a case's history."""
+"""The command line, run for real: the demo on a fresh SQLite store, the rule book, working days, a case's history
+(on SQLite and PostgreSQL).
+
+`module_store` is tests/conftest.py's `store` once per module, for stores built once and then only read; `cli_env`
+points a `cases` command at a store, SQLite or PostgreSQL. The other CLI test modules use both."""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +24,12 @@ from cases import case_log
 from cases.application import CasesApplication
 from cases.cli import app
 from cases.demo import TODAY, run_demo
+from cases.demo.record import DemoRecord
 from cases.rulebook.loader import DATA_DIR
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER
+from tests.conftest import POSTGRES_URL, _execute, require_postgres
+from tests.support.live_server import server_env
 
 BODIES = {"wgsh": "上海市网购商会", "dsxh": "上海市电子商务行业协会", "dmtxh": "上海市多媒体行业协会",
           "migu": "咪咕视讯科技有限公司", "jsxh": "上海市技师协会"}  # fmt: skip
@@ -27,11 +37,44 @@ SANCTION_TIERS = [f"sanction: {tier}" for tier in ("subject", "sitting", "grave 
 
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def module_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """tests/conftest.py's `store`, once per module."""
+    base = Settings(data_dir=tmp_path_factory.mktemp("cli") / "var", id_hash_key="test-id-hash-key")
+    if request.param == "sqlite":
+        yield base
+        return
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    _execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield replace(base, database_url=POSTGRES_URL, postgres_schema=schema)
+    finally:
+        _execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    """The environment a `cases` command finds the settings' store in (its SQLite data dir, or its PostgreSQL
+    database, schema and ID hash key), nothing inherited that would redirect it."""
+    return server_env(settings, CASES_LOG_FORMAT="console", CASES_LOG_LEVEL="WARNING")
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """A clean environment: the embedded store under tmp_path, nothing inherited that would redirect it."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CASES_")}
     return {**clean, "CASES_DATA_DIR": str(tmp_path / "var"), "CASES_LOG_LEVEL": "WARNING"}
+
+
+@pytest.fixture(scope="module")
+def demo_store(module_store: Settings) -> tuple[Settings, DemoRecord]:
+    """The demo year played on the module's store (once per store: the tests only read it), and its record."""
+    demo_app = CasesApplication(module_store)
+    try:
+        record = run_demo(demo_app)
+    finally:
+        demo_app.close()
+    return module_store, record
 
 
 def invoke(args: list[str], env: dict[str, str]):
@@ -49,6 +92,8 @@ def id_numbers_in_store(data_dir: Path) -> set[str]:
 
 
 # --- cases demo ---------------------------------------------------------------------------------------------
+# `cases demo` always writes to the embedded SQLite store (it ignores CASES_DATABASE_URL: the README's first run
+# needs nothing started), so the tests of the command run on SQLite only; those of the year it plays, on both.
 
 
 def test_the_demo_plays_all_five_bodies_through_every_sanction_tier(tmp_path, env):
@@ -83,8 +128,8 @@ def test_the_demo_plans_sittings_defers_a_thin_cohort_holds_a_full_one_and_folds
 
 
 def test_every_attendance_in_the_demo_is_at_a_sitting_the_case_was_scheduled_for(demo_store):
-    data_dir, _ = demo_store
-    demo_app = CasesApplication(Settings(data_dir=data_dir))
+    settings, _ = demo_store
+    demo_app = CasesApplication(settings)
     try:
         attended = [e for case in case_log.all_cases(demo_app) for e in demo_app.events.get(case.id)
                     if type(e).__name__ in ("Sat", "Absent")]  # fmt: skip
@@ -146,6 +191,7 @@ def test_the_demo_year_happens_in_2026_and_nothing_after_today(demo_store):
 
 
 # --- cases catalogue ----------------------------------------------------------------------------------------
+# The rule book and the calendar are files: `catalogue` and `workdays` open no store, so nothing differs on PostgreSQL.
 
 
 def test_catalogue_check_accepts_the_bundled_rule_book(env):
@@ -210,21 +256,12 @@ def test_workdays_status_names_a_make_up_working_day(env):
 # --- cases case show ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo_store(tmp_path: Path) -> tuple[Path, CasesApplication]:
-    data_dir = tmp_path / "demo"
-    demo_app = CasesApplication(Settings(data_dir=data_dir))
-    record = run_demo(demo_app)
-    demo_app.close()
-    return data_dir, record
-
-
-def test_case_show_prints_the_stage_and_every_event(demo_store, env):
-    data_dir, record = demo_store
+def test_case_show_prints_the_stage_and_every_event(demo_store):
+    settings, record = demo_store
     jsxh = next(b for b in record.bodies if b.code == "jsxh")
     forged = next(c for c in jsxh.cases if c.stage == "disqualified")
 
-    result = invoke(["case", "show", str(forged.case_id), "--data-dir", str(data_dir)], env)
+    result = invoke(["case", "show", str(forged.case_id), "--data-dir", str(settings.data_dir)], cli_env(settings))
 
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -237,20 +274,20 @@ def test_case_show_prints_the_stage_and_every_event(demo_store, env):
     assert not FULL_ID_NUMBER.search(out)
 
 
-def test_case_show_accepts_the_prefix_the_demo_prints(demo_store, env):
-    data_dir, record = demo_store
+def test_case_show_accepts_the_prefix_the_demo_prints(demo_store):
+    settings, record = demo_store
     case = record.bodies[0].cases[0]
 
-    result = invoke(["case", "show", str(case.case_id)[:8], "--data-dir", str(data_dir)], env)
+    result = invoke(["case", "show", str(case.case_id)[:8], "--data-dir", str(settings.data_dir)], cli_env(settings))
 
     assert result.exit_code == 0, result.output
     assert f"case {case.case_id}" in result.stdout
 
 
-def test_an_unknown_case_is_a_one_line_domain_error_with_exit_2(demo_store, env):
-    data_dir, _ = demo_store
+def test_an_unknown_case_is_a_one_line_domain_error_with_exit_2(demo_store):
+    settings, _ = demo_store
 
-    result = invoke(["case", "show", "5f0e8b6a-0000-4000-8000-000000000000", "--data-dir", str(data_dir)], env)
+    result = invoke(["case", "show", "5f0e8b6a-0000-4000-8000-000000000000", "--data-dir", str(settings.data_dir)], cli_env(settings))
 
     assert result.exit_code == 2
     assert result.stderr == "error [not_found] case_id: no case 5f0e8b6a-0000-4000-8000-000000000000\n"
