@@ -1,4 +1,4 @@
-"""`cases case timeline | as-of | diff`, run on a SQLite store holding a case that failed a subject."""
+"""`cases case timeline | as-of | diff`, run on a store (SQLite and PostgreSQL) holding a case that failed a subject."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import re
 import time
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +13,17 @@ from cases.application import CasesApplication
 from cases.identity import mask_id_number
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, approved, new_id_number, sat_with_scores
-from tests.test_cli import env, invoke  # noqa: F401 (env is a fixture)
+from tests.test_cli import cli_env, invoke
 
 D = date.fromisoformat
 
 
 
 @pytest.fixture
-def stored(tmp_path: Path) -> dict:
+def stored(store: Settings) -> dict:
     """A wgsh case: applied, approved, paid (the payer's ID number in the reference), sat, theory passed, skills
     failed (7 versions); with the moment right after the payment (version 3)."""
-    data_dir = tmp_path / "var"
-    cases = CasesApplication(Settings(data_dir=data_dir))
+    cases = CasesApplication(store)
     try:
         id_number = new_id_number()
         case_id = approved(cases, id_number=id_number, applied_on=D("2026-03-02"))
@@ -36,7 +34,13 @@ def stored(tmp_path: Path) -> dict:
         sat_with_scores(cases, case_id, D("2026-04-25"), {"theory": 80, "skills": 50}, D("2026-05-08"))
     finally:
         cases.close()
-    return {"data_dir": data_dir, "case_id": str(case_id), "id_number": id_number, "after_payment": after_payment}
+    return {"case_id": str(case_id), "id_number": id_number, "after_payment": after_payment}
+
+
+@pytest.fixture
+def env(store: Settings) -> dict[str, str]:
+    """The environment that points `cases` at the test's store."""
+    return cli_env(store)
 
 
 def test_timeline_prints_every_event_with_its_actor_and_clause(stored, env):
