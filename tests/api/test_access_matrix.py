@@ -36,7 +36,14 @@ from api.policy import POLICY, Rule, Scope, rule_for
 from api.problems import PROBLEM
 from api.tokens import BODY_ROLES, ROLES, TOKENS, create_token, revoke_token
 from cases.settings import Settings
-from tests.builders import apply, approved, certify, new_id_number, paid, sat_with_scores
+from tests.builders import (
+    apply,
+    approved,
+    certify,
+    new_id_number,
+    paid,
+    sat_with_scores,
+)
 from tests.conftest import POSTGRES_URL, _execute, require_postgres
 from tests.support.live_server import example_call
 
@@ -217,13 +224,16 @@ def test_each_routes_scope_in_the_policy_fits_what_the_route_takes(routes, opena
     failures = []
     for route in (r for r in routes if r.rule is not None):
         scope = route.rule.scope
-        expected = {
-            Scope.CASE: "{case_id}" in route.path,
-            Scope.CANDIDATE: route.path.startswith("/candidates/"),
-            Scope.NAMED_BODY: route.method != "GET" and names_a_body(openapi, route),
+        shapes = {
+            Scope.CASE: ("{case_id}" in route.path, "acts on one case ({case_id})"),
+            Scope.CANDIDATE: (route.path.startswith("/candidates/"), "reads a candidate (/candidates/…)"),
+            Scope.NAMED_BODY: (route.method != "GET" and names_a_body(openapi, route), "is a command naming a body"),
         }
-        failures += [f"{route}: scope {scope.name} in the policy, but the route {'is' if is_it else 'is not'} {kind.name}"
-                     for kind, is_it in expected.items() if is_it != (scope is kind)]  # fmt: skip
+        for kind, (fits, shape) in shapes.items():
+            if fits and scope is not kind:
+                failures.append(f"{route} {shape}, so its scope is {kind.name}, not {scope.name} as the policy says")
+            elif scope is kind and not fits:
+                failures.append(f"{route}: scope {kind.name} in the policy, yet it is not a route that {shape}")
         if route.method == "GET" and takes_a_body_filter(openapi, route) and scope is not Scope.BODY_ROWS:
             failures.append(f"{route}: filters by ?body= but its scope is {scope.name}, not BODY_ROWS")
     report(failures)
@@ -429,7 +439,8 @@ def barred(app: Any, case_id: Any) -> Any:
 def two_bodies(api_app: FastAPI, client: TestClient) -> TwoBodies:
     services = api_app.state.services
     app = services.app
-    home, other = cases_at(app, HOME), cases_at(app, OTHER)
+    cases_at(app, HOME)
+    other = cases_at(app, OTHER)
     shared_id, loner_id = new_id_number(), new_id_number()
     mine = paid(app, body=HOME, name="周敏", id_number=shared_id)
     number = certify(app, mine, sat_on=D("2026-04-18"), recorded_on=D("2026-05-06"), issued_on=D("2026-05-20"))
@@ -485,9 +496,10 @@ def test_a_bodys_staff_list_only_their_own_bodys_rows_and_asking_for_another_bod
             bodies, leaked = found(own.json(), "body"), found(own.json(), "case_id") & two_bodies.elsewhere
             if bodies != {HOME} or leaked:
                 failures.append(f"{route} as {role}:{HOME}: rows of {sorted(bodies)}, other bodies' cases {sorted(leaked)}")
-            if takes_a_body_filter(openapi, route):
-                if why := refused_as(call(client, openapi, route, header, **asked, body=OTHER), Scope.BODY_ROWS.another_body, "forbidden"):
-                    failures.append(f"{route} as {role}:{HOME} asking for ?body={OTHER}: {why}")
+            if not takes_a_body_filter(openapi, route):
+                continue
+            if why := refused_as(call(client, openapi, route, header, **asked, body=OTHER), Scope.BODY_ROWS.another_body, "forbidden"):
+                failures.append(f"{route} as {role}:{HOME} asking for ?body={OTHER}: {why}")
     report(failures)
     assert checked, "no list admits a body's staff: the sweep is empty"
 
