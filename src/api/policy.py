@@ -72,6 +72,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/cases"): Rule("apply (申报): open a case", REGISTRAR, NAMED_BODY),
     ("POST", "/cases/batch"): Rule("group application (团体申报)", REGISTRAR, NAMED_BODY),
     ("GET", "/cases/{case_id}"): Rule("read a case", READERS, CASE),
+    # The ticket is handed to the candidate and checked at the door; compliance and supervisors read the case itself.
     ("GET", "/cases/{case_id}/ticket"): Rule("hand out the admission ticket (准考证)", DESK_AND_EXAMINER, CASE),
     # --- commands on a case (DOMAIN §2-§8, §9; compliance only reads) --------------------------------------------
     ("POST", "/cases/{case_id}/review"): Rule("review: approve or reject", REGISTRAR, CASE),
