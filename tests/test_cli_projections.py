@@ -1,9 +1,8 @@
-"""`cases projections status | run | rebuild | verify` on a demo store, in-process and through the installed script."""
+"""`cases projections status | run | rebuild | verify` on a demo store (SQLite and PostgreSQL), in-process and
+through the installed script."""
 
 from __future__ import annotations
 
-import logging
-import os
 import shutil
 import signal
 import subprocess
@@ -13,64 +12,39 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import structlog
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from cases.application import CasesApplication
 from cases.cli import app
+from cases.demo import run_demo
 from cases.projections.registry import PROJECTIONS
 from cases.projections.service import Projections
 from cases.projections.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import apply, new_id_number
+from tests.test_cli import cli_env
 
 NAMES = [cls.name for cls in PROJECTIONS]
 
 
-def _restore_logging() -> None:
-    """The CLI configures logging onto the runner's stderr; later tests must not write to that closed stream."""
-    structlog.reset_defaults()
-    root = logging.getLogger()
-    for handler in [h for h in root.handlers if h.get_name() == "cases.observability"]:
-        root.removeHandler(handler)
-
-
-@pytest.fixture(autouse=True)
-def restored_logging():
-    level = logging.getLogger().level
-    yield
-    _restore_logging()
-    logging.getLogger().setLevel(level)
-
-
-def clean_env(data_dir: Path) -> dict[str, str]:
-    """The embedded store under data_dir, nothing inherited that would redirect it."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("CASES_")}
-    return {**clean, "CASES_DATA_DIR": str(data_dir), "CASES_LOG_LEVEL": "WARNING"}
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("demo") / "var"
-    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir)], env=clean_env(data_dir))
-    _restore_logging()
-    assert result.exit_code == 0, result.output
-    return data_dir
-
-
 @pytest.fixture
-def data_dir(demo_store: Path, tmp_path: Path) -> Path:
-    """A copy of the demo store for this test alone."""
-    return Path(shutil.copytree(demo_store, tmp_path / "var"))
+def demo(store: Settings) -> Settings:
+    """The demo year played on this test's own store (the tests run, rebuild and alter its registers)."""
+    demo_app = CasesApplication(store)
+    try:
+        run_demo(demo_app)
+    finally:
+        demo_app.close()
+    return store
 
 
-def cases(data_dir: Path, *args: str):
-    return CliRunner().invoke(app, ["projections", *args, "--data-dir", str(data_dir)], env=clean_env(data_dir))
+def cases(settings: Settings, *args: str):
+    return CliRunner().invoke(app, ["projections", *args, "--data-dir", str(settings.data_dir)], env=cli_env(settings))
 
 
-def head_of(data_dir: Path) -> int:
-    store = CasesApplication(Settings(data_dir=data_dir))
+def head_of(settings: Settings) -> int:
+    store = CasesApplication(settings)
     try:
         return store.recorder.max_notification_id() or 0
     finally:
@@ -87,9 +61,8 @@ def status_rows(output: str) -> dict[str, list[str]]:
     return rows
 
 
-def alter_a_certificate(data_dir: Path) -> tuple[str, str]:
+def alter_a_certificate(settings: Settings) -> tuple[str, str]:
     """Change one certificate's holder in the live register behind the projection's back: (number, old name)."""
-    settings = Settings(data_dir=data_dir)
     events, store = CasesApplication(settings), ReadModelStore.from_settings(settings)
     try:
         certificates = Projections(events, store).live_tables("certificates")["certificates"]
@@ -102,58 +75,58 @@ def alter_a_certificate(data_dir: Path) -> tuple[str, str]:
         events.close()
 
 
-def test_status_shows_every_projection_behind_the_demo_log_until_run_once_catches_them_up(data_dir):
-    head = head_of(data_dir)
-    before = cases(data_dir, "status")
+def test_status_shows_every_projection_behind_the_demo_log_until_run_once_catches_them_up(demo):
+    head = head_of(demo)
+    before = cases(demo, "status")
     assert before.exit_code == 0, before.output
     assert "rate (events/s)" in before.stdout
     rows = status_rows(before.stdout)
     assert list(rows) == NAMES
     assert all(row[:4] == ["—", "0", str(head), str(head)] for row in rows.values()), rows
 
-    ran = cases(data_dir, "run", "--once")
+    ran = cases(demo, "run", "--once")
     assert ran.exit_code == 0, ran.output
     assert ran.stdout.splitlines() == [f"{name}: position {head}" for name in NAMES]
 
-    rows = status_rows(cases(data_dir, "status").stdout)
+    rows = status_rows(cases(demo, "status").stdout)
     assert all(row[:4] == ["1", str(head), str(head), "0"] for row in rows.values()), rows
     assert int(rows["certificates"][4]) > 0 and float(rows["certificates"][5].replace(",", "")) > 0
 
 
-def test_an_unknown_projection_is_refused_naming_the_known_ones(data_dir):
-    result = cases(data_dir, "run", "--once", "certificate")
+def test_an_unknown_projection_is_refused_naming_the_known_ones(demo):
+    result = cases(demo, "run", "--once", "certificate")
     assert result.exit_code == 2
     assert "no projection 'certificate'" in result.stderr and "certificates" in result.stderr
 
 
-def test_rebuild_one_projection_then_all_of_them_each_with_its_progress_bar(data_dir):
-    head = head_of(data_dir)
-    assert cases(data_dir, "run", "--once").exit_code == 0
+def test_rebuild_one_projection_then_all_of_them_each_with_its_progress_bar(demo):
+    head = head_of(demo)
+    assert cases(demo, "run", "--once").exit_code == 0
 
-    one = cases(data_dir, "rebuild", "certificates")
+    one = cases(demo, "rebuild", "certificates")
     assert one.exit_code == 0, one.output
     assert one.stdout.splitlines()[0] == f"certificates: generation 2 live at position {head}"
     assert "certificates" in one.stderr and f"{head}/{head}" in one.stderr and "events/s" in one.stderr
 
-    every = cases(data_dir, "rebuild")
+    every = cases(demo, "rebuild")
     assert every.exit_code == 0, every.output
     generations = {name: 3 if name == "certificates" else 2 for name in NAMES}
     assert every.stdout.splitlines()[:-1] == [f"{n}: generation {g} live at position {head}" for n, g in generations.items()]
     assert all(name in every.stderr for name in NAMES)
 
-    rows = status_rows(cases(data_dir, "status").stdout)
+    rows = status_rows(cases(demo, "status").stdout)
     assert {name: row[:4] for name, row in rows.items()} == {n: [str(g), str(head), str(head), "0"] for n, g in generations.items()}
 
 
-def test_verify_says_the_registers_equal_the_log_and_exits_1_naming_a_row_altered_behind_its_back(data_dir):
-    head = head_of(data_dir)
-    assert cases(data_dir, "run", "--once").exit_code == 0
-    equal = cases(data_dir, "verify")
+def test_verify_says_the_registers_equal_the_log_and_exits_1_naming_a_row_altered_behind_its_back(demo):
+    head = head_of(demo)
+    assert cases(demo, "run", "--once").exit_code == 0
+    equal = cases(demo, "verify")
     assert equal.exit_code == 0, equal.output
     assert equal.stdout.strip() == f"registers equal the log at position {head}"
 
-    number, holder = alter_a_certificate(data_dir)
-    differs = cases(data_dir, "verify")
+    number, holder = alter_a_certificate(demo)
+    differs = cases(demo, "verify")
     assert differs.exit_code == 1, differs.output
     assert differs.stdout.splitlines() == [
         f"certificates · certificates · {number}",
@@ -162,17 +135,16 @@ def test_verify_says_the_registers_equal_the_log_and_exits_1_naming_a_row_altere
     ]
 
 
-def test_the_installed_script_follows_live_writes_until_sigterm_then_verify_exits_1_after_tampering(data_dir):
+def test_the_installed_script_follows_live_writes_until_sigterm_then_verify_exits_1_after_tampering(demo):
     script = shutil.which("cases", path=str(Path(sys.executable).parent)) or "cases"
-    env = clean_env(data_dir)
-    settings = Settings(data_dir=data_dir)
-    store = ReadModelStore.from_settings(settings)
+    env = cli_env(demo)
+    store = ReadModelStore.from_settings(demo)
     running = subprocess.Popen([script, "projections", "run", "--poll", "0.1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         reached = lambda head: all(store.position(n, 1) == head for n in NAMES)  # noqa: E731
-        head = head_of(data_dir)
+        head = head_of(demo)
         wait_for(lambda: reached(head), within=60)
-        writer = CasesApplication(settings)
+        writer = CasesApplication(demo)
         try:
             apply(writer, body="wgsh", applied_on=date(2026, 11, 2), id_number=new_id_number(date(1979, 2, 3)), name="赵敏")
             head = writer.recorder.max_notification_id()
@@ -186,7 +158,7 @@ def test_the_installed_script_follows_live_writes_until_sigterm_then_verify_exit
     assert running.returncode == 0, err
     assert out.strip() == "stopped: " + ", ".join(f"{name} at {head}" for name in NAMES)
 
-    number, _ = alter_a_certificate(data_dir)
+    number, _ = alter_a_certificate(demo)
     verify = subprocess.run([script, "projections", "verify"], env=env, capture_output=True, text=True, timeout=120)
     assert verify.returncode == 1, verify.stderr
     assert f"certificates · certificates · {number}" in verify.stdout
@@ -199,11 +171,11 @@ def wait_for(condition, within: float) -> None:
         time.sleep(0.1)
 
 
-def test_the_installed_script_rebuilds_everything_in_two_processes_on_two_cores_with_the_same_registers(data_dir):
+def test_the_installed_script_rebuilds_everything_in_two_processes_on_two_cores_with_the_same_registers(demo):
     """The progress bars run no thread of their own, so the command may fork its workers (`rebuild_plan`)."""
     script = shutil.which("cases", path=str(Path(sys.executable).parent)) or "cases"
-    env = clean_env(data_dir)
-    assert cases(data_dir, "run", "--once").exit_code == 0
+    env = cli_env(demo)
+    assert cases(demo, "run", "--once").exit_code == 0
     rebuilt = subprocess.run([script, "projections", "rebuild"], env=env, capture_output=True, text=True, timeout=120)
     assert rebuilt.returncode == 0, rebuilt.stderr
     last = rebuilt.stdout.strip().splitlines()[-1]
