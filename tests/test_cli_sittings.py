@@ -1,11 +1,10 @@
-"""`cases sittings plan` and `cases sittings late`, run for real on a SQLite store built through the application."""
+"""`cases sittings plan` and `cases sittings late`, run for real on a store built through the application (SQLite
+and PostgreSQL)."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -14,17 +13,18 @@ from cases.application import CasesApplication
 from cases.cli import app as cli
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, approved, paid, sat_with_scores
+from tests.test_cli import cli_env, module_store  # noqa: F401  (a fixture)
 
 D = date.fromisoformat
 
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store(module_store: Settings) -> Settings:  # noqa: F811
     """A 2026 with a wgsh April sitting, 29 migu cases deferred from April to May, a thin jsxh April window folded
-    into November, results owed and a certificate owed in May, and a wgsh fee unpaid over National Day."""
-    data_dir = tmp_path_factory.mktemp("sittings") / "var"
-    app = CasesApplication(Settings(data_dir=data_dir))
+    into November, results owed and a certificate owed in May, and a wgsh fee unpaid over National Day (built once
+    per module on each store: the tests only read it)."""
+    app = CasesApplication(module_store)
     plan = app.scheduling.plan_sitting
     try:
         wgsh = plan(body="wgsh", occupation="互联网营销师", work_type="视频创推员", levels=[5, 4, 3], dates=[D("2026-04-18")],
@@ -52,16 +52,16 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         approved(app, body="wgsh", level=3, applied_on=D("2026-09-28"), decided_on=D("2026-09-29"))
     finally:
         app.close()
-    return data_dir
+    return module_store
 
 
-def invoke(*args: str):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASES_")} | {"CASES_LOG_LEVEL": "WARNING"}
-    return CliRunner().invoke(cli, list(args), env=env)
+def invoke(store: Settings, *args: str):
+    """`cases …` on the store: its data dir given with --data-dir, the rest (PostgreSQL) in the environment."""
+    return CliRunner().invoke(cli, [*args, "--data-dir", str(store.data_dir)], env=cli_env(store))
 
 
-def plan_of(store: Path, month: str) -> str:
-    result = invoke("sittings", "plan", "--month", month, "--data-dir", str(store))
+def plan_of(store: Settings, month: str) -> str:
+    result = invoke(store, "sittings", "plan", "--month", month)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -124,7 +124,7 @@ def test_the_plan_prints_no_full_id_number(store):
 
 
 def test_a_month_not_written_yyyy_mm_is_a_one_line_error_with_exit_2(store):
-    result = invoke("sittings", "plan", "--month", "2026-4", "--data-dir", str(store))
+    result = invoke(store, "sittings", "plan", "--month", "2026-4")
 
     assert result.exit_code == 2
     assert result.stderr == "error [invalid_month] month: '2026-4' is not a month written YYYY-MM\n"
@@ -132,9 +132,10 @@ def test_a_month_not_written_yyyy_mm_is_a_one_line_error_with_exit_2(store):
 
 
 def test_the_plan_of_a_missing_store_is_not_found_and_creates_nothing(tmp_path):
+    """SQLite only: a data dir without an event file is a store that is not there; PostgreSQL has no such thing."""
     missing = tmp_path / "nowhere"
 
-    result = invoke("sittings", "plan", "--month", "2026-04", "--data-dir", str(missing))
+    result = invoke(Settings(data_dir=missing), "sittings", "plan", "--month", "2026-04")
 
     assert result.exit_code == 2
     assert result.stderr.startswith("error [not_found] data_dir: no event store at")
@@ -144,8 +145,8 @@ def test_the_plan_of_a_missing_store_is_not_found_and_creates_nothing(tmp_path):
 # --- cases sittings late --------------------------------------------------------------------------------------
 
 
-def late_on(store: Path, day: str) -> str:
-    result = invoke("sittings", "late", "--on", day, "--data-dir", str(store))
+def late_on(store: Settings, day: str) -> str:
+    result = invoke(store, "sittings", "late", "--on", day)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -176,7 +177,7 @@ def test_a_fee_unpaid_over_national_day_is_late_from_the_day_after_its_deadline(
 
 
 def test_late_on_a_day_that_is_not_a_date_is_a_usage_error(store):
-    result = invoke("sittings", "late", "--on", "2026-13-01", "--data-dir", str(store))
+    result = invoke(store, "sittings", "late", "--on", "2026-13-01")
 
     assert result.exit_code == 2
     assert "Invalid value for '--on'" in result.output
