@@ -249,6 +249,9 @@ def kill_at_random_then_verify(
     last = start(store, log)
     try:
         eventually(caught_up(read_models, app), within=60)
+    except AssertionError:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise AssertionError(f"seed {seed}: the last worker stopped short of {event_count(app)}: {positions(read_models)}\n{tail}") from None
     finally:
         last.send_signal(signal.SIGTERM)
         last.wait(timeout=30)
