@@ -73,7 +73,8 @@ def run(
 ) -> None:
     """Catch up, then follow live writes until Ctrl-C or SIGTERM: PostgreSQL wakes on NOTIFY, SQLite looks every
     --poll seconds. One thread follows them all, reading each event once. A projection whose lease another runner
-    holds is left to it, and taken over if that lease lapses (with --once: skipped)."""
+    holds is left to it (with --once: skipped), and taken over when that lease lapses (within seconds) or at once
+    when that runner's process has ended on this host."""
     with _opened(ctx, data_dir) as found:
         chosen = _chosen(found, names)
         if once:
