@@ -100,9 +100,8 @@ def test_a_new_worker_projects_within_seconds_after_the_last_was_killed_holding_
         sigkill(first)
     held = holders(read_models)
     assert {name: holder.split(":")[1] for name, (holder, _) in held.items()} == dict.fromkeys(NAMES, str(first.pid))
-    assert min(expires for _, expires in held.values()) > time.time()  # not lapsed: the killed worker still holds them
     leases = read_models.table("projection_leases")
-    with read_models.engine.begin() as conn:  # and they will not lapse during this test: only finding their holder gone lets a worker in
+    with read_models.engine.begin() as conn:  # held for 5 minutes more: only finding their holder gone lets a worker in
         conn.execute(update(leases).values(expires_at=time.time() + 300))
 
     second = start_projections_run(store, tmp_path / "second.log")
