@@ -79,7 +79,9 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/cases/{case_id}/rejection"): Rule("reject with a reason", REGISTRAR, CASE),
     ("POST", "/cases/{case_id}/payments"): Rule("record a fee paid", REGISTRAR, CASE),
     ("POST", "/cases/{case_id}/schedule"): Rule("give a seat at a sitting", REGISTRAR, CASE),
-    ("POST", "/cases/{case_id}/attendance"): Rule("record attendance (sat or absent)", EXAMINER, CASE),
+    # Decision: the desk records attendance too, from the sitting's sign-in sheet (the brief gives registrars the
+    # "sittings"; DOMAIN §9 names the examiners who keep the sheet).
+    ("POST", "/cases/{case_id}/attendance"): Rule("record attendance (sat or absent)", DESK_AND_EXAMINER, CASE),
     ("POST", "/cases/{case_id}/results"): Rule("record a subject's result", DESK_AND_EXAMINER, CASE),
     ("POST", "/cases/{case_id}/retake"): Rule("request a retake", REGISTRAR, CASE),
     ("POST", "/cases/{case_id}/sanctions"): Rule("sanction misconduct (须知)", SANCTIONERS, CASE),
