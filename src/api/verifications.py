@@ -28,6 +28,7 @@ from cases.projections.verify import Difference
 
 log = structlog.get_logger("api.verifications")
 PROGRESS_EVERY_SECONDS = 0.5
+SETTLE_SECONDS = 10.0  # the followers' time to project what was written just before the verification began
 KEPT_DIFFERENCES = 1000  # a register that differs in more rows than this is wrong all over: the count says how much
 
 _metadata = MetaData()
@@ -87,7 +88,7 @@ def _run(projections: Projections, verification_id: str, stopping: threading.Eve
             _update(projections.store, verification_id, progress=json.dumps(progress))
 
     try:
-        differences = projections.verify(progress=advance, pause_collector=False)  # other threads serve meanwhile
+        differences = projections.verify(progress=advance, pause_collector=False, settle_seconds=SETTLE_SECONDS)  # others serve meanwhile
     except Exception as error:  # recorded for whoever polls; the log has the traceback
         log.exception("verification.failed", verification_id=verification_id)
         _finish(projections.store, verification_id, "failed", progress, error=f"{type(error).__name__}: {error}")

@@ -31,6 +31,8 @@ from cases.projections.service import Projections
 from cases.projections.verify import Difference
 from cases.projections.store import ReadModelStore
 
+SETTLE_SECONDS = 3.0  # a server or `projections run` beside this command projects what was just written
+
 projections = typer.Typer(help="Read models (registers) projected from the event log: status, run, rebuild, verify.", no_args_is_help=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)]
@@ -122,7 +124,7 @@ def verify(ctx: typer.Context, data_dir: DataDir = None) -> None:
             bars.advance(name, position, target)
             verified_at[name] = target
 
-        differences = found.verify(progress=advance)
+        differences = found.verify(progress=advance, settle_seconds=SETTLE_SECONDS)
     console = stdout_console()
     for difference in differences:
         _print_difference(console, difference)

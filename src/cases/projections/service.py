@@ -219,10 +219,10 @@ class Projections:
                 hasher.update(f"{short}|{key}|{canonical(rows[short][key])}\n".encode())
         return hasher.hexdigest()
 
-    def verify(self, progress: Progress | None = None, *, pause_collector: bool = True) -> list[Difference]:
+    def verify(self, progress: Progress | None = None, *, pause_collector: bool = True, settle_seconds: float = 0.0) -> list[Difference]:
         """Rebuild every projection into a scratch store up to the live position; list every row that differs
         (see `verify`)."""
-        return verify(self, progress, pause_collector=pause_collector)
+        return verify(self, progress, pause_collector=pause_collector, settle_seconds=settle_seconds)
 
     def status(self) -> list[dict[str, Any]]:
         """Per projection: live generation, position, lag, events, rate, and `rebuild_due` when the live generation

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cases.projections.failures import recorded_failures
 from cases.projections.follow_all import FollowAll
 from cases.projections.rebuild_all import cyclic_gc_paused
 from cases.projections.runner import ProjectionRunner
@@ -42,9 +44,14 @@ def canonical(row: dict[str, Any]) -> str:
     return json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def verify(projections: Projections, progress: Progress | None = None, *, pause_collector: bool = True) -> list[Difference]:
+def verify(
+    projections: Projections, progress: Progress | None = None, *, pause_collector: bool = True, settle_seconds: float = 0.0
+) -> list[Difference]:  # fmt: skip
     """`pause_collector`: pause Python's cyclic collector meanwhile, as a rebuild does (process-wide: a server
-    whose other threads keep serving passes False)."""
+    whose other threads keep serving passes False). `settle_seconds`: first give the live registers that long to
+    reach the log's head as it is now (followers running beside a verification started just after a write), so
+    a register is reported behind the head only when it stays behind."""
+    _settle(projections, settle_seconds)
     differences: list[Difference] = []
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = ReadModelStore(f"sqlite:///{Path(scratch_dir) / 'scratch.sqlite'}")
@@ -68,6 +75,17 @@ def verify(projections: Projections, progress: Progress | None = None, *, pause_
         finally:
             scratch.dispose()
     return differences
+
+
+def _settle(projections: Projections, seconds: float) -> None:
+    """Wait (at most `seconds`) until every live register that has not failed on an event reaches the head."""
+    head = projections.app.recorder.max_notification_id() or 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        failed = {name for name, _ in recorded_failures(projections.store)}
+        if all(_live_position(projections, name) >= head for name in projections.projections if name not in failed):
+            return
+        time.sleep(0.05)
 
 
 def _live_position(projections: Projections, name: str) -> int:
