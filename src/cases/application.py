@@ -27,6 +27,7 @@ from cases.calendar.working_days import WorkingDayCalendar
 from cases.aggregates.case_errors import ReissueNotOffered
 from cases.cipher import WrongCipherKey
 from cases.errors import Conflict, NotFound, StaleVersion
+from cases.complaints import Complaints
 from cases.intake import CandidateBanned, Intake
 from cases.scheduling import Scheduling
 from cases.identity import candidate_stream_id
@@ -80,6 +81,7 @@ class CasesApplication(Application):
         super().__init__(env=self.settings.event_store_env())
         self.intake = Intake(self)
         self.scheduling = Scheduling(self)
+        self.complaints = Complaints(self)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -296,6 +298,20 @@ class CasesApplication(Application):
         """Sanctioned (须知 一-四): cancels results, bans the candidate, invalidates an issued certificate."""
         case = self._case_for_command(case_id, expected_version)
         candidate = self.get_candidate(case.candidate_id)
+        ban_data = self.sanction_unsaved(
+            case, candidate, tier=tier, behaviour=behaviour, decided_on=decided_on, actor=actor, severity=severity,
+            sitting_on=sitting_on, subject=subject,
+        )  # fmt: skip
+        self._save(case, candidate)
+        log.info("case.sanctioned", case_id=str(case_id), tier=tier, behaviour=behaviour)
+        return ban_data
+
+    def sanction_unsaved(
+        self, case: EvaluationCase, candidate: Candidate, *, tier: str, behaviour: str, decided_on: date, actor: str,
+        severity: str | None = None, sitting_on: date | None = None, subject: str | None = None, source: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:  # fmt: skip
+        """The sanction's events on the case and the candidate, not yet saved (a complaint's result saves them with
+        its own, DOMAIN §10); `source` names what caused it (the complaint). Returns the ban, if any."""
         found = sanctions.tier_for(tier, behaviour)
         ban = sanctions.ban_for(found, decided_on, severity)
         if sitting_on is None and found.cancels != "qualification" and case.last_sitting:
@@ -305,7 +321,7 @@ class CasesApplication(Application):
         case.sanction(
             tier=tier, cancels=found.cancels, severity=severity if tier == "grave" else None,
             behaviour_clause=behaviour, behaviour=found.behaviours[behaviour], tier_clause=found.clause,
-            sitting_on=sitting_on, subject=subject, ban=ban_data, decided_on=decided_on, actor=actor,
+            sitting_on=sitting_on, subject=subject, ban=ban_data, decided_on=decided_on, actor=actor, source=source,
         )  # fmt: skip
         if ban:
             candidate.record_ban(
@@ -314,8 +330,6 @@ class CasesApplication(Application):
             )  # fmt: skip
         if certificate_before and certificate_before["status"] == "valid":
             candidate.withdraw_certificate(number=certificate_before["number"], status="revoked", on=decided_on, replaced_by=None, actor=actor)
-        self._save(case, candidate)
-        log.info("case.sanctioned", case_id=str(case_id), tier=tier, behaviour=behaviour)
         return ban_data
 
     def _refuse_if_banned(self, candidate: Candidate, on: date, *, field: str) -> None:

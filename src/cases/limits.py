@@ -27,7 +27,9 @@ TEXT = {
     "reference": 80,  # a payment reference, a certificate number
     "clause": 40,  # a 须知 clause
     "venue": 200,
-    "reason": 500,  # free text: reasons, findings
+    "reason": 500,  # free text: reasons
+    "words": 2000,  # free text: a complainant's words, findings, callback notes
+    "contact": 100,  # a complainant's phone number or address
     "query": 200,  # any query-string value
     "header": 200,  # Idempotency-Key, If-Match
     "evidence": 100,  # any text inside the evidence of an application

@@ -498,6 +498,7 @@ class EvaluationCase(Aggregate):
         ban: dict[str, Any] | None,
         decided_on: date,
         actor: str,
+        source: dict[str, Any] | None = None,
     ) -> None:
         if self.stage in ("rejected", "withdrawn", "lapsed", "disqualified"):
             raise CaseClosed(f"the case is {self.stage}; there is nothing to sanction", field="case_id")
@@ -507,7 +508,7 @@ class EvaluationCase(Aggregate):
         self._sanctioned(
             tier=tier, severity=severity, behaviour_clause=behaviour_clause, behaviour=behaviour, clause=tier_clause,
             sitting_on=sitting_on, subject=subject, cancelled=cancelled, ban=ban, fees_refunded=0,
-            post_hoc=post_hoc, decided_on=decided_on, actor=actor,
+            post_hoc=post_hoc, decided_on=decided_on, actor=actor, **({"source": source} if source else {}),
         )  # fmt: skip
         if self.certificate and self.certificate["status"] == "valid":
             self._cert_revoked(number=self.certificate["number"], on=decided_on, reason=f"sanction ({tier}, {behaviour_clause})", clause=INVALIDATED_CLAUSE, actor=actor)
@@ -529,8 +530,9 @@ class EvaluationCase(Aggregate):
     def _sanctioned(
         self, tier: str, severity: str | None, behaviour_clause: str, behaviour: str, clause: str, sitting_on: date | None,
         subject: str | None, cancelled: list[dict[str, Any]], ban: dict[str, Any] | None, fees_refunded: int,
-        post_hoc: bool, decided_on: date, actor: str,
+        post_hoc: bool, decided_on: date, actor: str, source: dict[str, Any] | None = None,
     ) -> None:  # fmt: skip
+        """`source`: what caused it, when not the desk's own decision (a complaint, DOMAIN §10); absent before."""
         self.sanctions.append({"tier": tier, "behaviour_clause": behaviour_clause, "decided_on": decided_on, "ban": ban})
         keys = {(c["subject"], c["sat_on"]) for c in cancelled}
         for attempt in self.attempts:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cases.errors import DomainError
-from cases.rulebook.model import Body, Catalogue
+from cases.rulebook.model import Body, Catalogue, ComplaintTerms
 
 DATA_DIR = Path(__file__).parent / "data"
 YEAR_FILE_GLOB = "[0-9][0-9][0-9][0-9].toml"
@@ -93,6 +93,7 @@ class RuleBook:
     """Every loaded year, looked up by the year a case was applied in."""
 
     catalogues: dict[int, Catalogue]
+    complaint_terms: ComplaintTerms = ComplaintTerms()
 
     def for_year(self, year: int, *, field: str = "applied_on") -> Catalogue:
         """The year's catalogue; `field` is the input the year came from, named in the error when it is missing."""
@@ -144,7 +145,11 @@ def load_rulebook(
         for code in codes:
             if code not in known:
                 raise RuleBookError(f"operator settings {operator_path.name}: {section}: no body {code!r} in any year")
-    return RuleBook(catalogues)
+    try:
+        terms = ComplaintTerms(**operator.get("complaints", {}))
+    except (ValidationError, TypeError) as error:
+        raise RuleBookError(f"operator settings {operator_path.name}: complaints: {error}") from None
+    return RuleBook(catalogues, terms)
 
 
 def _check_cross_references(catalogue: Catalogue, standards: dict[str, Any], source: str) -> None:

@@ -198,6 +198,15 @@ class ValidityRule(_Frozen):
         return self
 
 
+class ComplaintTerms(_Frozen):
+    """DOMAIN §10 Clock (Decisions, the operator file's `[complaints]`): accept or decline within 3 working days of
+    receipt, a result within 7 of acceptance, one extension of at most 7 more."""
+
+    accept_working_days: int = Field(default=3, ge=1, le=60)
+    result_working_days: int = Field(default=7, ge=1, le=60)
+    max_extension_working_days: int = Field(default=7, ge=1, le=60)
+
+
 class Supervisor(_Frozen):
     name: str
     line: str
