@@ -1,0 +1,174 @@
+"""The hotline's use cases (DOMAIN §10) through the application: the dates each clock records, recusal,
+escalation, callbacks, and the upheld complaint whose post-hoc sanction is one write with its result."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from cases.aggregates.complaint import AlreadyEscalated, AlreadyExtended, NoCallbackForAnonymous, NotBreached, Recused
+from cases.application import CasesApplication
+from cases.complaints import AlreadySanctioned, CaseNotLinked
+from cases.projections.service import Projections, all_projections
+from cases.projections.store import ReadModelStore
+from cases.rulebook.loader import load_rulebook
+from tests.builders import certify, event_count, event_names, events_named, paid, refused
+
+SH = timezone(timedelta(hours=8))
+D = date.fromisoformat
+
+
+def call(app: CasesApplication, when: str = "2026-06-03 10:00", **details) -> object:
+    form = {
+        "channel": "municipal_line", "received_at": datetime.fromisoformat(when).replace(tzinfo=SH), "body": "dmtxh",
+        "category": "candidate_misconduct", "words": "有人替考。", "actor": "supervisor:all:陈主任",
+        "complainant_name": "李四", "complainant_contact": "13912345678", "staff_named": ["张三"],
+    }  # fmt: skip
+    return app.complaints.receive(**{**form, **details})
+
+
+@pytest.fixture
+def certified(app: CasesApplication):
+    case_id = paid(app, body="dmtxh", level=3, applied_on=D("2026-03-02"))
+    number = certify(app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    return case_id, number
+
+
+def test_each_clock_records_its_dates_on_the_event_that_starts_it(app):
+    complaint_id = call(app, "2026-06-03 16:31")
+    app.complaints.accept(complaint_id, on=D("2026-06-05"), actor="s")
+    [received] = events_named(app, complaint_id, "Received")
+    [accepted] = events_named(app, complaint_id, "Accepted")
+    assert (received.counts_from, received.acceptance_due["due"]) == (D("2026-06-04"), "2026-06-09")
+    assert accepted.result_due["due"] == "2026-06-16"  # 8-12, 15, 16 June
+
+
+def test_replay_keeps_the_dates_decided_even_after_the_terms_change(store, rulebook, calendar, tmp_path):
+    first = CasesApplication(store, rulebook=rulebook, calendar=calendar)
+    complaint_id = call(first, "2026-06-03 10:00")
+    first.close()
+    operator = tmp_path / "operator.toml"
+    operator.write_text((Path(__file__).parents[1] / "src/cases/rulebook/data/operator.toml").read_text().replace(
+        "accept_working_days = 3", "accept_working_days = 9"))
+    changed = load_rulebook(operator_file=operator)
+    assert changed.complaint_terms.accept_working_days == 9
+    later = CasesApplication(store, rulebook=changed, calendar=calendar)
+    try:
+        assert later.complaints.get(complaint_id).due["acceptance"]["due"] == "2026-06-08"
+        assert call(later, "2026-06-03 10:00") and later.complaints.get(call(later)).due["acceptance"]["due"] == "2026-06-16"
+    finally:
+        later.close()
+
+
+def test_a_named_staff_member_can_neither_be_assigned_nor_record_the_result(app):
+    complaint_id = call(app)
+    refusal = refused(app, Recused, lambda: app.complaints.assign(complaint_id, handler="张三", on=D("2026-06-04"), actor="s"))
+    assert (refusal.field, refusal.clause) == ("handler", "DOMAIN §10 Recusal")
+    app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s")
+    refused(app, Recused, lambda: app.complaints.resolve(complaint_id, outcome="not_upheld", findings="…", recorded_by="张三", on=D("2026-06-05"), actor="s"))
+    assert app.complaints.get(complaint_id).stage == "accepted"
+
+
+def test_one_extension_per_level_and_escalation_on_a_breach_only_after_the_due_date(app):
+    complaint_id = call(app, channel="body_line")
+    assert app.complaints.get(complaint_id).level == "body"
+    refused(app, NotBreached, lambda: app.complaints.escalate(complaint_id, why="breach", on=D("2026-06-08"), actor="s"))
+    app.complaints.escalate(complaint_id, why="breach", on=D("2026-06-09"), actor="s")  # acceptance was due 8 June
+    complaint = app.complaints.get(complaint_id)
+    assert (complaint.level, complaint.stage, complaint.due["acceptance"]["due"]) == ("municipal", "received", "2026-06-12")
+    refused(app, AlreadyEscalated, lambda: app.complaints.escalate(complaint_id, why="choice", on=D("2026-06-10"), actor="s"))
+    app.complaints.accept(complaint_id, on=D("2026-06-10"), actor="s")
+    app.complaints.extend(complaint_id, working_days=5, reason="需调取监控", notice_recorded_on=D("2026-06-10"), on=D("2026-06-10"), actor="s")
+    assert app.complaints.get(complaint_id).due["result"]["due"] == "2026-06-29"  # due 22 June (19th: 端午), +5: 23-26, 29
+    refused(app, AlreadyExtended, lambda: app.complaints.extend(
+        complaint_id, working_days=1, reason="再延", notice_recorded_on=D("2026-06-11"), on=D("2026-06-11"), actor="s"))
+
+
+def test_dissatisfied_with_a_bodys_result_reopens_it_at_the_municipal_center_whose_result_stands(app):
+    complaint_id = call(app, channel="body_line")
+    app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s")
+    app.complaints.resolve(complaint_id, outcome="not_upheld", findings="未发现替考", recorded_by="王五", on=D("2026-06-10"), actor="s")
+    assert app.complaints.record_callback(complaint_id, satisfied=False, on=D("2026-06-11"), actor="s") == "received"
+    complaint = app.complaints.get(complaint_id)
+    assert (complaint.level, [e["why"] for e in complaint.escalations]) == ("municipal", ["dissatisfaction"])
+    assert event_names(app, complaint_id)[-3:] == ["CallbackRecorded", "Reopened", "Escalated"]
+    app.complaints.accept(complaint_id, on=D("2026-06-12"), actor="m")
+    app.complaints.resolve(complaint_id, outcome="not_upheld", findings="复核维持", recorded_by="赵六", on=D("2026-06-15"), actor="m")
+    assert app.complaints.record_callback(complaint_id, satisfied=False, on=D("2026-06-16"), actor="m") == "resolved"
+    app.complaints.close(complaint_id, on=D("2026-06-16"), actor="m")
+    assert app.complaints.get(complaint_id).stage == "closed"
+
+
+def test_an_anonymous_complaint_has_no_callback_and_keeps_no_contact(app):
+    complaint_id = call(app, anonymous=True, complainant_name=None, complainant_contact=None)
+    assert app.complaints.get(complaint_id).complainant == {"name": None, "contact": None, "anonymous": True}
+    app.complaints.decline(complaint_id, on=D("2026-06-04"), reason="无具体事实", actor="s")
+    refused(app, NoCallbackForAnonymous, lambda: app.complaints.record_callback(complaint_id, satisfied=True, on=D("2026-06-05"), actor="s"))
+
+
+def test_an_upheld_complaint_sanctions_the_linked_case_in_the_same_write_and_the_register_shows_the_revocation(app, store, certified):
+    case_id, number = certified
+    complaint_id = call(app, case_ids=[case_id])
+    app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s")
+    before = event_count(app)
+    answer = app.complaints.resolve(
+        complaint_id, outcome="upheld", findings="替考属实", recorded_by="王五", on=D("2026-06-10"), actor="supervisor:all:王五",
+        sanction={"case_id": case_id, "tier": "grave", "behaviour": "须知 四.1", "severity": "serious"},
+    )  # fmt: skip
+    assert event_count(app) == before + 5  # Sanctioned, CertRevoked; Banned, CertificateWithdrawn; Resolved
+    [sanctioned] = events_named(app, case_id, "Sanctioned")
+    assert sanctioned.source == {"complaint_id": str(complaint_id)}
+    assert answer["caused"] == [
+        {"case_id": str(case_id), "version": sanctioned.originator_version, "event": "Sanctioned"},
+        {"case_id": str(case_id), "version": sanctioned.originator_version + 1, "event": "CertRevoked"},
+    ]
+    [resolved] = events_named(app, complaint_id, "Resolved")
+    assert resolved.caused == answer["caused"]
+    read_models = ReadModelStore.from_settings(store)
+    try:
+        projections = Projections(app, read_models, all_projections())
+        projections.catch_up()
+        from tests.test_projection_machinery import rows_of
+
+        [row] = [r for r in rows_of(read_models, projections, "certificates", "certificates") if r["number"] == number]
+        assert row["status"] == "revoked"
+    finally:
+        read_models.dispose()
+
+
+@pytest.mark.parametrize("why", ["not_linked", "already_sanctioned", "wrong_tier"])
+def test_a_refused_sanction_leaves_the_complaint_unresolved_and_the_case_untouched(app, certified, why):
+    case_id, _ = certified
+    complaint_id = call(app, case_ids=[] if why == "not_linked" else [case_id])
+    app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s")
+    if why == "already_sanctioned":
+        app.sanction(case_id, tier="grave", behaviour="须知 四.1", severity="minor", decided_on=D("2026-06-05"), actor="s")
+    case_version, count = app.get_case(case_id).version, event_count(app)
+    sanction = {"case_id": case_id, "tier": "no-such-tier" if why == "wrong_tier" else "grave", "behaviour": "须知 四.1", "severity": "serious"}
+    error = {"not_linked": CaseNotLinked, "already_sanctioned": AlreadySanctioned, "wrong_tier": Exception}[why]
+    with pytest.raises(error):
+        app.complaints.resolve(complaint_id, outcome="upheld", findings="属实", recorded_by="王五", on=D("2026-06-10"), actor="s", sanction=sanction)
+    assert event_count(app) == count
+    assert app.get_case(case_id).version == case_version
+    assert app.complaints.get(complaint_id).stage == "accepted"
+
+
+def test_the_operator_file_must_hold_sane_terms(tmp_path):
+    from cases.rulebook.loader import RuleBookError
+
+    operator = tmp_path / "operator.toml"
+    operator.write_text((Path(__file__).parents[1] / "src/cases/rulebook/data/operator.toml").read_text().replace(
+        "result_working_days = 7", "result_working_days = 0"))
+    with pytest.raises(RuleBookError) as failed:
+        load_rulebook(operator_file=operator)
+    assert "complaints" in str(failed.value)
+
+
+def test_a_complaint_is_not_a_case(app):
+    from cases.errors import NotFound
+
+    complaint_id = call(app)
+    with pytest.raises(NotFound):
+        app.get_case(complaint_id)
