@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -172,3 +173,36 @@ def test_a_complaint_is_not_a_case(app):
     complaint_id = call(app)
     with pytest.raises(NotFound):
         app.get_case(complaint_id)
+
+
+def test_the_demo_takes_complaints_through_every_path_and_logs_no_full_number(tmp_path, rulebook, calendar):
+    import io
+    import re
+
+    from cases.demo import run_demo
+    from cases.observability import configure_logging
+    from cases.settings import Settings
+
+    log = io.StringIO()
+    configure_logging(json=True, stream=log)
+    app = CasesApplication(Settings(data_dir=tmp_path, id_hash_key="k"), rulebook=rulebook, calendar=calendar)
+    try:
+        record = run_demo(app)
+        complaints = [app.complaints.get(c.complaint_id) for c in record.complaints]
+        by_outcome = {c.outcome["outcome"] if c.outcome else None for c in complaints}
+        assert {"declined", "upheld", "partly_upheld", "not_upheld", None} <= by_outcome
+        assert {e["why"] for c in complaints for e in c.escalations} == {"breach", "dissatisfaction"}
+        assert any(c.extended_at for c in complaints)
+        assert any(cb["satisfied"] is False for c in complaints for cb in c.callbacks)
+        [sanctioning] = [c for c in complaints if c.outcome and c.outcome["caused"]]
+        case = app.get_case(UUID(sanctioning.outcome["caused"][0]["case_id"]))
+        assert case.certificate["status"] == "revoked"
+        assert [s.standing for s in record.complaints if s.stage == "received"] == ["已超期（超 2 个工作日）"]
+    finally:
+        app.close()
+    written = log.getvalue()
+    assert "complaint.resolved" in written
+    assert not re.search(r"(?<![0-9a-f-])1[3-9]\d{9}(?![0-9a-f])", written), "a full mobile number reached the log"
+    for c in complaints:
+        if c.complainant["contact"]:
+            assert c.complainant["contact"] not in written

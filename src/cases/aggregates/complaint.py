@@ -17,18 +17,20 @@ from eventsourcing.domain import Aggregate, event
 
 from cases.errors import DomainError, InvalidInput, OutOfOrder
 
-CATEGORIES = {  # DOMAIN §10 Categories: the rules each may engage
-    "fees": "收费（金额或缴费期限，§4）",
-    "review": "申报审核与资格（§2）",
-    "scheduling": "考试安排与延期通知（§3）",
-    "results_late": "成绩发布超期（§5）",
-    "certificates": "证书发放超期或有误（§8）",
-    "candidate_misconduct": "考生违纪（§6，可事后处理）",
-    "staff_conduct": "工作人员行为",
+CATEGORIES = {  # DOMAIN §10 Categories (the rules each may engage); labels from GLOSSARY.md
+    "fees": "缴费",  # amount or deadline, §4
+    "review": "资格审核",  # review and eligibility, §2
+    "scheduling": "考试安排",  # scheduling and deferral notices, §3
+    "results_late": "成绩延迟",  # §5: 20/30 working days
+    "certificates": "证书",  # late or wrong, §8
+    "candidate_misconduct": "考生违纪",  # §6: may lead to a post-hoc sanction
+    "staff_conduct": "工作人员",
     "other": "其他",
 }
-OUTCOMES = {"upheld": "属实", "partly_upheld": "部分属实", "not_upheld": "不属实"}
+OUTCOMES = {"upheld": "投诉成立", "partly_upheld": "部分成立", "not_upheld": "不成立", "declined": "不予受理"}
+STAGES = {"received": "已登记", "accepted": "已受理", "declined": "不予受理", "resolved": "已办结", "closed": "已归档"}
 ESCALATION_REASONS = {"breach": "办理超期", "dissatisfaction": "回访不满意", "choice": "机构主动移交"}
+STANDINGS = {"on_time": "未到期", "due_soon": "明日到期", "due_today": "今日到期", "breached": "已超期（超 {n} 个工作日）"}
 OPEN_STAGES = ("received", "accepted")
 CLAUSE = "DOMAIN §10"
 
@@ -188,8 +190,8 @@ class Complaint(Aggregate):
         self.last_decided_on = on
 
     def resolve(self, *, outcome: str, findings: str, recorded_by: str, on: date, caused: list[dict[str, Any]], actor: str) -> None:
-        if outcome not in OUTCOMES:
-            raise InvalidInput(f"outcome must be one of {', '.join(OUTCOMES)}", field="outcome", clause=CLAUSE)
+        if outcome not in OUTCOMES or outcome == "declined":
+            raise InvalidInput("outcome must be one of upheld, partly_upheld, not_upheld", field="outcome", clause=CLAUSE)
         self._require_stage("accepted", action="be resolved")
         self._require_not_named(recorded_by, "recorded_by")
         self._require_not_before(on, "on")

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from cases.application import CasesApplication
 from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
-from cases.demo import BodySummary, CaseSummary, DemoRecord, SittingSummary, demo_settings, discard_store, run_demo
+from cases.aggregates.complaint import STAGES
+from cases.demo import BodySummary, CaseSummary, ComplaintSummary, DemoRecord, SittingSummary, demo_settings, discard_store, run_demo
 
 HELP = """Play a realistic 2026 for all five bodies and print, per body, its sittings, its cases and notable events.
 
@@ -53,6 +54,9 @@ def render(console: Console, record: DemoRecord, data_dir: Path) -> None:
         console.print(_cases_table(body))
         console.print(text("notable events", "bold"))
         console.print(_notables_table(body))
+    if record.complaints:
+        console.rule(text("投诉 · complaints on the supervision lines (业务监督电话)", "bold"))
+        console.print(_complaints_table(record.complaints))
     console.rule(text("totals", "bold"))
     console.print(
         text(f"{record.case_count} cases · {record.events_written} events written · fees collected ¥{record.fees_collected:,}")
@@ -61,6 +65,20 @@ def render(console: Console, record: DemoRecord, data_dir: Path) -> None:
         console.print(text(f"  {body.code:<6} {len(body.cases):>3} cases  ¥{body.fees_collected:>7,}  {body.name}"))
     console.print(text(f"store: {data_dir / 'events.sqlite'}"))
     console.print(text(f"a case's history: cases case show <case id or its first 8 characters> --data-dir {data_dir}", "dim"))
+
+
+def _complaints_table(complaints: tuple[ComplaintSummary, ...]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for heading in ("登记 received", "机构 body", "类别 category", "投诉人 complainant", "状态 stage", "结果 outcome", "转办 escalated", "延期", "时限 standing", "引起 caused"):
+        table.add_column(heading, overflow="fold")
+    for c in complaints:
+        table.add_row(
+            text(str(c.received)), text(c.body), text(c.category), text(c.complainant),
+            text(f"{STAGES[c.stage]}{' · 市中心' if c.level == 'municipal' else ''}"), text(c.outcome or "—"), text(c.escalated or "—"),
+            text("已延期" if c.extended else "—"), text(c.standing or "—", "bold" if c.standing and c.standing.startswith("已超期") else ""),
+            text(", ".join(c.caused) or "—"),
+        )  # fmt: skip
+    return table
 
 
 def _sittings_table(sittings: tuple[SittingSummary, ...]) -> Table:

@@ -4,7 +4,8 @@
 (上海市技师协会: per window) and cases seated on them, applications (individual, group through an institution,
 competition), reviews, fees, results, retakes at the retake price, a re-application that waives a retake, every
 sanction tier, certificates issued, reissued and invalidated, a lapse, a cohort deferred and one that holds, a window
-folded into November — then reads back what the store holds. It prints nothing: the CLI renders the returned
+folded into November; then the hotline's complaints (`hotline`), one of them sanctioning a certified case after the
+fact — then reads back what the store holds. It prints nothing: the CLI renders the returned
 `DemoRecord`. Every date lies in 2026, on or before `TODAY`; ID numbers are valid test numbers and only their
 masked forms leave this package.
 
@@ -18,14 +19,15 @@ from dataclasses import replace
 
 from cases.application import CasesApplication
 from cases.demo.desk import TODAY, Desk
+from cases.demo.hotline import hotline
 from cases.demo.readback import summarise_body
-from cases.demo.record import BodySummary, CaseSummary, CertificateSummary, DemoRecord, Notable, Payment, SittingSummary
+from cases.demo.record import BodySummary, CaseSummary, CertificateSummary, ComplaintSummary, DemoRecord, Notable, Payment, SittingSummary
 from cases.demo.year import SCENARIOS
 from cases.errors import DomainError
 from cases.settings import Settings
 
 __all__ = [
-    "TODAY", "BodySummary", "CaseSummary", "CertificateSummary", "DemoRecord", "Notable", "Payment", "SittingSummary",
+    "TODAY", "BodySummary", "CaseSummary", "CertificateSummary", "ComplaintSummary", "DemoRecord", "Notable", "Payment", "SittingSummary",
     "StoreNotEmpty", "demo_settings", "discard_store", "run_demo",
 ]  # fmt: skip
 
@@ -44,12 +46,12 @@ def run_demo(app: CasesApplication) -> DemoRecord:
             f"the store already holds {before} events; the demo runs on an empty store (use --fresh to start again)",
             field="data_dir",
         )
-    bodies = []
+    desks = {code: Desk(app, code) for code in SCENARIOS}
     for code, scenario in SCENARIOS.items():
-        desk = Desk(app, code)
-        scenario(desk)
-        bodies.append(summarise_body(app, desk))
-    return DemoRecord(tuple(bodies), (app.recorder.max_notification_id() or 0) - before)
+        scenario(desks[code])
+    complaints = hotline(app, desks)
+    bodies = [summarise_body(app, desk) for desk in desks.values()]  # read back after the hotline's sanctions
+    return DemoRecord(tuple(bodies), (app.recorder.max_notification_id() or 0) - before, complaints)
 
 
 # --- the store the demo writes to -----------------------------------------------------------------

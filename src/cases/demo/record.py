@@ -88,9 +88,29 @@ class BodySummary:
 
 
 @dataclass(frozen=True)
+class ComplaintSummary:
+    """One complaint of the demo's hotline, as the CLI prints it (the complainant's number masked)."""
+
+    complaint_id: UUID
+    body: str
+    channel: str
+    category: str
+    received: date
+    stage: str
+    level: str
+    outcome: str | None
+    escalated: str | None
+    extended: bool
+    standing: str | None  # on TODAY, for a clock still running
+    complainant: str
+    caused: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DemoRecord:
     bodies: tuple[BodySummary, ...]
     events_written: int
+    complaints: tuple[ComplaintSummary, ...] = ()
 
     @property
     def case_count(self) -> int:
