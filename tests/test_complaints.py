@@ -3,6 +3,7 @@ escalation, callbacks, and the upheld complaint whose post-hoc sanction is one w
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID
@@ -206,3 +207,19 @@ def test_the_demo_takes_complaints_through_every_path_and_logs_no_full_number(tm
     for c in complaints:
         if c.complainant["contact"]:
             assert c.complainant["contact"] not in written
+
+
+def test_the_complainants_contact_is_encrypted_at_rest_with_the_other_payloads(store, rulebook, calendar):
+    from eventsourcing.cipher import AESCipher
+
+    from tests.test_persistence import stored_states
+
+    settings = replace(store, cipher_key=AESCipher.create_key(32))
+    app = CasesApplication(settings, rulebook=rulebook, calendar=calendar)
+    try:
+        complaint_id = call(app, complainant_contact="13912345678", complainant_name="欧阳娜娜")
+        assert app.complaints.get(complaint_id).complainant["contact"] == "13912345678"
+    finally:
+        app.close()
+    raw = stored_states(settings)
+    assert raw and not any(b"13912345678" in state or "欧阳娜娜".encode() in state for state in raw)
