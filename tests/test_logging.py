@@ -65,6 +65,16 @@ def test_an_id_number_and_a_phone_number_are_printed_only_masked(as_json):
     assert output.count(MASKED_PHONE) == 3
 
 
+@pytest.mark.parametrize("as_json", [False, True], ids=["console", "json"])
+def test_a_complainants_landline_and_e_mail_are_printed_only_masked(as_json):
+    """DOMAIN §10 Privacy: a complainant's contact may be a landline or an e-mail address, not only a mobile."""
+    stream = configured(json=as_json)
+    get_logger("tests").info("complaint taken", contact="021-62715879", words="请回电 0571-87654321 或发邮件 zhang.san@example.cn")
+    output = stream.getvalue()
+    assert "62715879" not in output and "87654321" not in output and "zhang.san" not in output, output
+    assert "021-6271****" in output and "0571-8765****" in output and "z***@example.cn" in output
+
+
 def test_the_console_is_readable_by_default():
     stream = configured(json=False)
     with bound_request(request_id="req-1", actor="registrar-7"):

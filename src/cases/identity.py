@@ -186,6 +186,19 @@ def mask_phones(text: str) -> str:
     return _MOBILE.sub(lambda m: mask_phone(m.group()), text)
 
 
+# A complainant's contact (DOMAIN §10 Privacy) may also be a landline with its area code (021-62715879, the
+# extension after * or 转 kept) or an e-mail address.
+_LANDLINE = re.compile(r"(?<![0-9])(0[0-9]{2,3})([- ]?)([0-9]{3,4})([0-9]{4})(?![0-9])")
+_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+
+
+def mask_contacts(text: str) -> str:
+    """Mask every mobile number, landline number and e-mail address in the text."""
+    text = mask_phones(text)
+    text = _LANDLINE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}****", text)
+    return _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+
+
 def make_test_id_number(region: str = "110101", birth: date = date(1990, 1, 1), sequence: int = 123) -> str:
     """A valid ID number (MOD 11-2 check digit) for tests and the demo; odd sequences are male, even female."""
     if not re.fullmatch(r"[0-9]{6}", region) or not 0 <= sequence <= 999:

@@ -21,13 +21,13 @@ from typing import Any, TextIO
 
 import structlog
 
-from cases.identity import mask_id_number, mask_phones
+from cases.identity import mask_contacts, mask_id_number
 
 _PLAIN = (str, int, float, bool, type(None))
 
 
 def _redact_text(text: str) -> str:
-    return mask_phones(mask_id_number(text))
+    return mask_contacts(mask_id_number(text))
 
 
 def redact(value: Any) -> Any:
