@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 
@@ -61,11 +63,15 @@ def calendar() -> WorkingDayCalendar:
     return WorkingDayCalendar.default()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Settings]:
-    """Settings for a fresh, empty event store on the parametrised backend."""
-    base = Settings(data_dir=tmp_path / "var", id_hash_key="test-id-hash-key")
-    if request.param == "sqlite":
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def fresh_store(backend: str, directory: Path) -> Iterator[Settings]:
+    """Settings for a fresh, empty event store: a SQLite data dir in `directory`, or a new PostgreSQL schema
+    (dropped afterwards)."""
+    base = Settings(data_dir=directory / "var", id_hash_key="test-id-hash-key")
+    if backend == "sqlite":
         yield base
         return
     require_postgres()
@@ -75,6 +81,20 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Settings]:
         yield replace(base, database_url=POSTGRES_URL, postgres_schema=schema)
     finally:
         _execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Settings]:
+    """Settings for a fresh, empty event store on the parametrised backend."""
+    with fresh_store(request.param, tmp_path) as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """`store`, once per module: for a store built once and then only read by the module's tests."""
+    with fresh_store(request.param, tmp_path_factory.mktemp("module")) as settings:
+        yield settings
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The command line, run for real: the demo on a fresh SQLite store, the rule book, working days, a case's history
 (on SQLite and PostgreSQL).
 
-`module_store` is tests/conftest.py's `store` once per module, for stores built once and then only read; `cli_env`
+`module_store` (tests/conftest.py) is `store` once per module, for stores built once and then only read; `cli_env`
 points a `cases` command at a store, SQLite or PostgreSQL. The other CLI test modules use both."""
 
 from __future__ import annotations
@@ -11,9 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -28,29 +25,12 @@ from cases.demo.record import DemoRecord
 from cases.rulebook.loader import DATA_DIR
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER
-from tests.conftest import POSTGRES_URL, _execute, require_postgres
 from tests.support.live_server import server_env
 
 BODIES = {"wgsh": "上海市网购商会", "dsxh": "上海市电子商务行业协会", "dmtxh": "上海市多媒体行业协会",
           "migu": "咪咕视讯科技有限公司", "jsxh": "上海市技师协会"}  # fmt: skip
 SANCTION_TIERS = [f"sanction: {tier}" for tier in ("subject", "sitting", "grave (minor)", "grave (serious)", "materials")]
 
-
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def module_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """tests/conftest.py's `store`, once per module."""
-    base = Settings(data_dir=tmp_path_factory.mktemp("cli") / "var", id_hash_key="test-id-hash-key")
-    if request.param == "sqlite":
-        yield base
-        return
-    require_postgres()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    _execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield replace(base, database_url=POSTGRES_URL, postgres_schema=schema)
-    finally:
-        _execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def cli_env(settings: Settings) -> dict[str, str]:

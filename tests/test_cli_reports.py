@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cases.cli import app
 from cases.settings import Settings
-from tests.test_cli import cli_env, demo_store, module_store  # noqa: F401  (fixtures)
+from tests.test_cli import cli_env, demo_store  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")

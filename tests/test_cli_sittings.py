@@ -13,14 +13,14 @@ from cases.application import CasesApplication
 from cases.cli import app as cli
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, approved, paid, sat_with_scores
-from tests.test_cli import cli_env, module_store  # noqa: F401  (a fixture)
+from tests.test_cli import cli_env
 
 D = date.fromisoformat
 
 
 
 @pytest.fixture(scope="module")
-def store(module_store: Settings) -> Settings:  # noqa: F811
+def store(module_store: Settings) -> Settings:
     """A 2026 with a wgsh April sitting, 29 migu cases deferred from April to May, a thin jsxh April window folded
     into November, results owed and a certificate owed in May, and a wgsh fee unpaid over National Day (built once
     per module on each store: the tests only read it)."""
