@@ -1,5 +1,5 @@
 """Case replay for compliance officers (DOMAIN §9): a case's timeline, its state as of any version or moment, and
-what changed between two moments.
+what changed between two moments; and a complaint's timeline (DOMAIN §10), its complainant's contact masked.
 
 Reads only the case's own events: `get_case(version=…)` replays them, and a moment becomes a version through the
 (aggregate, timestamp, version) table written with the events (`event_store`), never by scanning the log.
@@ -19,7 +19,7 @@ from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
 from cases.errors import InvalidInput, NotFound
-from cases.identity import mask_id_number
+from cases.identity import mask_id_number, mask_phone, mask_phones
 
 METADATA = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 # The day the fact happened in the world, as opposed to when it was recorded; the first one an event has.
@@ -166,7 +166,95 @@ def _summary(name: str, a: dict[str, Any]) -> str:
         "CertRevoked": lambda: f"certificate {a['number']} revoked: {a['reason']}",
         "CertReissued": lambda: f"certificate {a['number']} replaces {a['replaces']} ({a['reason']})",
     }  # fmt: skip
+    line = lines[name]() if name in lines else name
+    source = a.get("source") if name == "Sanctioned" else None
+    return f"{line}; on complaint {source['complaint_id']}" if isinstance(source, dict) and source.get("complaint_id") else line
+
+
+# --- a complaint's timeline (DOMAIN §10) -------------------------------------------------------------------
+
+COMPLAINT_CLAUSES = {  # the part of DOMAIN §10 each of a complaint's events applies
+    "Received": "DOMAIN §10 Receiving", "Accepted": "DOMAIN §10 Clock", "Declined": "DOMAIN §10 Result",
+    "Assigned": "DOMAIN §10 Recusal", "DeadlineExtended": "DOMAIN §10 Clock", "Escalated": "DOMAIN §10 Escalation",
+    "Resolved": "DOMAIN §10 Result", "CallbackRecorded": "DOMAIN §10 Callback", "Reopened": "DOMAIN §10 Callback",
+}  # fmt: skip
+
+
+def complaint_timeline(app: CasesApplication, complaint_id: UUID, *, contact_shown: bool = False) -> list[TimelineEntry]:
+    """Every event of the complaint, oldest first, as a case's timeline reads. The complainant's contact is masked
+    (DOMAIN §10 Privacy: in full only to the supervisors handling it), in the words and notes too, and so are
+    mobile and ID numbers anywhere in its texts; `contact_shown` leaves the contact as recorded."""
+    complaint = app.complaints.get(complaint_id)  # an unknown id, or another aggregate's, is NotFound
+    contact = (complaint.complainant or {}).get("contact")
+    entries = []
+    for event in app.events.get(complaint_id):
+        name = type(event).__name__
+        attrs = {key: value for key, value in vars(event).items() if key not in METADATA}
+        day = "counts_from" if name == "Received" else next((key for key in BUSINESS_DATES if isinstance(attrs.get(key), date)), None)
+        hide = partial(_hidden, contact=None if contact_shown else contact)
+        entries.append(TimelineEntry(
+            version=event.originator_version, recorded_at=event.timestamp.isoformat(), event=name,
+            actor=getattr(event, "actor", None), business_date=attrs[day].isoformat() if day else None,
+            clause=COMPLAINT_CLAUSES.get(name), values=hide({k: v for k, v in attrs.items() if k != day}),
+            summary=hide(_complaint_summary(name, attrs)),
+        ))  # fmt: skip
+    return entries
+
+
+def _complaint_summary(name: str, a: dict[str, Any]) -> str:
+    """One line of English for a complaint's event, from its own values."""
+    due = lambda key: (a.get(key) or {}).get("due")  # noqa: E731
+    caused = "; ".join(f"{c['event']} on case {c['case_id']}" for c in a.get("caused") or [])
+    lines = {
+        "Received": lambda: f"received ({a['channel']}) about {a['body']}, {a['category']}: counts from {a['counts_from']}, "
+                            f"accept or decline by {due('acceptance_due')}",
+        "Accepted": lambda: f"accepted; a result due by {due('result_due')}",
+        "Declined": lambda: f"declined: {a['reason']}",
+        "Assigned": lambda: f"assigned to {a['handler']}",
+        "CaseLinked": lambda: f"case {a['case_id']} linked",
+        "DeadlineExtended": lambda: f"extended by {a['working_days']} working days to {due('result_due')}: {a['reason']} "
+                                    f"(complainant told {a['notice_recorded_on']})",
+        "Escalated": lambda: f"escalated to the municipal center ({a['why']}); accept or decline by {due('acceptance_due')}",
+        "Resolved": lambda: f"resolved, {a['outcome']} (recorded by {a['recorded_by']}): {a['findings']}" + (f"; caused {caused}" if caused else ""),
+        "CallbackRecorded": lambda: f"called back: {'satisfied' if a['satisfied'] else 'dissatisfied'}" + (f" ({a['notes']})" if a.get("notes") else ""),
+        "Reopened": lambda: f"reopened: {a['reason']}; accept or decline by {due('acceptance_due')}",
+        "Closed": lambda: "closed (archived)",
+    }  # fmt: skip
     return lines[name]() if name in lines else name
+
+
+def mask_contact(contact: str | None) -> str | None:
+    """A complainant's contact as others may see it: a phone number as 139****5678 (a landline's area code and
+    last four digits), an e-mail address as l***@example.com, anything else (an address) by its first two
+    characters."""
+    if not contact:
+        return contact
+    if "@" in contact:
+        local, _, domain = contact.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if sum(c.isdigit() for c in contact) >= 7:
+        return mask_phone(contact)
+    return contact[:2] + "***"
+
+
+def mask_in_text(text: str, contact: str | None) -> str:
+    """Text someone other than the handling supervisors reads: the complainant's contact, and any mobile or ID
+    number, masked."""
+    if contact:
+        text = text.replace(contact, mask_contact(contact) or "")
+    return mask_phones(mask_id_number(text))
+
+
+def _hidden(value: Any, contact: str | None) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _hidden(v, contact) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_hidden(v, contact) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return mask_in_text(str(value), contact)
 
 
 # --- state as of a version or a moment ---------------------------------------------------------------------
