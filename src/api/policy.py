@@ -10,7 +10,7 @@ route without a row fails there, and so does a row without a route.
 Admin does everything (README), so it is never listed. The roles are `api.tokens.ROLES`; registrars and
 examiners always belong to one body, a supervisor to one body or (municipal) to none, compliance and admin to none.
 
-A new feature adds its rows in a section of its own (the complaints of DOMAIN §10 will).
+A new feature adds its rows in a section of its own, as the complaints of DOMAIN §10 do.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ class Scope(Enum):
     NAMED_BODY = ("a command naming its body (path or payload): another body answers 404, as an unknown one does", 404)
     CANDIDATE = ("a candidate: one with no case at the caller's body answers 404, exactly as an unknown one does", 404)
     BODY_ROWS = ("a list or query: a body's staff get their own body's rows only; `?body=` another body answers 403", 403)
+    COMPLAINT = ("one complaint: another body's complaint answers 404, exactly as a missing one does", 404)
 
     def __init__(self, meaning: str, another_body: int | None) -> None:
         self.meaning = meaning
@@ -54,9 +55,11 @@ REPLAYERS = ("registrar", "compliance", "supervisor")  # compliance replays any 
 COMPLIANCE = ("compliance",)
 REPORTERS = ("registrar", "compliance", "supervisor")  # §9 "Reporting"; examiners do not report
 REVOKERS = ("registrar", "supervisor")  # the issuing body's desk, or a supervisor after misconduct (§6, §8)
+HOTLINE = ("supervisor",)  # DOMAIN §10: supervisors take and handle complaints, at the complaint's level
+COMPLAINT_READERS = ("registrar", "compliance", "supervisor")  # §10 "Who sees what"; examiners see no complaint
 
 OPEN, EVERY_BODY, CASE, NAMED_BODY = Scope.OPEN, Scope.EVERY_BODY, Scope.CASE, Scope.NAMED_BODY
-CANDIDATE, BODY_ROWS = Scope.CANDIDATE, Scope.BODY_ROWS
+CANDIDATE, BODY_ROWS, COMPLAINT = Scope.CANDIDATE, Scope.BODY_ROWS, Scope.COMPLAINT
 
 POLICY: dict[tuple[str, str], Rule] = {
     # --- operations, docs, the public (README "Operations", "Public"; DOMAIN §9 "The public") ---------------------
@@ -116,6 +119,22 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/worklists/results-late"): Rule("list results late", READERS, BODY_ROWS),
     ("GET", "/worklists/certificates-late"): Rule("list certificates late", READERS, BODY_ROWS),
     ("GET", "/reports/monthly"): Rule("read the monthly report", REPORTERS, BODY_ROWS),
+    # --- the hotline (DOMAIN §10; what each caller sees and at which level they act: api.routes.complaints) ------
+    # A body's supervisors act on complaints about their body until escalated, then only the municipal center's
+    # (403 `not_at_your_level` inside the row's scope); registrars read their body's without the complainant's
+    # name or contact; compliance reads all, the contact masked.
+    ("POST", "/complaints"): Rule("receive a complaint (投诉登记)", HOTLINE, NAMED_BODY),
+    ("GET", "/complaints/{complaint_id}"): Rule("read a complaint", COMPLAINT_READERS, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/acceptance"): Rule("accept a complaint (受理)", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/decline"): Rule("decline a complaint (不予受理)", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/assignment"): Rule("assign a handler (承办人)", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/cases"): Rule("link a case to a complaint", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/extension"): Rule("extend a complaint's result date", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/escalation"): Rule("escalate to the municipal center", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/result"): Rule("resolve a complaint, with a post-hoc sanction", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/callback"): Rule("record the callback (回访)", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/reopening"): Rule("reopen a complaint", HOTLINE, COMPLAINT),
+    ("POST", "/complaints/{complaint_id}/closing"): Rule("close (archive) a complaint", HOTLINE, COMPLAINT),
     # --- published rules (DOMAIN §3, §4, §7): every reader sees every body's ------------------------------------
     ("GET", "/catalogue"): Rule("read the year's rule book", READERS, EVERY_BODY),
     ("GET", "/catalogue/{body}"): Rule("read one body's catalogue", READERS, EVERY_BODY),

@@ -7,9 +7,11 @@ reporting every failure at once:
 - no token, or an unknown, expired or revoked one → 401 on every route that is not open (the open ones answer);
 - every role the policy refuses → 403; every role it admits gets past the gate;
 - body scope, as the row says (DOMAIN §9: "A body's staff see and change only their own body's cases"): another
-  body's case, or a command naming another body → 404 exactly like a missing one; a candidate with no case at the
-  caller's body → 404 exactly like an unknown one; a list or query → a body's staff get their own body's rows and
-  never another's, and `?body=` another body → 403.
+  body's case or complaint, or a command naming another body → 404 exactly like a missing one; a candidate with
+  no case at the caller's body → 404 exactly like an unknown one; a list or query → a body's staff get their own
+  body's rows and never another's, and `?body=` another body → 403;
+- a complaint's level (DOMAIN §10 Escalation): every command on a complaint refuses, 403 `not_at_your_level`, the
+  municipal supervisors while the body handles it and the body's supervisors once it is escalated.
 
 One app and store per backend for the whole module (SQLite, and PostgreSQL when reachable, as `store` does), with
 cases at two bodies built through the application (`two_bodies`); the sweeps only add cases of their own.
@@ -44,6 +46,7 @@ from tests.builders import (
     paid,
     sat_with_scores,
 )
+from cases.complaints import SHANGHAI
 from tests.conftest import POSTGRES_URL, _execute, require_postgres
 from tests.support.live_server import example_call
 
@@ -226,6 +229,7 @@ def test_each_routes_scope_in_the_policy_fits_what_the_route_takes(routes, opena
         scope = route.rule.scope
         shapes = {
             Scope.CASE: ("{case_id}" in route.path, "acts on one case ({case_id})"),
+            Scope.COMPLAINT: ("{complaint_id}" in route.path, "acts on one complaint ({complaint_id})"),
             Scope.CANDIDATE: (route.path.startswith("/candidates/"), "reads a candidate (/candidates/…)"),
             Scope.NAMED_BODY: (route.method != "GET" and names_a_body(openapi, route), "is a command naming a body"),
         }
@@ -367,6 +371,61 @@ def test_another_bodys_case_is_answered_exactly_like_a_missing_one(client, route
                 failures.append(f"{route} as {role}:{OTHER} on a {HOME} case: {why}")
     report(failures)
     assert checked, "no case route admits a body's staff: the scoping matrix is empty"
+
+
+@dataclass(frozen=True)
+class HomeComplaints:
+    handled: str  # about HOME, handled by HOME's supervisors
+    escalated: str  # about HOME, escalated to the municipal center
+
+
+@pytest.fixture(scope="module")
+def home_complaints(api_app: FastAPI) -> HomeComplaints:
+    """Two anonymous complaints about HOME, taken through the application; the second escalated by HOME's choice."""
+    app = api_app.state.services.app
+
+    def received() -> Any:
+        return app.complaints.receive(
+            channel="body_line", received_at=datetime(2026, 6, 5, 10, 0, tzinfo=SHANGHAI), body=HOME, category="other",
+            words="现场服务态度差", anonymous=True, actor=f"supervisor:{HOME}:matrix",
+        )  # fmt: skip
+
+    handled, escalated = received(), received()
+    app.complaints.escalate(escalated, why="choice", on=D("2026-06-08"), actor=f"supervisor:{HOME}:matrix")
+    return HomeComplaints(str(handled), str(escalated))
+
+
+def test_another_bodys_complaint_is_answered_exactly_like_a_missing_one(client, routes, openapi, home_complaints, auth):
+    failures, checked = [], 0
+    for route in (r for r in routes if r.rule is not None and r.rule.scope is Scope.COMPLAINT):
+        for role in body_staff(route.rule):
+            header, missing = auth(role, OTHER), str(uuid.uuid4())
+            for complaint in (home_complaints.handled, home_complaints.escalated):
+                theirs = call(client, openapi, route, header, complaint_id=complaint)
+                absent = call(client, openapi, route, header, complaint_id=missing)
+                checked += 1
+                if why := answered_like(theirs, absent, (complaint,), (missing,)):
+                    failures.append(f"{route} as {role}:{OTHER} on a {HOME} complaint: {why}")
+    report(failures)
+    assert checked, "no complaint route admits a body's staff: the scoping matrix is empty"
+
+
+def test_every_command_on_a_complaint_refuses_the_supervisors_of_the_level_not_handling_it(client, routes, openapi, home_complaints, auth):
+    """DOMAIN §10 Escalation: HOME's supervisors act until it is escalated, then only the municipal center's; the
+    refused level still reads it."""
+    failures, checked = [], 0
+    municipal, body = auth("supervisor"), auth("supervisor", HOME)
+    for route in (r for r in routes if r.rule is not None and r.rule.scope is Scope.COMPLAINT):
+        for header, who, complaint in ((municipal, "supervisor:all", home_complaints.handled), (body, f"supervisor:{HOME}", home_complaints.escalated)):
+            response = call(client, openapi, route, header, complaint_id=complaint)
+            checked += 1
+            if route.method == "GET":
+                if response.status_code != 200:
+                    failures.append(f"{route} as {who}: {response.status_code} {response.text[:200]}")
+            elif why := refused_as(response, 403, "not_at_your_level"):
+                failures.append(f"{route} as {who} on a complaint another level handles: {why}")
+    report(failures)
+    assert checked
 
 
 def names_a_body(openapi: dict[str, Any], route: Served) -> bool:

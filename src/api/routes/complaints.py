@@ -1,0 +1,319 @@
+"""The hotline (业务监督电话, DOMAIN §10): POST /complaints takes a complaint, GET /complaints/{id} reads it, and
+POST /complaints/{id}/… accepts, declines, assigns, links a case, extends, escalates, resolves (with a post-hoc
+sanction of a linked case in the same write), records the callback, reopens and closes it. GET /complaints is the
+queue with each complaint's service-level standing. Each route parses, authorises, calls one use case of
+`app.complaints` and answers; the rules are the domain's. Commands take `If-Match` (412 when stale) and
+`Idempotency-Key`, and answer the complaint's version (ETag), stage, level and the log position reached.
+
+Who (DOMAIN §10 "Who sees what", "Escalation"; the policy rows are in `api.policy`):
+- Supervisors act. A complaint is handled at its level: a body's supervisors act on complaints about their body
+  until it is escalated; after that (and for calls taken on the municipal line) only the municipal center's
+  supervisors do, and the body's still read it. The center may pull in a complaint whose clock is breached
+  (escalation `why=breach`). Another level's supervisor is refused 403 naming the level. A body's supervisor
+  takes no call on the municipal line.
+- Registrars read their body's complaints; compliance reads all. Examiners do not see complaints.
+- Another body's complaint answers 404, exactly as a missing one does.
+- Privacy (DOMAIN §10): the complainant's contact is shown in full only to the supervisors who may act on the
+  complaint now (and admin); everyone else gets it masked, and mobile and ID numbers masked in the words.
+  Registrars get neither the complainant's name nor the contact: the staff complained about may be theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.auth import allow, require_body
+from api.complaint_schemas import (
+    AcceptRequest,
+    AssignRequest,
+    CallbackRequest,
+    CloseRequest,
+    ComplaintCommandResult,
+    ComplaintView,
+    DeclineRequest,
+    EscalateRequest,
+    ExtendRequest,
+    LinkCaseRequest,
+    ReceiveRequest,
+    ReopenRequest,
+    ResolveRequest,
+)
+from api.idempotency import run_once
+from api.routes.cases import IdempotencyKey, IfMatch, refusal
+from api.routes.common import case_in_scope, etag, expected_version, services
+from api.schemas import Day
+from api.tokens import Principal
+from cases.aggregates.complaint import CATEGORIES, Complaint
+from cases.complaints import SHANGHAI, Complaints
+from cases.errors import Conflict, DomainError, StaleVersion
+from cases.replay import mask_contact, mask_in_text
+from cases.rules.complaint_clock import standing
+
+router = APIRouter(prefix="/complaints", tags=["complaints"])
+SUPERVISORS = allow("supervisor")
+READERS = allow("registrar", "compliance", "supervisor")
+COMMAND = {200: {"model": ComplaintCommandResult, "description": "the complaint's new version, stage, level and the log position reached"}}
+Method = Callable[[Complaints], Callable[..., Any]]
+
+
+class NotAtYourLevel(DomainError):
+    """DOMAIN §10 Escalation: a complaint is handled at one level at a time."""
+
+    code = "not_at_your_level"
+    http_status = 403
+
+
+# --- scope: who sees a complaint, who acts on it --------------------------------------------------------------
+
+
+def complaint_in_scope(request: Request, who: Principal, complaint_id: UUID) -> Complaint:
+    complaint = services(request).app.complaints.get(complaint_id)
+    require_body(who, complaint.body, "complaint", complaint_id)  # another body's: 404, like a missing one
+    return complaint
+
+
+def acts_on(who: Principal, complaint: Complaint) -> bool:
+    """Whether the caller may act on the complaint now: its level's supervisors (and admin)."""
+    if who.role == "admin":
+        return True
+    if who.role != "supervisor":
+        return False
+    return who.body is None if complaint.level == "municipal" else who.body == complaint.body
+
+
+def require_acting(who: Principal, complaint: Complaint, *, pulled_in: bool = False) -> None:
+    """`pulled_in`: the municipal center escalating a breached complaint to itself."""
+    if acts_on(who, complaint) or (pulled_in and who.role == "supervisor" and who.body is None):
+        return
+    if complaint.level == "municipal":
+        raise NotAtYourLevel(
+            "the complaint was escalated to the municipal center: only its supervisors act on it now",
+            field="complaint_id", clause="DOMAIN §10 Escalation",
+        )  # fmt: skip
+    raise NotAtYourLevel(
+        f"{complaint.body}'s supervisors handle the complaint until it is escalated to the municipal center",
+        field="complaint_id", clause="DOMAIN §10 Escalation",
+    )  # fmt: skip
+
+
+# --- commands -------------------------------------------------------------------------------------------------
+
+
+def answer(request: Request, complaint_id: UUID, status: int = 200, result: dict[str, Any] | None = None) -> JSONResponse:
+    app = services(request).app
+    complaint = app.just_saved(complaint_id) or app.complaints.get(complaint_id)  # the version this command wrote
+    body = ComplaintCommandResult(
+        complaint_id=str(complaint.id), version=complaint.version, stage=complaint.stage, level=complaint.level,
+        position=app.last_position(), result=result,
+    )  # fmt: skip
+    response = JSONResponse(body.model_dump(mode="json"), status_code=status)
+    response.headers["ETag"] = etag(complaint.version)
+    if status == 201:
+        response.headers["Location"] = f"/complaints/{complaint.id}"
+    return response
+
+
+async def on_complaint(
+    request: Request, who: Principal, complaint_id: UUID, payload: Any, key: str | None, if_match: str | None,
+    method: Method, *, named: str | None = None, pulled_in: bool = False, **arguments: Any,
+) -> JSONResponse:  # fmt: skip
+    """Scope, level, If-Match and Idempotency-Key around one use case:
+    `method(app.complaints)(complaint_id, **payload, **arguments, actor=…, expected_version=…)`, whose value is the
+    answer's `result.<named>` (or the whole `result` when it is a dict). Without If-Match
+    the version checked for scope and level is the one the command must find (a change in between is 409)."""
+    asked = expected_version(if_match)
+
+    def command() -> JSONResponse:
+        try:
+            complaint = complaint_in_scope(request, who, complaint_id)
+            require_acting(who, complaint, pulled_in=pulled_in)
+            use_case = method(services(request).app.complaints)
+            version = complaint.version if asked is None else asked
+            try:
+                value = use_case(complaint_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
+            except StaleVersion as stale:
+                if asked is not None:
+                    raise
+                raise Conflict("the complaint changed while this command ran; read it again and retry", field="complaint_id") from stale
+        except DomainError as error:
+            return refusal(request, error)
+        return answer(request, complaint_id, result={named: value} if named else value if isinstance(value, dict) else None)
+
+    return await run_once(request, who, key, payload, command)
+
+
+@router.post("", status_code=201, responses={201: COMMAND[200]}, summary="Received: a complaint taken on a line, by letter, online or at a counter")
+async def receive(payload: ReceiveRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(SUPERVISORS)) -> JSONResponse:
+    """Supervisor: a body's, about their body (another body answers 404, as an unknown one does); the municipal
+    center's, about any body. The acceptance clock starts at the line's next opening (`counts_from`); a call on the
+    municipal line is handled there from the start."""
+    require_body(who, payload.body, "body", payload.body)
+    if payload.channel == "municipal_line" and who.body is not None:
+        raise NotAtYourLevel("calls on the municipal line are taken by the municipal center's supervisors", field="channel", clause="DOMAIN §10 Receiving")
+    for case_id in payload.case_ids:  # a body's supervisor cannot learn of another body's case through the refusal
+        if who.body is not None:
+            case_in_scope(request, who, case_id)
+
+    def command() -> JSONResponse:
+        try:
+            complaint_id = services(request).app.complaints.receive(**payload.model_dump(), actor=who.actor)
+        except DomainError as error:
+            return refusal(request, error)
+        return answer(request, complaint_id, status=201)
+
+    return await run_once(request, who, key, payload, command)
+
+
+@router.post("/{complaint_id}/acceptance", responses=COMMAND, summary="Accepted: the result clock starts")
+async def accept(
+    complaint_id: UUID, payload: AcceptRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level, within 3 working days of receipt (DOMAIN §10 Clock)."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.accept)
+
+
+@router.post("/{complaint_id}/decline", responses=COMMAND, summary="Declined, with a reason")
+async def decline(
+    complaint_id: UUID, payload: DeclineRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.decline)
+
+
+@router.post("/{complaint_id}/assignment", responses=COMMAND, summary="Assigned to a handler (never one named in it)")
+async def assign(
+    complaint_id: UUID, payload: AssignRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level. A staff member named in the complaint is refused (`recused`)."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.assign)
+
+
+@router.post("/{complaint_id}/cases", responses=COMMAND, summary="CaseLinked: a case the complaint concerns")
+async def link_case(
+    complaint_id: UUID, payload: LinkCaseRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level; at a body, only that body's cases (another's answers 404)."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.link_case)
+
+
+@router.post("/{complaint_id}/extension", responses=COMMAND, summary="DeadlineExtended: once, with a reason and the notice recorded")
+async def extend(
+    complaint_id: UUID, payload: ExtendRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level: at most 7 more working days, one extension per level."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.extend)
+
+
+@router.post("/{complaint_id}/escalation", responses=COMMAND, summary="Escalated to the municipal center: both clocks restart there")
+async def escalate(
+    complaint_id: UUID, payload: EscalateRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """The body's supervisor (by choice, or on a breach); the municipal center's may pull in a breached one."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.escalate, pulled_in=payload.why == "breach")
+
+
+@router.post("/{complaint_id}/result", responses=COMMAND, summary="Resolved: upheld, partly upheld or not, with findings")
+async def resolve(
+    complaint_id: UUID, payload: ResolveRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level; the caller's token label is recorded as who decided (a staff member
+    named in the complaint is refused, `recused`). An upheld complaint may sanction a linked case in the same
+    write (须知, last paragraph: an issued certificate is revoked); a refused sanction writes nothing at all. The
+    answer's `result` holds the outcome, the case events caused and the ban imposed."""
+    sanction = payload.sanction.model_dump() if payload.sanction else None
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.resolve, recorded_by=who.label, sanction=sanction)
+
+
+@router.post("/{complaint_id}/callback", responses=COMMAND, summary="CallbackRecorded (回访): satisfied or not")
+async def callback(
+    complaint_id: UUID, payload: CallbackRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level, after the result; none for an anonymous complaint. Dissatisfied with a
+    body's result: reopened and escalated to the municipal center in the same write (the answer's `level`)."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.record_callback)
+
+
+@router.post("/{complaint_id}/reopening", responses=COMMAND, summary="Reopened: back to received, its acceptance clock restarted")
+async def reopen(
+    complaint_id: UUID, payload: ReopenRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.reopen)
+
+
+@router.post("/{complaint_id}/closing", responses=COMMAND, summary="Closed: the file archived")
+async def close(
+    complaint_id: UUID, payload: CloseRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
+    who: Principal = Depends(SUPERVISORS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisor at the complaint's level, after the result (or the decline)."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.close)
+
+
+# --- reading --------------------------------------------------------------------------------------------------
+
+
+@router.get("/{complaint_id}", response_model=ComplaintView, summary="The complaint as it stands (ETag: its version)")
+def get_complaint(
+    complaint_id: UUID, request: Request,
+    on: Day | None = Query(None, description="the day its running clock is measured on (default: today, Shanghai)", examples=["2026-06-09"]),
+    who: Principal = Depends(READERS),
+) -> JSONResponse:  # fmt: skip
+    """Supervisors of its body and the municipal center, compliance, and its body's registrars. The contact is
+    in full only for the supervisors who may act on it now; registrars see neither the complainant's name nor
+    the contact."""
+    complaint = complaint_in_scope(request, who, complaint_id)
+    day = on or datetime.now(SHANGHAI).date()
+    view = complaint_view(complaint, who, standing_on(request, complaint, day))
+    response = JSONResponse(view.model_dump(mode="json"))
+    response.headers["ETag"] = etag(complaint.version)
+    return response
+
+
+def standing_on(request: Request, complaint: Complaint, on: date) -> dict[str, Any] | None:
+    running = "acceptance" if complaint.stage == "received" else "result" if complaint.stage == "accepted" else None
+    if running is None or not complaint.due.get(running):
+        return None
+    due = complaint.due[running]
+    found = standing(date.fromisoformat(str(due["due"])), on, services(request).app.calendar)
+    return {"clock": running, "on": on, "state": found.state, "due": found.due, "working_days_late": found.working_days_late,
+            "provisional": bool(due.get("provisional"))}  # fmt: skip
+
+
+def complaint_view(complaint: Complaint, who: Principal, clock: dict[str, Any] | None) -> ComplaintView:
+    person = complaint.complainant or {}
+    contact = person.get("contact")
+    shown = acts_on(who, complaint)
+    hide = (lambda text: text) if shown else (lambda text: mask_in_text(text, contact))
+    named = who.role != "registrar"
+    outcome = dict(complaint.outcome) if complaint.outcome else None
+    if outcome and isinstance(outcome.get("findings"), str):
+        outcome["findings"] = hide(outcome["findings"])
+    return ComplaintView(
+        complaint_id=str(complaint.id), version=complaint.version, body=complaint.body, channel=complaint.channel,
+        received_at=complaint.received_at, counts_from=complaint.counts_from, level=complaint.level, stage=complaint.stage,
+        category=complaint.category, category_label=CATEGORIES.get(complaint.category, complaint.category),
+        words=hide(complaint.words), evidence=[hide(e) for e in complaint.evidence],
+        complainant={
+            "anonymous": bool(person.get("anonymous")), "name": person.get("name") if named else None,
+            "contact": contact if shown else (mask_contact(contact) if named else None), "contact_masked": not shown and bool(contact),
+        },
+        case_ids=list(complaint.case_ids), candidate_id=complaint.candidate_id, staff_named=list(complaint.staff_named),
+        handler=complaint.handler, due=complaint.due, standing=clock, extended_at=list(complaint.extended_at),
+        escalations=list(complaint.escalations), outcome=outcome, callbacks=list(complaint.callbacks), you_act_on_it=shown,
+    )  # fmt: skip
