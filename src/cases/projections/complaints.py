@@ -106,15 +106,15 @@ def complaint_row_of(complaint: Complaint) -> dict[str, Any]:
 
 def masked_contact(contact: str) -> str:
     """DOMAIN §10 Privacy: a phone number keeps its first 3 and last 4 digits ("139****5678"); an e-mail address its
-    first character and domain ("l***@example.com"); anything else (an address) its first 3 characters, digits
-    starred ("上海市***")."""
+    first character and domain ("l***@example.com"); anything else (an address) its first 2 characters, digits
+    starred ("上海***") — the forms the complaint's replay shows (cases.replay.mask_contact)."""
     text = contact.strip()
     if _PHONE_SHAPED.fullmatch(text):
         return mask_phone(text)
     if text.count("@") == 1:
         local, domain = text.split("@")
         return f"{local[:1]}***@{domain}"
-    return re.sub(r"[0-9]", "*", text[:3]) + "***"
+    return re.sub(r"[0-9]", "*", text[:2]) + "***"
 
 
 def _day(value: date | str) -> date:
