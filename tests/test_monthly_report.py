@@ -27,14 +27,16 @@ from __future__ import annotations
 import csv
 import io
 import warnings
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from uuid import UUID
 
 import pytest
 
 from cases import reports
 from cases.application import CasesApplication
-from cases.projections.monthly_report import COLUMNS, COUNTERS, MonthlyReport, monthly_report, totals
+from cases.projections.monthly_report import (
+    COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, MonthlyReport, complaint_report, monthly_report, totals,
+)  # fmt: skip
 from cases.projections.service import Projections
 from cases.projections.store import ReadModelStore
 from tests.builders import apply, certify, new_id_number, paid, sat_with_scores
@@ -199,6 +201,131 @@ def test_later_facts_count_in_their_own_month_and_never_retract_earlier_ones(app
     ]
     assert projections.verify() == []
     projections.store.dispose()
+
+
+# --- complaints (DOMAIN §10) ------------------------------------------------------------------------------
+# Five complaints about wgsh and dmtxh in May-June 2026 (3 working days to accept, 7 to a result; 1-5 May is
+# 劳动节 with 9 May worked, 19 June is 端午). Counted by hand:
+#   K1 wgsh   online Mon 05-11; accepted 05-13 (due 05-14); resolved upheld 05-20 (due 05-22): 7 working days after
+#             receipt (12-15, 18-20); callback satisfied 05-25; closed 05-26
+#   K2 wgsh   letter Mon 05-25; accepted 06-01, late for its due date 05-28: breached in May; result due 06-10,
+#             extended on 06-08 to 06-15; resolved not upheld 06-15, on its due day: 15 working days (26-29 May,
+#             1-5, 8-12, 15 June); callback dissatisfied 06-16: reopened and escalated; the municipal center
+#             accepts 06-22, its due day (17, 18, 22); its result (due 07-01) still to come
+#   K3 dmtxh  counter Fri 05-29; declined 06-02 (due 06-03)
+#   K4 dmtxh  online Mon 06-01, anonymous; accepted 06-04 (due 06-04); resolved upheld 06-17, late for 06-15:
+#             breached in June; 12 working days (2-5, 8-12, 15-17)
+#   K5 dmtxh  letter Fri 06-05; escalated for the breach 06-11 (due 06-10): breached in June; the municipal center
+#             accepts 06-12 (due 06-16); partly upheld 06-23 (due 06-24): 11 working days (8-12, 15-18, 22-23);
+#             callback satisfied 06-24
+#   K6 wgsh   online form on Saturday 05-30: received in June (counts from Mon 06-01); never answered (due 06-04),
+#             so not yet counted as breached: the clock is still running
+SH = timezone(timedelta(hours=8))
+
+
+def complaint_figures(month: str, body: str, median: float | None = None, **figures: int) -> dict:
+    return {"month": month, "body": body, **dict.fromkeys(COMPLAINT_COUNTERS, 0), **figures, "median_working_days_to_result": median}
+
+
+EXPECTED_COMPLAINTS = [
+    complaint_figures("2026-05", "dmtxh", received=1),
+    complaint_figures("2026-05", "wgsh", 7, received=2, accepted=1, resolved=1, upheld=1, breached=1, callbacks_satisfied=1),
+    complaint_figures(
+        "2026-06", "dmtxh", 11.5, received=2, accepted=2, declined=1, escalated=1, resolved=2, upheld=2, breached=2,
+        callbacks_satisfied=1,
+    ),  # fmt: skip
+    complaint_figures("2026-06", "wgsh", 15, received=1, accepted=2, escalated=1, resolved=1, callbacks_dissatisfied=1),
+]
+
+
+def tell_the_complaints(app: CasesApplication) -> None:
+    c, s, m = app.complaints, "supervisor:wgsh:陈主任", "supervisor:all:周主任"
+
+    def receive(when: str, body: str, channel: str, category: str, **details) -> UUID:
+        form = {
+            "channel": channel, "received_at": datetime.fromisoformat(when).replace(tzinfo=SH), "body": body,
+            "category": category, "words": "投诉内容", "actor": s, "complainant_name": "李四",
+            "complainant_contact": "13912345678",
+        }  # fmt: skip
+        return c.receive(**{**form, **details})
+
+    k1 = receive("2026-05-11 10:00", "wgsh", "online", "fees")
+    c.accept(k1, on=D("2026-05-13"), actor=s)
+    c.resolve(k1, outcome="upheld", findings="多收100元，已退还", recorded_by="王五", on=D("2026-05-20"), actor=s)
+    c.record_callback(k1, satisfied=True, on=D("2026-05-25"), actor=s)
+    c.close(k1, on=D("2026-05-26"), actor=s)
+    k2 = receive("2026-05-25 15:00", "wgsh", "letter", "review")
+    c.accept(k2, on=D("2026-06-01"), actor=s)
+    c.extend(k2, working_days=3, reason="需核对申报材料", notice_recorded_on=D("2026-06-08"), on=D("2026-06-08"), actor=s)
+    assert c.get(k2).due["result"]["due"] == "2026-06-15"
+    c.resolve(k2, outcome="not_upheld", findings="审核符合规定", recorded_by="王五", on=D("2026-06-15"), actor=s)
+    assert c.record_callback(k2, satisfied=False, on=D("2026-06-16"), actor=s) == "received"
+    c.accept(k2, on=D("2026-06-22"), actor=m)
+    k3 = receive("2026-05-29 14:00", "dmtxh", "counter", "scheduling")
+    c.decline(k3, on=D("2026-06-02"), reason="已另行答复", actor=s)
+    k4 = receive("2026-06-01 09:00", "dmtxh", "online", "certificates", anonymous=True, complainant_name=None, complainant_contact=None)
+    c.accept(k4, on=D("2026-06-04"), actor=s)
+    c.resolve(k4, outcome="upheld", findings="证书延迟发放", recorded_by="王五", on=D("2026-06-17"), actor=s)
+    k5 = receive("2026-06-05 11:00", "dmtxh", "letter", "results_late")
+    c.escalate(k5, why="breach", on=D("2026-06-11"), actor=s)
+    c.accept(k5, on=D("2026-06-12"), actor=m)
+    c.resolve(k5, outcome="partly_upheld", findings="成绩发布超期", recorded_by="周主任", on=D("2026-06-23"), actor=m)
+    c.record_callback(k5, satisfied=True, on=D("2026-06-24"), actor=m)
+    k6 = receive("2026-05-30 20:00", "wgsh", "online", "other")
+    assert c.get(k6).counts_from == D("2026-06-01")
+
+
+@pytest.fixture
+def with_complaints(app: CasesApplication, store) -> Projections:
+    tell_the_story(app)
+    tell_the_complaints(app)
+    projections = Projections(app, ReadModelStore.from_settings(store), [MonthlyReport()])
+    projections.catch_up()
+    yield projections
+    projections.store.dispose()
+
+
+def test_the_complaint_figures_equal_the_hand_count(with_complaints, calendar):
+    assert complaint_report(with_complaints, calendar=calendar) == EXPECTED_COMPLAINTS
+    assert monthly_report(with_complaints) == EXPECTED  # the case rows are as they were
+
+
+def test_the_complaint_figures_are_filtered_and_totalled_per_month(with_complaints, calendar):
+    assert complaint_report(with_complaints, month_from="2026-06", body="wgsh", calendar=calendar) == [EXPECTED_COMPLAINTS[3]]
+    assert complaint_report(with_complaints, month_to="2026-05", calendar=calendar) == EXPECTED_COMPLAINTS[:2]
+    may, june = complaint_report(with_complaints, by=("month",), calendar=calendar)
+    assert may == {
+        "month": "2026-05", "received": 3, "accepted": 1, "declined": 0, "escalated": 0, "resolved": 1, "upheld": 1,
+        "breached": 1, "callbacks_satisfied": 1, "callbacks_dissatisfied": 0, "median_working_days_to_result": 7,
+    }  # fmt: skip
+    assert (june["received"], june["accepted"], june["resolved"], june["breached"]) == (3, 4, 3, 2)
+    assert june["median_working_days_to_result"] == 12  # of 15, 12 and 11
+
+
+def test_the_complaint_figures_survive_small_batches_a_rebuild_and_a_verify(app, store, calendar):
+    tell_the_complaints(app)
+    head = app.recorder.max_notification_id()
+    projections = Projections(app, ReadModelStore.from_settings(store), [MonthlyReport()])
+    for stop in range(4, head + 4, 4):  # a fresh runner each time reads the clocks back from the tables
+        projections.runner("monthly_report", batch_size=3, holder="test").catch_up(stop=min(stop, head))
+    assert complaint_report(projections, calendar=calendar) == EXPECTED_COMPLAINTS
+    before = projections.digest("monthly_report")
+    assert projections.verify() == []
+    projections.rebuild("monthly_report")
+    assert projections.digest("monthly_report") == before
+    projections.store.dispose()
+
+
+def test_the_complaint_figures_export_as_csv_and_xlsx(with_complaints, calendar):
+    from openpyxl import load_workbook
+
+    rows = complaint_report(with_complaints, calendar=calendar)
+    parsed = list(csv.DictReader(io.StringIO(reports.to_csv(rows, COMPLAINT_COLUMNS).decode("utf-8-sig"))))
+    assert [(r["month"], r["body"], r["breached"], r["median_working_days_to_result"]) for r in parsed] == [
+        ("2026-05", "dmtxh", "0", ""), ("2026-05", "wgsh", "1", "7"), ("2026-06", "dmtxh", "2", "11.5"), ("2026-06", "wgsh", "0", "15"),
+    ]  # fmt: skip
+    sheet = load_workbook(io.BytesIO(reports.to_xlsx(rows, COMPLAINT_COLUMNS, title="投诉 2026年5-6月"))).active
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [[row[c] for c in COMPLAINT_COLUMNS] for row in EXPECTED_COMPLAINTS]
 
 
 # --- exports ----------------------------------------------------------------------------------------------

@@ -14,21 +14,47 @@ one per sitting; certificates_issued counts first issues, reissues (遗失补办
 facts of their month and are never retracted: a later sanction or revocation is counted in its own month.
 The project (body, occupation, work type, level) of a case is the one its Applied event names.
 
+Complaints (投诉, DOMAIN §10) have no project or level: their figures are a table of their own in this projection,
+per month × body complained about (`complaint_report`, COMPLAINT_COLUMNS), so the case rows, their columns and
+exports stay as they were; the same exports (reports.to_csv/to_xlsx/chart_png) take the complaint rows.
+Decision (complaint figures): received counts in the month of `counts_from`, once per complaint (escalated or
+reopened, it is not received again); accepted, declined, escalated and callbacks count every such fact in the month
+of its `on` (one the municipal center accepts again after the body did counts twice, as a requalified case passes
+twice); resolved and upheld (upheld or partly upheld) in the month of the result. A decline answers the
+acceptance clock and is not a result. median_working_days_to_result: over the month's results, each the working
+days after the complaint's `counts_from` (its first receipt: what the complainant waited) up to the result,
+counted with the calendar when read — no event records it, and a projection does not consult the calendar.
+Decision (breached): one per due date missed, not per complaint. A clock runs from the event recording its due
+date — acceptance from Received, Escalated or Reopened; result from Accepted, moved by DeadlineExtended — until the
+step that stops it: Accepted, Declined or Escalated; Resolved or Escalated. It is breached when that step, or an
+extension, is dated after the due date in force (answered on the due day is on time), and counts once, in the
+month of the due date it missed: a complaint late for both acceptance and result counts in each of their months;
+an extension made after the due date counts that date, and the extended clock is not counted again. A clock
+still running past its due date counts when the step stopping it is recorded (the report holds facts of the log),
+so a month's figure may grow after the month until every clock due in it has stopped; the complaints queue shows
+those still running, judged on the day asked.
+
 Consumes: EvaluationCase.Applied, Approved, Rejected, FeePaid, Sat, Absent, SubjectPassed, SubjectFailed, Qualified,
-RetakeRequested, RetakeWaived, Sanctioned, CertIssued, CertRevoked, CertReissued.
+RetakeRequested, RetakeWaived, Sanctioned, CertIssued, CertRevoked, CertReissued; Complaint.Received, Accepted,
+Declined, DeadlineExtended, Escalated, Resolved, CallbackRecorded, Reopened.
 Owns: monthly_counts (the report), monthly_cases (case → project and latest sitting), monthly_open_sittings
-(sittings with results still to come: subjects pending and failed so far).
+(sittings with results still to come: subjects pending and failed so far), monthly_complaints (the complaint
+figures), monthly_complaint_clocks (complaint → body, receipt and the clock running), monthly_complaint_results
+(each result: month, body, receipt and result dates, for the median).
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, select
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, select
 
+from cases.aggregates.complaint import Complaint
 from cases.aggregates.evaluation_case import EvaluationCase as Case
+from cases.calendar.working_days import WorkingDayCalendar
 from cases.projections.base import Projection, UnitOfWork, id_text
 
 if TYPE_CHECKING:
@@ -58,9 +84,26 @@ SIMPLE: dict[type, tuple[str, str]] = {
 }
 
 
+COMPLAINT_KEYS = ("month", "body")
+COMPLAINT_COUNTERS = (
+    "received", "accepted", "declined", "escalated", "resolved", "upheld", "breached", "callbacks_satisfied",
+    "callbacks_dissatisfied",
+)  # fmt: skip
+COMPLAINT_COLUMNS = (*COMPLAINT_KEYS, *COMPLAINT_COUNTERS, "median_working_days_to_result")
+UPHELD = ("upheld", "partly_upheld")
+COMPLAINT_EVENTS = (
+    Complaint.Received, Complaint.Accepted, Complaint.Declined, Complaint.DeadlineExtended, Complaint.Escalated,
+    Complaint.Resolved, Complaint.CallbackRecorded, Complaint.Reopened,
+)  # fmt: skip
+
+
 class MonthlyReport(Projection):
     name = "monthly_report"
-    consumes = (*SIMPLE, Case.FeePaid, Case.Sat, Case.SubjectPassed, Case.SubjectFailed, Case.Qualified, Case.Sanctioned)
+    consumes = (
+        *SIMPLE, Case.FeePaid, Case.Sat, Case.SubjectPassed, Case.SubjectFailed, Case.Qualified, Case.Sanctioned,
+        *COMPLAINT_EVENTS,
+    )  # fmt: skip
+    version = 2  # 2: complaint figures (monthly_complaints)
 
     def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         # work_type is "" (not NULL) when the occupation has none: it is part of the primary key.
@@ -82,9 +125,32 @@ class MonthlyReport(Projection):
             Column("case_id", String(36), primary_key=True), Column("sat_on", Date, primary_key=True),
             Column("pending", String(200), nullable=False), Column("failed", String(200), nullable=False),
         )  # fmt: skip
-        return {"counts": counts, "cases": cases, "open_sittings": open_sittings}
+        complaints = Table(
+            f"{prefix}monthly_complaints", metadata,
+            Column("month", String(7), primary_key=True), Column("body", String(16), primary_key=True),
+            *(Column(name, Integer, nullable=False, default=0) for name in COMPLAINT_COUNTERS),
+        )  # fmt: skip
+        clocks = Table(
+            f"{prefix}monthly_complaint_clocks", metadata,
+            Column("complaint_id", String(36), primary_key=True), Column("body", String(16), nullable=False),
+            Column("counts_from", Date, nullable=False), Column("clock", String(12)), Column("due", Date),
+            Column("breached", Boolean, nullable=False),
+        )  # fmt: skip
+        results = Table(
+            f"{prefix}monthly_complaint_results", metadata,
+            Column("complaint_id", String(36), primary_key=True), Column("version", Integer, primary_key=True),
+            Column("month", String(7), nullable=False), Column("body", String(16), nullable=False),
+            Column("counts_from", Date, nullable=False), Column("resolved_on", Date, nullable=False),
+        )  # fmt: skip
+        return {
+            "counts": counts, "cases": cases, "open_sittings": open_sittings, "complaints": complaints,
+            "complaint_clocks": clocks, "complaint_results": results,
+        }  # fmt: skip
 
     def handle(self, event: Any, rows: UnitOfWork) -> None:
+        if type(event) in _COMPLAINT_EVENT_SET:
+            _complaint(event, rows)
+            return
         case_id = id_text(event.originator_id)
         if isinstance(event, Case.Applied):
             rows.put("cases", {
@@ -145,6 +211,71 @@ def _settle_sitting(
         _count(rows, case_id, sat_on, failed=1)
 
 
+# --- complaints ------------------------------------------------------------------------------------------------
+
+_COMPLAINT_EVENT_SET = frozenset(COMPLAINT_EVENTS)
+
+
+def _complaint(event: Any, rows: UnitOfWork) -> None:
+    """A complaint's figures, and the clock it has running (see the module's Decision on breaches)."""
+    complaint_id = id_text(event.originator_id)
+    if isinstance(event, Complaint.Received):
+        _count_complaint(rows, event.body, event.counts_from, received=1)
+        rows.put("complaint_clocks", {
+            "complaint_id": complaint_id, "body": event.body, "counts_from": event.counts_from, "clock": "acceptance",
+            "due": _due(event.acceptance_due), "breached": False,
+        })  # fmt: skip
+        return
+    clock = rows.get("complaint_clocks", complaint_id)
+    if clock is None:
+        raise LookupError(f"monthly_report: no Received event seen for complaint {complaint_id}")
+    body = clock["body"]
+    if isinstance(event, Complaint.CallbackRecorded):
+        _count_complaint(rows, body, event.on, **{"callbacks_satisfied" if event.satisfied else "callbacks_dissatisfied": 1})
+        return
+    if isinstance(event, Complaint.DeadlineExtended):
+        clock = _missed(rows, clock, event.on)
+        rows.put("complaint_clocks", {**clock, "due": _due(event.result_due)})
+        return
+    if not isinstance(event, Complaint.Reopened):  # every other step stops the clock running (if any)
+        clock = {**_missed(rows, clock, event.on), "clock": None, "due": None}
+    if isinstance(event, Complaint.Accepted):
+        _count_complaint(rows, body, event.on, accepted=1)
+        clock = {**clock, "clock": "result", "due": _due(event.result_due), "breached": False}
+    elif isinstance(event, Complaint.Declined):
+        _count_complaint(rows, body, event.on, declined=1)
+    elif isinstance(event, Complaint.Resolved):
+        _count_complaint(rows, body, event.on, resolved=1, upheld=int(event.outcome in UPHELD))
+        rows.append("complaint_results", {
+            "complaint_id": complaint_id, "version": event.originator_version, "month": event.on.isoformat()[:7],
+            "body": body, "counts_from": clock["counts_from"], "resolved_on": event.on,
+        })  # fmt: skip
+    if isinstance(event, (Complaint.Escalated, Complaint.Reopened)):
+        if isinstance(event, Complaint.Escalated):
+            _count_complaint(rows, body, event.on, escalated=1)
+        clock = {**clock, "clock": "acceptance", "due": _due(event.acceptance_due), "breached": False}
+    rows.put("complaint_clocks", clock)
+
+
+def _missed(rows: UnitOfWork, clock: dict[str, Any], on: date) -> dict[str, Any]:
+    """The clock after a step dated `on`: a running clock past its due date counts as breached, once, in the month
+    of that due date."""
+    if clock["clock"] is None or clock["breached"] or on <= clock["due"]:
+        return clock
+    _count_complaint(rows, clock["body"], clock["due"], breached=1)
+    return {**clock, "breached": True}
+
+
+def _count_complaint(rows: UnitOfWork, body: str, day: date, **increments: int) -> None:
+    key = (day.isoformat()[:7], body)
+    rows.increment("complaints", key, lambda: {"month": key[0], "body": body, **dict.fromkeys(COMPLAINT_COUNTERS, 0)}, **increments)
+
+
+def _due(recorded: dict[str, Any]) -> date:
+    due = recorded["due"]
+    return due if isinstance(due, date) else date.fromisoformat(due)
+
+
 def _join(subjects: list[str]) -> str:
     return ",".join(subjects)
 
@@ -191,3 +322,42 @@ def totals(rows: list[dict[str, Any]], by: tuple[str, ...] = ("month",)) -> list
 def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
     row = {**row, "pass_rate": pass_rate(row["passed"], row["failed"])}
     return {name: row[name] for name in COLUMNS if name in row}
+
+
+def complaint_report(
+    projections: ReadModels, month_from: str | None = None, month_to: str | None = None, body: str | None = None,
+    by: tuple[str, ...] = COMPLAINT_KEYS, calendar: WorkingDayCalendar | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The complaint figures ("YYYY-MM" bounds inclusive) per month × body, or summed per `by` (("month",): every
+    body's together, the median taken over all their results), in key order, columns as COMPLAINT_COLUMNS (less the
+    keys not in `by`). The median counts working days with `calendar` (the packaged one when omitted)."""
+    tables = projections.live_tables(MonthlyReport.name)
+    counts, results = tables["complaints"], tables["complaint_results"]
+    where: dict[Table, list[Any]] = {counts: [], results: []}
+    for t in (counts, results):
+        if month_from:
+            where[t].append(t.c.month >= month_from)
+        if month_to:
+            where[t].append(t.c.month <= month_to)
+        if body:
+            where[t].append(t.c.body == body)
+    with projections.store.engine.connect() as conn:
+        found = conn.execute(select(counts).where(*where[counts])).mappings().all()
+        resolved = conn.execute(select(results).where(*where[results])).mappings().all()
+    summed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in found:
+        key = tuple(row[k] for k in by)
+        into = summed.setdefault(key, {**dict(zip(by, key)), **dict.fromkeys(COMPLAINT_COUNTERS, 0)})
+        for name in COMPLAINT_COUNTERS:
+            into[name] += row[name]
+    calendar = calendar or WorkingDayCalendar.default()
+    waited: dict[tuple[Any, ...], list[int]] = {}
+    for row in resolved:
+        waited.setdefault(tuple(row[k] for k in by), []).append(calendar.working_days_between(row["counts_from"], row["resolved_on"]))
+    columns = [c for c in COMPLAINT_COLUMNS if c in by or c not in COMPLAINT_KEYS]
+    report = []
+    for key in sorted(summed):
+        days = waited.get(key)
+        row = {**summed[key], "median_working_days_to_result": statistics.median(days) if days else None}
+        report.append({name: row[name] for name in columns})
+    return report
