@@ -75,7 +75,9 @@ class ComplaintRegister(Projection):
 
 
 def complaint_row_of(complaint: Complaint) -> dict[str, Any]:
-    """The row restates the complaint as it stands at the end of the batch. `received_at` is Shanghai time."""
+    """The row restates the complaint as it stands at the end of the batch. `received_at` is Shanghai time;
+    `extended`: the one extension of its current level is used (an escalated complaint may be extended again there);
+    `outcome` and `resolved_on` are the standing result or decline (none once reopened)."""
     acceptance, result = complaint.due["acceptance"], complaint.due["result"]
     clock = RUNNING_CLOCK.get(complaint.stage)
     running = complaint.due[clock] if clock else None
