@@ -142,11 +142,36 @@ def test_a_jsxh_retake_joins_the_next_windows_payment_dates(app):
     case_id = paid(app, body="jsxh", level=4, applied_on=D("2026-03-02"))
     sat_with_scores(app, case_id, D("2026-04-25"), {"theory": 80, "skills": 50}, D("2026-05-22"))
 
-    refused(app, ApplicationOutsideWindow, lambda: app.request_retake(case_id, requested_on=D("2026-06-01"), actor="r"))
+    error = refused(app, ApplicationOutsideWindow, lambda: app.request_retake(case_id, requested_on=D("2026-06-01"), actor="r"))
+    assert (error.code, error.field, error.details["next_window"]) == ("application_outside_window", "requested_on", "August")
+    assert "retake" in error.message
     app.request_retake(case_id, requested_on=D("2026-09-10"), actor="registrar-1")
 
     case = app.get_case(case_id)
     assert (case.pay_from, case.pay_by) == (D("2026-10-01"), D("2026-10-12"))  # the November window
+
+
+@pytest.mark.parametrize("requested_on", ["2028-04-25", "2028-09-15"])
+def test_a_jsxh_retake_after_the_validity_window_is_refused_for_the_closed_window_not_the_application_dates(app, requested_on):
+    # Issue 12 point 4: it was refused as application_outside_window on field applied_on (no 2028 window is published)
+    case_id = paid(app, body="jsxh", level=4, applied_on=D("2026-03-02"))
+    sat_with_scores(app, case_id, D("2026-04-25"), {"theory": 80, "skills": 50}, D("2026-05-22"))
+
+    error = refused(app, ValidityWindowClosed, lambda: app.request_retake(case_id, requested_on=D(requested_on), actor="r"))
+
+    assert (error.code, error.field) == ("validity_window_closed", "requested_on")
+    assert error.clause == "seed 004 四(一): 超过成绩有效期须重新申报所有科目认定"
+    assert "2028-04-24" in error.message
+
+
+def test_a_jsxh_retake_after_the_validity_window_is_refused_for_the_closed_window_in_a_year_with_windows(app_to_2030):
+    app = app_to_2030
+    case_id = paid(app, body="jsxh", level=4, applied_on=D("2026-03-02"))
+    sat_with_scores(app, case_id, D("2026-04-25"), {"theory": 80, "skills": 50}, D("2026-05-22"))
+
+    inside_a_2028_window = D("2028-06-30")  # the 2028 August window's application dates, after the 2028-04-24 last day
+    error = refused(app, ValidityWindowClosed, lambda: app.request_retake(case_id, requested_on=inside_a_2028_window, actor="r"))
+    assert (error.code, error.field) == ("validity_window_closed", "requested_on")
 
 
 def test_a_jsxh_retake_can_be_requested_in_a_window_of_the_next_year(app_to_2030):

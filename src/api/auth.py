@@ -49,9 +49,10 @@ def allow(*roles: str) -> Callable[..., Awaitable[Principal]]:
 
 
 def require_body(who: Principal, body: str, what: str, ident: object) -> None:
-    """Body scoping: another body's record is answered exactly like a missing one."""
+    """Body scoping: another body's record is answered exactly like a missing one. The problem's field is the
+    request's: the record's id (`case_id`, `complaint_id`), or `body` itself when the request names the body."""
     if not who.sees(body):
-        raise NotFound(f"no {what} {ident}", field=f"{what}_id")
+        raise NotFound(f"no {what} {ident}", field="body" if what == "body" else f"{what}_id")
 
 
 READERS = policy.READERS  # every role reads, within its bodies; the routes import it from here

@@ -278,10 +278,14 @@ class CasesApplication(Application):
         self._refuse_if_banned(self.get_candidate(case.candidate_id), requested_on, field="requested_on")
         offer = self.offer_for(case)
         chosen = list(subjects) if subjects else case.outstanding_subjects()
+        case.check_retake_request(subjects=chosen, requested_on=requested_on)  # the case's own refusals come first
         fee = retake_fee(offer, chosen) if case.channel != "competition" else None
         that_year = self.rulebook.catalogues.get(requested_on.year, offer.catalogue)  # the windows of the retake's year
         body_now = that_year.body(case.body) or offer.body
-        window = window_for_application(body_now, case.level, requested_on) if body_now.windows else None
+        window = (
+            window_for_application(body_now, case.level, requested_on, field="requested_on", what="retake requests")
+            if body_now.windows else None
+        )  # fmt: skip
         due = payment_due(body_now, requested_on, self.calendar, window)
         case.request_retake(
             subjects=chosen, fee=fee.to_dict() if fee else {}, payment=due.to_dict(), requested_on=requested_on, actor=actor

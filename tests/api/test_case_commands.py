@@ -254,7 +254,13 @@ def test_a_malformed_batch_row_refuses_the_whole_batch_naming_the_row_and_field(
 
 
 def test_a_batch_for_another_body_is_refused_before_any_row(client, cases_app, auth):
-    refused(client.post("/cases/batch", json=sheet(sheet_row()), headers=auth("registrar", "wgsh")), 404, "not_found", "body_id")
+    # Issue 12 point 4: the field named is the payload's `body` (it said `body_id`, a field no request has)
+    refused(client.post("/cases/batch", json=sheet(sheet_row()), headers=auth("registrar", "wgsh")), 404, "not_found", "body")
+    assert event_count(cases_app) == 0
+
+
+def test_an_application_at_another_body_is_refused_naming_the_payloads_body_field(client, cases_app, auth):
+    refused(client.post("/cases", json=application("dmtxh"), headers=auth("registrar", "wgsh")), 404, "not_found", "body")
     assert event_count(cases_app) == 0
 
 

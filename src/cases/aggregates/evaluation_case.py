@@ -444,6 +444,13 @@ class EvaluationCase(Aggregate):
     def request_retake(
         self, *, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str
     ) -> None:
+        self.check_retake_request(subjects=subjects, requested_on=requested_on)
+        self._retake_requested(subjects=subjects, fee=fee, payment=payment, requested_on=requested_on, actor=actor)
+
+    def check_retake_request(self, *, subjects: list[str], requested_on: date) -> None:
+        """The case's refusals of a retake request, checked before its price and payment dates are looked up, so a
+        request after the window's last day is refused for the closed window (issue 12 point 4), not for a body's
+        application dates (seed 004 二(三)) or a price the notice does not give."""
         if self.channel == "competition":
             raise NoRetakeForCompetition("a candidate who failed through a skills competition cannot retake", field="case_id", clause=f"{self.notice} {NO_RETAKE}")
         self._require_stage("retake_available", action="take a retake request")
@@ -460,7 +467,6 @@ class EvaluationCase(Aggregate):
                 f"retake subjects must be among the outstanding ones ({', '.join(self.outstanding_subjects())}); got {subjects}",
                 field="subjects",
             )
-        self._retake_requested(subjects=subjects, fee=fee, payment=payment, requested_on=requested_on, actor=actor)
 
     @event("RetakeRequested")
     def _retake_requested(self, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str) -> None:

@@ -71,8 +71,9 @@ def find_offer(
     return Offer(catalogue, found_body, project, offer)
 
 
-def window_for_application(body: Body, level: int, on: date) -> FixedWindow:
-    """The fixed window whose application dates contain `on` (seed 004 二(三)); otherwise name the next one."""
+def window_for_application(body: Body, level: int, on: date, *, field: str = "applied_on", what: str = "applications") -> FixedWindow:
+    """The fixed window whose application dates contain `on` (seed 004 二(三)); otherwise name the next one. `field`
+    is the request's field `on` came from (`requested_on` for a retake request), `what` what is being refused."""
     for window in body.windows:
         if level in window.levels and window.applications[0] <= on <= window.applications[1]:
             return window
@@ -83,8 +84,8 @@ def window_for_application(body: Body, level: int, on: date) -> FixedWindow:
     else:
         hint = "no further window is published this year"
     raise ApplicationOutsideWindow(
-        f"{body.name} accepts applications only inside its fixed windows; {on} is outside them ({hint})",
-        field="applied_on",
+        f"{body.name} accepts {what} only inside its fixed windows' application dates; {on} is outside them ({hint})",
+        field=field,
         clause=f"seed {body.seed} 二(三)",
         next_window=nxt.name if upcoming else None,
     )
