@@ -223,3 +223,33 @@ def test_the_complainants_contact_is_encrypted_at_rest_with_the_other_payloads(s
         app.close()
     raw = stored_states(settings)
     assert raw and not any(b"13912345678" in state or "欧阳娜娜".encode() in state for state in raw)
+
+
+def test_what_the_clock_and_the_levels_refuse(app):
+    """Found in review: a closed complaint escalated, an extension after the due date moving a breach out of
+    sight, a notice dated before the complaint, another body's case linked, a letter to the municipal center."""
+    from cases.aggregates.complaint import DeadlinePassed, WrongComplaintStage
+    from cases.errors import InvalidInput, OutOfOrder
+
+    closed = call(app, channel="body_line")
+    app.complaints.decline(closed, on=D("2026-06-04"), reason="无具体事实", actor="s")
+    app.complaints.close(closed, on=D("2026-06-04"), actor="s")
+    refused(app, WrongComplaintStage, lambda: app.complaints.escalate(closed, why="dissatisfaction", on=D("2026-06-05"), actor="s"))
+
+    unheard = call(app, channel="body_line")
+    refused(app, InvalidInput, lambda: app.complaints.escalate(unheard, why="dissatisfaction", on=D("2026-06-04"), actor="s"))
+
+    late = call(app)
+    app.complaints.accept(late, on=D("2026-06-04"), actor="s")  # result due 15 June
+    refused(app, DeadlinePassed, lambda: app.complaints.extend(
+        late, working_days=3, reason="迟", notice_recorded_on=D("2026-06-16"), on=D("2026-06-16"), actor="s"))
+    refused(app, OutOfOrder, lambda: app.complaints.extend(
+        late, working_days=3, reason="早", notice_recorded_on=D("2026-05-01"), on=D("2026-06-10"), actor="s"))
+
+    other_body = paid(app, body="wgsh", level=3, applied_on=D("2026-03-02"))
+    refusal = refused(app, InvalidInput, lambda: app.complaints.link_case(late, case_id=other_body, on=D("2026-06-05"), actor="s"))
+    assert refusal.field == "case_id"
+
+    letter = call(app, channel="letter", to_municipal_center=True)
+    assert app.complaints.get(letter).level == "municipal"
+    assert app.complaints.get(call(app, channel="letter")).level == "body"

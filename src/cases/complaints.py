@@ -70,9 +70,11 @@ class Complaints:
         self, *, channel: str, received_at: datetime, body: str, category: str, words: str, actor: str,
         complainant_name: str | None = None, complainant_contact: str | None = None, anonymous: bool = False,
         case_ids: list[UUID] | None = None, candidate_id: UUID | None = None, staff_named: list[str] | None = None,
-        evidence: list[str] | None = None,
+        evidence: list[str] | None = None, to_municipal_center: bool = False,
     ) -> UUID:  # fmt: skip
-        """Received (DOMAIN §10 Receiving): its acceptance clock starts at the next opening of the line."""
+        """Received (DOMAIN §10 Receiving): its acceptance clock starts at the next opening of the line. A call on
+        the municipal line, or a letter, form or visit `to_municipal_center`, is the municipal center's from the
+        start; anything else is the body's until escalated."""
         if channel not in CHANNELS:
             raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)}", field="channel", clause="DOMAIN §10")
         if category not in CATEGORIES:
@@ -82,6 +84,8 @@ class Complaints:
         for field, value, kind in (("complainant_name", complainant_name, "name"), ("complainant_contact", complainant_contact, "contact")):
             check_text(field, value, kind)
         check_text("words", words, "words", free_text=True)
+        if to_municipal_center and channel == "body_line":
+            raise InvalidInput("a call on the body's line is the body's; the municipal center has its own line", field="to_municipal_center")
         if received_at.tzinfo is None:
             raise InvalidInput("received_at needs its time zone (e.g. +08:00)", field="received_at")
         local = received_at.astimezone(SHANGHAI)
@@ -99,6 +103,7 @@ class Complaints:
             body=body, case_ids=[str(case.id) for case in linked], candidate_id=str(candidate_id) if candidate_id else None,
             staff_named=staff_named or [], category=category, words=words, evidence=evidence or [],
             acceptance_due=due.to_dict(), taken_by=actor, actor=actor,
+            level="municipal" if to_municipal_center or channel == "municipal_line" else "body",
         )  # fmt: skip
         self.app._save(complaint)
         log.info("complaint.received", complaint_id=str(complaint.id), body=body, channel=channel, acceptance_due=str(due))
@@ -123,9 +128,7 @@ class Complaints:
     def link_case(self, complaint_id: UUID, *, case_id: UUID, on: date, actor: str, expected_version: int | None = None) -> None:
         complaint = self._for_command(complaint_id, expected_version)
         case = self.app.get_case(case_id)
-        if case.body != complaint.body and complaint.level == "body":
-            raise NotFound(f"no case {case_id}", field="case_id")  # another body's case, as unknown to this body
-        complaint.link_case(case_id=case_id, on=on, actor=actor)
+        complaint.link_case(case_id=case_id, case_body=case.body, on=on, actor=actor)
         self.app._save(complaint)
 
     def extend(

@@ -64,6 +64,10 @@ class NoCallbackForAnonymous(ComplaintError):
     http_status = 422
 
 
+class DeadlinePassed(ComplaintError):
+    code = "deadline_passed"
+
+
 class NotBreached(ComplaintError):
     code = "not_breached"
     http_status = 422
@@ -77,13 +81,13 @@ class Complaint(Aggregate):
     def __init__(
         self, *, channel: str, received_at: datetime, counts_from: date, receipt_reason: str, complainant: dict[str, Any],
         body: str, case_ids: list[str], candidate_id: str | None, staff_named: list[str], category: str, words: str,
-        evidence: list[str], acceptance_due: dict[str, Any], taken_by: str, actor: str,
+        evidence: list[str], acceptance_due: dict[str, Any], taken_by: str, level: str, actor: str,
     ) -> None:  # fmt: skip
         self.channel, self.received_at, self.counts_from = channel, received_at, counts_from
         self.complainant = complainant  # {"name", "contact", "anonymous"}: contact encrypted at rest with a cipher key
         self.body, self.case_ids, self.candidate_id = body, list(case_ids), candidate_id
         self.staff_named, self.category, self.words, self.evidence = list(staff_named), category, words, list(evidence)
-        self.level = "municipal" if channel == "municipal_line" else "body"
+        self.level = level  # "body" or "municipal": who acts on it
         self.stage = "received"
         self.due: dict[str, Any] = {"acceptance": acceptance_due, "result": None}
         self.handler: str | None = None
@@ -138,11 +142,15 @@ class Complaint(Aggregate):
     def _assigned(self, handler: str, on: date, actor: str) -> None:
         self.handler, self.last_decided_on = handler, on
 
-    def link_case(self, *, case_id: UUID, on: date, actor: str) -> None:
+    def link_case(self, *, case_id: UUID, case_body: str, on: date, actor: str) -> None:
+        """Only a case of the body complained about: another body's case is not what this complaint is about."""
         if self.stage == "closed":
             raise WrongComplaintStage("the complaint is closed; it cannot have a case linked", field="complaint_id", clause=CLAUSE)
+        if case_body != self.body:
+            raise InvalidInput(f"case {case_id} is {case_body}'s; the complaint is about {self.body}", field="case_id", clause=CLAUSE)
         if str(case_id) in self.case_ids:
             raise ComplaintError(f"case {case_id} is linked already", field="case_id")
+        self._require_not_before(on, "on")
         self._case_linked(case_id=str(case_id), on=on, actor=actor)
 
     @event("CaseLinked")
@@ -155,6 +163,11 @@ class Complaint(Aggregate):
         if self.level in self.extended_at:
             raise AlreadyExtended("the one extension allowed was used", field="working_days", clause=CLAUSE)
         self._require_not_before(on, "on")
+        due = date.fromisoformat(str(self.due["result"]["due"]))
+        if on > due:
+            raise DeadlinePassed(f"the result was due on {due}: a breached complaint is escalated, not extended", field="on", clause=CLAUSE)
+        if not self.last_decided_on <= notice_recorded_on <= on:
+            raise OutOfOrder(f"the notice to the complainant is recorded between {self.last_decided_on} and {on}", field="notice_recorded_on")
         self._deadline_extended(working_days=working_days, reason=reason, notice_recorded_on=notice_recorded_on, result_due=result_due, on=on, actor=actor)
 
     @event("DeadlineExtended")
@@ -175,10 +188,12 @@ class Complaint(Aggregate):
             raise InvalidInput(f"why must be one of {', '.join(ESCALATION_REASONS)}", field="why", clause=CLAUSE)
         if self.level == "municipal":
             raise AlreadyEscalated("the municipal center handles it already; its result stands", field="complaint_id", clause=CLAUSE)
+        self._require_stage(*OPEN_STAGES, action="be escalated")
         if why == "breach" and self.breached_on(on) is None:
             raise NotBreached(f"no clock of the complaint is breached on {on}", field="why", clause=CLAUSE)
-        if why != "dissatisfaction":
-            self._require_stage(*OPEN_STAGES, action="be escalated")
+        last_callback = self.callbacks[-1] if self.callbacks else None
+        if why == "dissatisfaction" and not (last_callback and not last_callback["satisfied"] and last_callback["level"] == self.level):
+            raise InvalidInput("dissatisfaction is escalated after a dissatisfied callback on this level's result", field="why", clause=CLAUSE)
         self._require_not_before(on, "on")
         self._escalated(why=why, on=on, acceptance_due=acceptance_due, actor=actor)
 
