@@ -17,6 +17,7 @@ import pytest
 from api.tokens import create_token
 from cases.application import CasesApplication
 from cases.projections.store import ReadModelStore
+from cases.projections.service import all_projections
 from cases.settings import Settings
 from tests.builders import new_id_number
 from tests.support.live_server import LiveServer, example_call, is_open, live_server, operations
@@ -184,7 +185,7 @@ def test_a_compliance_officer_verifies_the_registers_through_the_live_server(htt
         return
     unprojected = verified()
     assert (unprojected["outcome"], unprojected["differences"]) == ("behind", []), unprojected
-    assert set(unprojected["behind"]) == {"certificates", "case_index", "validity_windows", "bans", "monthly_report"}
+    assert set(unprojected["behind"]) == {projection.name for projection in all_projections()}
     worker = start_projections_run(store, tmp_path / "projections.log")
     try:
         answer = verified()
