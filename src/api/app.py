@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 
-from api import problems
+from api import docs, problems
 from api.limits import EdgeLimits
 from api.middleware import Metrics, RequestLog
 from api.routes import ROUTERS
@@ -34,11 +34,12 @@ def create_app(settings: Settings | None = None, *, in_process_projections: bool
         finally:
             app.state.services.close()
 
-    app = FastAPI(title="cases", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="cases", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.metrics = Metrics()
     app.add_middleware(EdgeLimits, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog)  # outermost: a refusal at the edge is logged with its request id too
     problems.install(app)
+    docs.install(app)  # /docs and /redoc from the files a package ships, no CDN
     for router in ROUTERS:
         app.include_router(router)
     return app
