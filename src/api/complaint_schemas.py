@@ -48,6 +48,7 @@ class ReceiveRequest(ComplaintBody):
     candidate_id: UUID | None = None
     staff_named: list[Name] = Field(default_factory=list, max_length=MAX_NAMED, description="staff complained about: they may neither handle it nor record its result")
     evidence: list[Evidence] = Field(default_factory=list, max_length=MAX_NAMED, description="references to the evidence (a letter, a recording)")
+    to_municipal_center: bool = Field(default=False, description="a letter, form or visit to the municipal center (a call on its line is its anyway)")
 
 
 class AcceptRequest(ComplaintBody):

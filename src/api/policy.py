@@ -124,6 +124,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     # (403 `not_at_your_level` inside the row's scope); registrars read their body's without the complainant's
     # name or contact; compliance reads all, the contact masked.
     ("POST", "/complaints"): Rule("receive a complaint (投诉登记)", HOTLINE, NAMED_BODY),
+    ("GET", "/complaints"): Rule("the complaint queue, each with its service-level standing", COMPLAINT_READERS, BODY_ROWS),
     ("GET", "/complaints/{complaint_id}"): Rule("read a complaint", COMPLAINT_READERS, COMPLAINT),
     ("POST", "/complaints/{complaint_id}/acceptance"): Rule("accept a complaint (受理)", HOTLINE, COMPLAINT),
     ("POST", "/complaints/{complaint_id}/decline"): Rule("decline a complaint (不予受理)", HOTLINE, COMPLAINT),

@@ -461,7 +461,8 @@ def test_a_command_for_another_body_is_refused_like_a_missing_one(client, routes
 @dataclass(frozen=True)
 class TwoBodies:
     """At HOME and at OTHER alike: a certified case, a failed one (its validity window open), a fee unpaid, a sat
-    case awaiting results, a qualified one without its certificate, a candidate barred for the year (须知 三.1).
+    case awaiting results, a qualified one without its certificate, a candidate barred for the year (须知 三.1),
+    and a complaint about that certified case.
     周敏 holds a certificate at HOME and one at migu and is barred by a case at OTHER; 吴杰 applied at OTHER only."""
 
     elsewhere: set[str]  # every case not at HOME
@@ -485,6 +486,10 @@ def cases_at(app: Any, body: str) -> list[str]:
     app.record_attendance(awaiting, sat_on=D("2026-04-25"), attended=True, actor="examiner-1")
     qualified = paid(app, body=body)
     assert sat_with_scores(app, qualified, D("2026-04-25"), {"theory": 85, "skills": 90}, D("2026-05-08")) == "qualified"
+    app.complaints.receive(
+        channel="letter", received_at=datetime(2026, 6, 5, 10, 0, tzinfo=SHANGHAI), body=body, category="certificates",
+        words="证书信息有误", complainant_name="赵六", complainant_contact="13912345678", case_ids=[certified], actor="supervisor:all:matrix",
+    )  # fmt: skip
     return [str(c) for c in (certified, failed, unpaid, awaiting, qualified, barred(app, paid(app, body=body)))]
 
 
@@ -532,6 +537,7 @@ ROW_QUERIES: dict[str, dict[str, Any]] = {  # what a list is asked for, so that 
     "/registers/validity-windows": {"on": "2028-04-01", "closing_within": 30},
     "/registers/bans": {"on": "2026-06-01"},
     "/sittings/plan": {"month": "2026-04"},
+    "/complaints": {"on": "2026-06-08"},
 }
 
 

@@ -207,13 +207,18 @@ def test_a_dissatisfied_callback_on_the_bodys_result_reopens_it_at_the_municipal
     answered(send(client, complaint_id, "callback", {"satisfied": False, "on": "2026-06-16"}, municipal), 9, "resolved", "municipal")
 
 
-def test_a_bodys_supervisor_takes_no_call_on_the_municipal_line(client, cases_app, as_):
+def test_a_bodys_supervisor_takes_no_complaint_made_to_the_municipal_center(client, cases_app, as_):
+    body, municipal = as_("supervisor", HOME), as_("supervisor")
     before = event_count(cases_app)
-    answer = client.post("/complaints", json=complaint(channel="municipal_line"), headers=as_("supervisor", HOME))
-    refused(answer, 403, "not_at_your_level", "channel")
+    refused(client.post("/complaints", json=complaint(channel="municipal_line"), headers=body), 403, "not_at_your_level", "channel")
+    letter = complaint(channel="letter", to_municipal_center=True)
+    refused(client.post("/complaints", json=letter, headers=body), 403, "not_at_your_level", "to_municipal_center")
     assert event_count(cases_app) == before
-    answer = client.post("/complaints", json=complaint(channel="municipal_line", received_at="2026-06-05T09:45:00+08:00"), headers=as_("supervisor"))
+    answer = client.post("/complaints", json=complaint(channel="municipal_line", received_at="2026-06-05T09:45:00+08:00"), headers=municipal)
     assert answer.status_code == 201 and answer.json()["level"] == "municipal"
+    answer = client.post("/complaints", json=letter, headers=municipal)
+    assert answer.status_code == 201 and answer.json()["level"] == "municipal"
+    assert client.post("/complaints", json=complaint(channel="letter"), headers=municipal).json()["level"] == "body"
 
 
 # --- body scope -------------------------------------------------------------------------------------------------
@@ -237,7 +242,7 @@ def test_a_bodys_supervisor_cannot_receive_for_another_body_nor_name_another_bod
     theirs = paid(cases_app, body=OTHER)
     supervisor = as_("supervisor", HOME)
     before = event_count(cases_app)
-    refused(client.post("/complaints", json=complaint(body=OTHER), headers=supervisor), 404, "not_found", "body_id")
+    refused(client.post("/complaints", json=complaint(body=OTHER), headers=supervisor), 404, "not_found", "body")
     named = refused(client.post("/complaints", json=complaint(case_ids=[str(theirs)]), headers=supervisor), 404, "not_found", "case_id")
     unknown = refused(client.post("/complaints", json=complaint(case_ids=[str(uuid4())]), headers=supervisor), 404, "not_found", "case_id")
     assert named["detail"].split()[:2] == unknown["detail"].split()[:2] == ["no", "case"]
@@ -400,3 +405,52 @@ def test_a_complaints_flow_logs_no_contact_whether_a_mobile_a_landline_or_an_e_m
     for contact in contacts:
         digits = re.sub(r"[^0-9]", "", contact)
         assert contact not in output and not (digits and digits[-8:] in digits_only), f"{contact} appears in the logs"
+
+
+# --- the queue --------------------------------------------------------------------------------------------------
+
+
+def test_the_queue_lists_complaints_soonest_due_first_with_their_standing_on_the_day_asked(client, as_):
+    body, municipal = as_("supervisor", HOME), as_("supervisor")
+    late = received(client, body)  # accept or decline by 10 June
+    accepted = received(client, body, received_at="2026-06-08T09:30:00+08:00", category="fees")
+    send(client, accepted, "acceptance", {"on": "2026-06-08"}, body)  # a result by 17 June
+    escalated = received(client, body, received_at="2026-06-09T10:00:00+08:00")
+    send(client, escalated, "escalation", {"why": "choice", "on": "2026-06-09"}, body)  # accept by 12 June at the center
+    theirs = received(client, as_("supervisor", OTHER), body=OTHER, received_at="2026-06-05T09:45:00+08:00")  # dsxh: 09:30-11:00
+    client.app.state.services.projections.catch_up()
+
+    rows = client.get("/complaints", params={"on": "2026-06-11", "state": "open"}, headers=body)
+    assert rows.status_code == 200 and int(rows.headers["X-Projection-Position"]) > 0
+    listed = {row["complaint_id"]: row for row in rows.json()}
+    assert list(listed) == [late, escalated, accepted] and theirs not in listed
+    assert [(r["standing"], r["working_days_late"], r["you_act_on_it"]) for r in listed.values()] == [
+        ("breached", 1, True), ("due_soon", 0, False), ("on_time", 0, True),
+    ]  # fmt: skip
+    assert listed[late]["complainant_contact_masked"] == "139****5678" and listed[late]["complainant_name"] == "李四"
+    assert MOBILE not in rows.text
+
+    breached = client.get("/complaints", params={"on": "2026-06-11", "breached": "true"}, headers=municipal).json()
+    assert [row["complaint_id"] for row in breached] == [theirs, late]  # both due 10 June: the earlier call first
+    fees = client.get("/complaints", params={"on": "2026-06-11", "category": "fees", "body": HOME}, headers=as_("compliance")).json()
+    assert [row["complaint_id"] for row in fees] == [accepted]
+    ours = client.get("/complaints", params={"on": "2026-06-11", "level": "municipal"}, headers=municipal).json()
+    assert [(row["complaint_id"], row["you_act_on_it"]) for row in ours] == [(escalated, True)]
+
+    desk = client.get("/complaints", params={"on": "2026-06-11"}, headers=as_("registrar", HOME)).json()
+    assert {row["complaint_id"] for row in desk} == {late, accepted, escalated}
+    assert all(row["complainant_name"] is None and row["complainant_contact_masked"] is None for row in desk)
+    refused(client.get("/complaints", params={"body": OTHER}, headers=as_("registrar", HOME)), 403, "forbidden", None)
+    refused(client.get("/complaints", headers=as_("examiner", HOME)), 403, "forbidden", None)
+    page = client.get("/complaints", params={"on": "2026-06-11", "limit": 1, "offset": 1}, headers=body).json()
+    assert [row["complaint_id"] for row in page] == [escalated]
+
+
+def test_a_command_answers_the_position_a_queue_read_can_wait_for(client, as_):
+    """Read your writes: the position a command reached, passed as wait_for_position, is never beyond the head."""
+    body = as_("supervisor", HOME)
+    created = client.post("/complaints", json=complaint(), headers=body).json()
+    client.app.state.services.projections.catch_up()
+    rows = client.get("/complaints", params={"wait_for_position": created["position"], "on": "2026-06-08"}, headers=body)
+    assert rows.status_code == 200 and created["complaint_id"] in rows.text
+    assert int(rows.headers["X-Projection-Position"]) >= created["position"]

@@ -1,16 +1,16 @@
 """The hotline (业务监督电话, DOMAIN §10): POST /complaints takes a complaint, GET /complaints/{id} reads it, and
 POST /complaints/{id}/… accepts, declines, assigns, links a case, extends, escalates, resolves (with a post-hoc
 sanction of a linked case in the same write), records the callback, reopens and closes it. GET /complaints is the
-queue with each complaint's service-level standing. Each route parses, authorises, calls one use case of
+queue with each complaint's service-level standing, read from the complaints read model. Each route parses, authorises, calls one use case of
 `app.complaints` and answers; the rules are the domain's. Commands take `If-Match` (412 when stale) and
 `Idempotency-Key`, and answer the complaint's version (ETag), stage, level and the log position reached.
 
 Who (DOMAIN §10 "Who sees what", "Escalation"; the policy rows are in `api.policy`):
 - Supervisors act. A complaint is handled at its level: a body's supervisors act on complaints about their body
-  until it is escalated; after that (and for calls taken on the municipal line) only the municipal center's
+  until it is escalated; after that (and for complaints made to the municipal center) only the municipal center's
   supervisors do, and the body's still read it. The center may pull in a complaint whose clock is breached
   (escalation `why=breach`). Another level's supervisor is refused 403 naming the level. A body's supervisor
-  takes no call on the municipal line.
+  takes no complaint made to the municipal center.
 - Registrars read their body's complaints; compliance reads all. Examiners do not see complaints.
 - Another body's complaint answers 404, exactly as a missing one does.
 - Privacy (DOMAIN §10): the complainant's contact is shown in full only to the supervisors who may act on the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -33,6 +33,7 @@ from api.complaint_schemas import (
     AcceptRequest,
     AssignRequest,
     CallbackRequest,
+    Category,
     CloseRequest,
     ComplaintCommandResult,
     ComplaintView,
@@ -45,6 +46,7 @@ from api.complaint_schemas import (
     ResolveRequest,
 )
 from api.idempotency import run_once
+from api.queries import Reading, reading, scoped_body
 from api.routes.cases import IdempotencyKey, IfMatch, refusal
 from api.routes.common import case_in_scope, etag, expected_version, services
 from api.schemas import Day
@@ -52,6 +54,8 @@ from api.tokens import Principal
 from cases.aggregates.complaint import CATEGORIES, Complaint
 from cases.complaints import SHANGHAI, Complaints
 from cases.errors import Conflict, DomainError, StaleVersion
+from cases.limits import MAX_OFFSET, TEXT
+from cases.projections.complaints import complaint_queue
 from cases.replay import mask_contact, mask_in_text
 from cases.rules.complaint_clock import standing
 
@@ -79,12 +83,17 @@ def complaint_in_scope(request: Request, who: Principal, complaint_id: UUID) -> 
 
 
 def acts_on(who: Principal, complaint: Complaint) -> bool:
-    """Whether the caller may act on the complaint now: its level's supervisors (and admin)."""
+    return handles(who, complaint.level, complaint.body)
+
+
+def handles(who: Principal, level: str, body: str) -> bool:
+    """Whether the caller may act now on a complaint about `body` handled at `level`: that level's supervisors
+    (and admin)."""
     if who.role == "admin":
         return True
     if who.role != "supervisor":
         return False
-    return who.body is None if complaint.level == "municipal" else who.body == complaint.body
+    return who.body is None if level == "municipal" else who.body == body
 
 
 def require_acting(who: Principal, complaint: Complaint, *, pulled_in: bool = False) -> None:
@@ -121,18 +130,21 @@ def answer(request: Request, complaint_id: UUID, status: int = 200, result: dict
 
 async def on_complaint(
     request: Request, who: Principal, complaint_id: UUID, payload: Any, key: str | None, if_match: str | None,
-    method: Method, *, named: str | None = None, pulled_in: bool = False, **arguments: Any,
+    method: Method, *, named: str | None = None, pulled_in: bool = False, case_id: UUID | None = None, **arguments: Any,
 ) -> JSONResponse:  # fmt: skip
     """Scope, level, If-Match and Idempotency-Key around one use case:
     `method(app.complaints)(complaint_id, **payload, **arguments, actor=…, expected_version=…)`, whose value is the
     answer's `result.<named>` (or the whole `result` when it is a dict). Without If-Match
-    the version checked for scope and level is the one the command must find (a change in between is 409)."""
+    the version checked for scope and level is the one the command must find (a change in between is 409).
+    `case_id`: a case the command names, which a body's staff must see (another body's answers 404)."""
     asked = expected_version(if_match)
 
     def command() -> JSONResponse:
         try:
             complaint = complaint_in_scope(request, who, complaint_id)
             require_acting(who, complaint, pulled_in=pulled_in)
+            if case_id is not None:
+                case_in_scope(request, who, case_id)
             use_case = method(services(request).app.complaints)
             version = complaint.version if asked is None else asked
             try:
@@ -152,10 +164,11 @@ async def on_complaint(
 async def receive(payload: ReceiveRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(SUPERVISORS)) -> JSONResponse:
     """Supervisor: a body's, about their body (another body answers 404, as an unknown one does); the municipal
     center's, about any body. The acceptance clock starts at the line's next opening (`counts_from`); a call on the
-    municipal line is handled there from the start."""
+    municipal line, or a letter, form or visit `to_municipal_center`, is handled there from the start."""
     require_body(who, payload.body, "body", payload.body)
-    if payload.channel == "municipal_line" and who.body is not None:
-        raise NotAtYourLevel("calls on the municipal line are taken by the municipal center's supervisors", field="channel", clause="DOMAIN §10 Receiving")
+    if who.body is not None and (payload.channel == "municipal_line" or payload.to_municipal_center):
+        field = "channel" if payload.channel == "municipal_line" else "to_municipal_center"
+        raise NotAtYourLevel("complaints to the municipal center are taken by its supervisors", field=field, clause="DOMAIN §10 Receiving")
     for case_id in payload.case_ids:  # a body's supervisor cannot learn of another body's case through the refusal
         if who.body is not None:
             case_in_scope(request, who, case_id)
@@ -202,8 +215,9 @@ async def link_case(
     complaint_id: UUID, payload: LinkCaseRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(SUPERVISORS),
 ) -> JSONResponse:  # fmt: skip
-    """Supervisor at the complaint's level; at a body, only that body's cases (another's answers 404)."""
-    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.link_case)
+    """Supervisor at the complaint's level; only a case of the body complained about (to a body's supervisor,
+    another body's case answers 404 like an unknown one)."""
+    return await on_complaint(request, who, complaint_id, payload, key, if_match, lambda c: c.link_case, case_id=payload.case_id)
 
 
 @router.post("/{complaint_id}/extension", responses=COMMAND, summary="DeadlineExtended: once, with a reason and the notice recorded")
@@ -266,6 +280,36 @@ async def close(
 
 
 # --- reading --------------------------------------------------------------------------------------------------
+
+
+@router.get("", summary="The queue: complaints with their service-level standing on the day asked")
+def queue(
+    body: str | None = Query(None, description="the body complained about (a body's staff always get their own)"),
+    state: Literal["open", "received", "accepted", "declined", "resolved", "closed"] | None = Query(None, description="a stage, or open (received or accepted)"),
+    category: Category | None = None,
+    handler: str | None = Query(None, max_length=TEXT["name"], description="the handler assigned"),
+    breached: bool | None = Query(None, description="true: only those whose running clock is past its due date on `on`; false: the others"),
+    level: Literal["body", "municipal"] | None = Query(None, description="who acts on it: the body's supervisors, or the municipal center's"),
+    on: Day | None = Query(None, description="the day the standing is judged on (default: today, Shanghai)", examples=["2026-06-10"]),
+    limit: int = Query(100, ge=1, le=1000, description="rows per page"), offset: int = Query(0, ge=0, le=MAX_OFFSET, description="rows to skip"),
+    who: Principal = Depends(READERS), read: Reading = Depends(reading),
+) -> JSONResponse:  # fmt: skip
+    """Soonest running due date first. Each row says `standing` (on_time, due_soon, due_today, breached, or none
+    when no clock runs), `working_days_late`, and whether the caller acts on it. The contact is always masked here
+    (read it in full on the complaint itself); registrars get neither the complainant's name nor the contact."""
+    rows = read.query(
+        complaint_queue, scoped_body(who, body), state, category, handler, breached, on or datetime.now(SHANGHAI).date(),
+        limit, offset, level, read.services.app.calendar,
+    )  # fmt: skip
+    return read.json([queue_row(row, who) for row in rows])
+
+
+def queue_row(row: dict[str, Any], who: Principal) -> dict[str, Any]:
+    case_ids = [c for c in (row.get("case_ids") or "").split(",") if c]
+    shown = {**row, "case_ids": case_ids, "you_act_on_it": handles(who, row["level"], row["body"])}
+    if who.role == "registrar":
+        shown.update(complainant_name=None, complainant_contact_masked=None)
+    return shown
 
 
 @router.get("/{complaint_id}", response_model=ComplaintView, summary="The complaint as it stands (ETag: its version)")
