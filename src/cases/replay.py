@@ -191,7 +191,7 @@ def complaint_timeline(app: CasesApplication, complaint_id: UUID, *, contact_sho
         name = type(event).__name__
         attrs = {key: value for key, value in vars(event).items() if key not in METADATA}
         day = "counts_from" if name == "Received" else next((key for key in BUSINESS_DATES if isinstance(attrs.get(key), date)), None)
-        hide = partial(_hidden, contact=None if contact_shown else contact)
+        hide = partial(mask_values, contact=None if contact_shown else contact)
         entries.append(TimelineEntry(
             version=event.originator_version, recorded_at=event.timestamp.isoformat(), event=name,
             actor=getattr(event, "actor", None), business_date=attrs[day].isoformat() if day else None,
@@ -245,13 +245,14 @@ def mask_in_text(text: str, contact: str | None) -> str:
     return mask_phones(mask_id_number(text))
 
 
-def _hidden(value: Any, contact: str | None) -> Any:
+def mask_values(value: Any, contact: str | None) -> Any:
+    """A value made JSON-safe, with `mask_in_text` applied to every text in it."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _hidden(v, contact) for k, v in value.items()}
+        return {str(k): mask_values(v, contact) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [_hidden(v, contact) for v in value]
+        return [mask_values(v, contact) for v in value]
     if value is None or isinstance(value, (bool, int, float)):
         return value
     return mask_in_text(str(value), contact)

@@ -130,12 +130,12 @@ def answer(request: Request, complaint_id: UUID, status: int = 200, result: dict
 
 async def on_complaint(
     request: Request, who: Principal, complaint_id: UUID, payload: Any, key: str | None, if_match: str | None,
-    method: Method, *, named: str | None = None, pulled_in: bool = False, case_id: UUID | None = None, **arguments: Any,
+    method: Method, *, pulled_in: bool = False, case_id: UUID | None = None, **arguments: Any,
 ) -> JSONResponse:  # fmt: skip
     """Scope, level, If-Match and Idempotency-Key around one use case:
-    `method(app.complaints)(complaint_id, **payload, **arguments, actor=…, expected_version=…)`, whose value is the
-    answer's `result.<named>` (or the whole `result` when it is a dict). Without If-Match
-    the version checked for scope and level is the one the command must find (a change in between is 409).
+    `method(app.complaints)(complaint_id, **payload, **arguments, actor=…, expected_version=…)`; a dict it returns
+    is the answer's `result`. Without If-Match the version checked for scope and level is the one the command
+    must find (a change in between is 409).
     `case_id`: a case the command names, which a body's staff must see (another body's answers 404)."""
     asked = expected_version(if_match)
 
@@ -155,7 +155,7 @@ async def on_complaint(
                 raise Conflict("the complaint changed while this command ran; read it again and retry", field="complaint_id") from stale
         except DomainError as error:
             return refusal(request, error)
-        return answer(request, complaint_id, result={named: value} if named else value if isinstance(value, dict) else None)
+        return answer(request, complaint_id, result=value if isinstance(value, dict) else None)
 
     return await run_once(request, who, key, payload, command)
 

@@ -14,6 +14,7 @@ import typer
 from cases.cli.case_command import case
 from cases.cli.catalogue_command import catalogue
 from cases.cli.common import DomainErrorsToExit
+from cases.cli.complaints_command import complaints
 from cases.cli.demo_command import demo
 from cases.cli.projections_command import projections
 from cases.cli.replay_command import as_of, diff, timeline
@@ -60,6 +61,7 @@ app.add_typer(case, name="case")
 app.add_typer(projections, name="projections")
 app.add_typer(sittings, name="sittings")
 app.add_typer(reports, name="reports")
+app.add_typer(complaints, name="complaints")
 app.command("serve")(serve)
 app.add_typer(tokens, name="tokens")
 

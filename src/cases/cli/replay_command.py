@@ -1,4 +1,5 @@
 """`cases case timeline | as-of | diff`: replay a case for compliance officers (DOMAIN §9), from its own events.
+`print_events` prints a timeline, a case's or a complaint's (`cases complaints show`).
 
 Each opens the store, calls one function of `cases.replay`, and prints it as tables, or as JSON with `--json`.
 A moment is a version number or an ISO timestamp with its time zone (2026-05-08T09:00:00+08:00).
@@ -34,7 +35,7 @@ def timeline(ctx: typer.Context, case_id: CaseId, data_dir: DataDir = None, as_j
     if as_json:
         return _print_json([e.to_dict() for e in entries])
     stdout_console().print(text(f"case {resolved}: {len(entries)} events", "bold"))
-    _print_events(entries)
+    print_events(entries)
 
 
 def as_of(
@@ -85,7 +86,7 @@ def diff(
     for change in found.changes:
         table.add_row(text(change.field, "bold"), text(_shown(change.old)), text(_shown(change.new)))
     console.print(table)
-    _print_events(found.events)
+    print_events(found.events)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def _moment(given: str, option: str) -> datetime:
     return moment
 
 
-def _print_events(entries: list[replay.TimelineEntry]) -> None:
+def print_events(entries: list[replay.TimelineEntry]) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for heading in ("#", "recorded (UTC)", "date", "event", "actor", "clause", "what"):
         table.add_column(heading, overflow="fold")
