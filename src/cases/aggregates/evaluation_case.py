@@ -563,7 +563,12 @@ class EvaluationCase(Aggregate):
 
     @event("CertIssued")
     def _cert_issued(self, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None, clause: str, actor: str) -> None:
-        self.certificate = {"number": number, "issued_on": issued_on, "form": form, "delivery": delivery, "status": "valid", "previous": []}
+        # The collection date (seeds 000/001 五: 证书可查询当日起20个工作日后) stays on the certificate for the views;
+        # None where there is none (a group's, an electronic one, a body stating no such date).
+        self.certificate = {
+            "number": number, "issued_on": issued_on, "form": form, "delivery": delivery, "status": "valid", "previous": [],
+            "collectable_from": collectable_from,
+        }  # fmt: skip
         self.stage = "certified"
 
     def _require_valid_certificate(self, action: str) -> dict[str, Any]:
@@ -594,7 +599,8 @@ class EvaluationCase(Aggregate):
     def _cert_reissued(self, number: str, replaces: str, on: date, reason: str, delivery: str, clause: str, actor: str) -> None:
         assert self.certificate is not None
         previous = [*self.certificate["previous"], {"number": replaces, "replaced_on": on, "reason": reason}]
-        self.certificate.update({"number": number, "issued_on": on, "delivery": delivery, "previous": previous})
+        # The reissue records no collection date of its own: the first certificate's does not apply to the new one.
+        self.certificate.update({"number": number, "issued_on": on, "delivery": delivery, "previous": previous, "collectable_from": None})
 
     # --- endings ------------------------------------------------------------------------------------
 
