@@ -14,6 +14,7 @@ from cases.rules.schedule import (
     NotCarriedIntoNextYear,
     carry_into_next_year,
     cohort_decision,
+    cohort_key,
     evaluation_deadline,
     fold_decision,
     next_month,
@@ -161,22 +162,30 @@ def test_a_jsxh_application_between_windows_is_refused(bodies, calendar):
     with pytest.raises(ApplicationOutsideWindow) as refused:
         evaluation_deadline(bodies["jsxh"], D("2026-05-10"), calendar)
 
-    assert (refused.value.field, refused.value.clause) == ("received_on", "seed 004 二(三)")
+    assert (refused.value.field, refused.value.clause) == ("applied_on", "seed 004 二(三)")  # the case's field
 
 
 # Minimum cohort (seeds 002 二(三)3, 003 二(三) 注)
 
 
-def test_twenty_nine_applicants_for_a_level_are_deferred_to_the_next_month(bodies):
+def test_twenty_nine_applicants_in_the_month_are_deferred_to_the_next_month(bodies):
     decision = cohort_decision(bodies["dmtxh"], 29)
 
     assert not decision.holds
-    assert decision.minimum == 30
-    assert decision.clause == "seed 002 二(三): 报名人数不足30人，则顺延至下月一起评价认定"
+    assert (decision.minimum, decision.counted_per) == (30, "body")
+    assert decision.clause == "seed 002 二(三)3: 若当月申请评价认定报名人数不足30人，则顺延至下月一起评价认定"
 
 
-def test_thirty_applicants_for_a_level_hold_their_month(bodies):
-    assert cohort_decision(bodies["migu"], 30).holds
+def test_thirty_applicants_in_the_month_hold_it(bodies):
+    decision = cohort_decision(bodies["migu"], 30)
+    assert decision.holds and decision.counted_per == "body"
+    assert decision.clause == "seed 003 二(三) 注: 报名人数不足30人，则顺延至下月一起评价认定"
+
+
+@pytest.mark.parametrize("code", ["dmtxh", "migu"])
+def test_the_cohort_counts_every_project_and_level_of_the_body_together(bodies, code):
+    body = bodies[code]
+    assert cohort_key(body, "全媒体运营师", "直播运营", 3) == cohort_key(body, "全媒体运营师", "创意策划", 4) == ()
 
 
 def test_a_body_without_a_minimum_cohort_holds_even_a_single_candidate(bodies):
@@ -238,9 +247,14 @@ def test_jsxh_tickets_download_on_the_windows_published_date(bodies):
     assert ticket_available_from(jsxh, D("2026-04-25"), window(jsxh, "April")) == D("2026-04-20")
 
 
-@pytest.mark.parametrize("code", ["dmtxh", "migu", "wgsh", "dsxh"])
-def test_a_monthly_bodys_tickets_download_one_week_before_the_first_day(bodies, code):
-    assert ticket_available_from(bodies[code], D("2026-06-20"), None) == D("2026-06-13")
+@pytest.mark.parametrize("code", ["dmtxh", "migu"])
+def test_tickets_download_one_week_before_the_first_day_where_the_notice_says_so(bodies, code):
+    assert ticket_available_from(bodies[code], D("2026-06-20"), None) == D("2026-06-13")  # seeds 002/003 二(五) 考前一周
+
+
+@pytest.mark.parametrize("code", ["wgsh", "dsxh"])
+def test_a_notice_giving_no_download_day_gives_none(bodies, code):
+    assert ticket_available_from(bodies[code], D("2026-06-20"), None) is None  # seeds 000/001 二(五)
 
 
 # Service levels (三, 五)

@@ -50,7 +50,7 @@ ACTOR = "registrar-1"
 HR = "企业人力资源管理师"
 VENUES = {"wgsh": "新闻路945号306室", "dsxh": "大连路1619号20楼", "dmtxh": "长宁路999号601室",
           "migu": "川桥路777号咪咕3号楼", "jsxh": "广济路838号A栋"}  # fmt: skip
-MIGU_COHORT = "seed 003 二(三): 报名人数不足30人，则顺延至下月一起评价认定"
+MIGU_COHORT = "seed 003 二(三) 注: 报名人数不足30人，则顺延至下月一起评价认定"
 FOLD = "seed 004 二(三) 注: 人数不足开考条件，将集中于November统一安排考试，在认定考核前10日前通知"
 CARRIED = "seed 001 二(三): 12月申报，根据次年公告排考"
 
@@ -103,12 +103,12 @@ def app_through_2027(store: Settings, calendar: WorkingDayCalendar, tmp_path: Pa
 
 @pytest.fixture
 def marking_app(store: Settings, calendar: WorkingDayCalendar, tmp_path: Path) -> Iterator[CasesApplication]:
-    """A rule book copy in which jsxh's 企业人力资源管理师 level 4 involves marking (涉及阅卷, seed 004 三);
-    the 2026 catalogue marks no level so."""
+    """A rule book copy in which jsxh's 企业人力资源管理师 involves marking (涉及阅卷, seed 004 三); the 2026 catalogue
+    marks no project so (seed 004 二(三)(1): both subjects are taken on computers)."""
     directory = tmp_path / "rulebook"
     directory.mkdir()
     text = (DATA_DIR / "2026.toml").read_text(encoding="utf-8")
-    marked = text.replace("{ level = 4, total = 350, subjects", "{ level = 4, total = 350, marking_involved = true, subjects")
+    marked = text.replace('marking = { involved = false, clause = "seed 004 三', 'marking = { involved = true, clause = "seed 004 三', 1)
     assert marked != text
     (directory / "2026.toml").write_text(marked, encoding="utf-8")
     app = open_with_rulebook(store, directory, calendar)
@@ -121,7 +121,8 @@ def marking_app(store: Settings, calendar: WorkingDayCalendar, tmp_path: Path) -
 
 @pytest.fixture
 def deferred_april(app: CasesApplication) -> tuple[list[UUID], UUID, list[dict]]:
-    """29 migu level-4 cases approved in March, seated at an April sitting, then the cohort rule applied."""
+    """29 migu level-4 cases approved in March (the body's whole April), seated at an April sitting, then the cohort
+    rule applied."""
     sitting = plan(app, "migu", "2026-04-18", levels=(4,))
     cases = march_cases(app, "migu", 29)
     for case_id in cases:
@@ -129,10 +130,14 @@ def deferred_april(app: CasesApplication) -> tuple[list[UUID], UUID, list[dict]]
     return cases, sitting, cohort_rule(app, "migu", "2026-04", "2026-04-01")
 
 
-def test_twenty_nine_migu_applicants_at_a_level_are_deferred_to_may_each_case_naming_the_clause(app, deferred_april):
+COHORT_29 = {"occupation": "全媒体运营师", "work_type": "创意策划", "level": 4, "headcount": 29, "counted_per": "body",
+             "counted": 29, "holds": False, "minimum": 30, "clause": MIGU_COHORT}  # fmt: skip
+
+
+def test_twenty_nine_migu_applicants_in_the_month_are_deferred_to_may_each_case_naming_the_clause(app, deferred_april):
     cases, sitting, outcome = deferred_april
 
-    assert outcome == [{"occupation": "全媒体运营师", "work_type": "创意策划", "level": 4, "headcount": 29, "holds": False, "minimum": 30}]  # fmt: skip
+    assert outcome == [COHORT_29]
     for case_id in cases:
         (deferred,) = events_named(app, case_id, "EvaluationDeferred")
         assert (deferred.from_month, deferred.to_month, deferred.last_day) == ("2026-04", "2026-05", D("2026-05-31"))
@@ -159,7 +164,7 @@ def test_the_deferred_candidates_are_in_mays_plan_and_out_of_aprils(app, deferre
     cases, sitting, _ = deferred_april
 
     may = body_plan(app, "2026-05", "migu")
-    assert may["cohorts"] == [{"occupation": "全媒体运营师", "work_type": "创意策划", "level": 4, "headcount": 29, "holds": False, "minimum": 30}]  # fmt: skip
+    assert may["cohorts"] == [COHORT_29]
     assert {d["case_id"] for d in may["deferred_in"]} == {str(c) for c in cases}
     assert {(d["from_month"], d["reason"], d["notify_by"]) for d in may["deferred_in"]} == {("2026-04", "29 applicants, fewer than 30", None)}  # fmt: skip
     april = body_plan(app, "2026-04", "migu")
@@ -180,13 +185,14 @@ def test_a_deferred_candidate_takes_a_seat_in_may_but_not_in_june(app, deferred_
     assert app.get_case(cases[0]).scheduled["sitting_id"] == str(may)
 
 
-def test_thirty_dmtxh_applicants_at_a_level_hold_their_month_and_nothing_is_written(app):
+def test_thirty_dmtxh_applicants_in_the_month_hold_it_and_nothing_is_written(app):
     cases = march_cases(app, "dmtxh", 30)
     before = event_count(app)
 
     outcome = cohort_rule(app, "dmtxh", "2026-04", "2026-04-01")
 
-    holds = {"occupation": "全媒体运营师", "work_type": "直播运营", "level": 4, "headcount": 30, "holds": True, "minimum": 30}
+    holds = {"occupation": "全媒体运营师", "work_type": "直播运营", "level": 4, "headcount": 30, "counted_per": "body", "counted": 30,
+             "holds": True, "minimum": 30, "clause": "seed 002 二(三)3: 若当月申请评价认定报名人数不足30人，则顺延至下月一起评价认定"}  # fmt: skip
     assert outcome == [holds]
     assert event_count(app) == before
     assert all(app.get_case(c).plan_month() == "2026-04" for c in cases)
@@ -200,21 +206,23 @@ def test_a_body_without_a_minimum_cohort_holds_a_single_candidate(app):
 
     outcome = cohort_rule(app, "wgsh", "2026-04", "2026-04-01")
 
-    assert outcome == [{"occupation": "互联网营销师", "work_type": "视频创推员", "level": 4, "headcount": 1, "holds": True, "minimum": None}]  # fmt: skip
+    assert outcome == [{"occupation": "互联网营销师", "work_type": "视频创推员", "level": 4, "headcount": 1, "counted_per": "body", "counted": 1,
+                        "holds": True, "minimum": None, "clause": "seed 000 二(三): no minimum cohort"}]  # fmt: skip
     assert event_count(app) == before
 
 
-def test_a_sitting_shared_with_a_level_whose_cohort_holds_stays_planned_for_it(app):
+def test_one_applicant_at_a_level_sits_with_the_months_thirty_at_the_other_level(app):
+    # The month's applicants at the body are counted, not each level's (seed 003 二(三) 注: 报名人数不足30人).
     sitting = plan(app, "migu", "2026-04-18", levels=(4, 3))
     holding = march_cases(app, "migu", 30, level=3)
-    thin = march_cases(app, "migu", 1, level=4)
-    for case_id in holding + thin:
+    single = march_cases(app, "migu", 1, level=4)
+    for case_id in holding + single:
         seat(app, case_id, sitting)
 
     outcome = cohort_rule(app, "migu", "2026-04", "2026-04-01")
 
-    assert [(o["level"], o["holds"]) for o in outcome] == [(3, True), (4, False)]
-    for case_id in holding:
+    assert [(o["level"], o["headcount"], o["counted"], o["holds"]) for o in outcome] == [(3, 30, 31, True), (4, 1, 31, True)]
+    for case_id in holding + single:
         case = app.get_case(case_id)
         assert case.scheduled and app.get_sitting(UUID(case.scheduled["sitting_id"])).status == "planned"
 
@@ -241,7 +249,8 @@ def test_december_dsxh_applications_not_seated_in_december_are_carried_into_janu
     assert events_named(app, seated, "EvaluationDeferred") == []
     january = body_plan(app, "2027-01", "dsxh")
     assert {d["case_id"] for d in january["deferred_in"]} == {str(c) for c in waiting}
-    assert january["cohorts"] == [{"occupation": "电子商务师", "work_type": "网商", "level": 4, "headcount": 2, "holds": True, "minimum": None}]  # fmt: skip
+    assert january["cohorts"] == [{"occupation": "电子商务师", "work_type": "网商", "level": 4, "headcount": 2, "counted_per": "body", "counted": 2,
+                                   "holds": True, "minimum": None, "clause": "seed 001 二(三): no minimum cohort"}]  # fmt: skip
 
 
 def test_carrying_december_again_carries_nobody_twice_and_writes_nothing(app_through_2027):
@@ -295,7 +304,7 @@ def test_a_dsxh_september_case_may_sit_on_monday_2_november_but_not_a_day_later(
     error = refused(app, SittingMismatch, lambda: seat(app, case_id, too_late, on="2026-09-20"))
     assert "evaluated by 2026-11-02" in error.message
 
-    assert seat(app, case_id, on_the_monday, on="2026-09-20") == D("2026-10-26")
+    assert seat(app, case_id, on_the_monday, on="2026-09-20") == D("2026-09-20")  # seed 001 二(五) gives no ticket day
 
 
 def test_without_the_postponement_rule_a_wgsh_september_case_sits_by_saturday_31_october(app):
@@ -387,7 +396,8 @@ def test_folded_candidates_are_in_novembers_plan_with_the_notice_date_and_take_n
     assert {(d["case_id"], d["from_month"], d["notify_by"]) for d in plan_of_november["deferred_in"]} == {
         (str(c), "2026-04", "2026-10-28") for c in cases
     }
-    assert plan_of_november["cohorts"] == [{"occupation": HR, "work_type": None, "level": 4, "headcount": 2, "holds": True, "minimum": None}]  # fmt: skip
+    assert plan_of_november["cohorts"] == [{"occupation": HR, "work_type": None, "level": 4, "headcount": 2, "counted_per": "body", "counted": 2,
+                                            "holds": True, "minimum": None, "clause": "seed 004 二(三): no minimum cohort"}]  # fmt: skip
     error = refused(app, SittingMismatch, lambda: seat(app, cases[0], april, on="2026-03-31"))
     assert "the case belongs to the November window, the sitting to April" in error.message
     assert seat(app, cases[0], november, on="2026-10-20") == D("2026-11-02")
@@ -441,7 +451,7 @@ def test_a_candidate_retaking_in_a_folded_window_is_counted_and_told_the_notice_
     assert deferred.notify_by == D("2026-10-28")
 
 
-# --- admission tickets (准考证, seeds 002/003/004 二(五)) -------------------------------------------------------
+# --- admission tickets (准考证, each notice's 二(五); more per body in test_notice_rules.py) ----------------------------
 
 
 def test_no_ticket_before_approval(app):
@@ -455,7 +465,7 @@ def test_no_ticket_before_approval(app):
 def test_no_ticket_before_payment_even_with_a_seat(app):
     sitting = plan(app, "wgsh", "2026-04-18")
     case_id = march_cases(app, "wgsh", 1)[0]
-    assert seat(app, case_id, sitting) == D("2026-04-11")
+    assert seat(app, case_id, sitting) == D("2026-03-10")  # seed 000 二(五) gives no day: once paid and seated
 
     error = refused(app, TicketNotAvailable, lambda: app.scheduling.admission_ticket(case_id, on=D("2026-04-11")))
 
@@ -470,9 +480,9 @@ def test_no_ticket_for_a_paid_case_without_a_seat(app):
     assert "no sitting" in error.message
 
 
-def test_a_monthly_bodys_ticket_is_available_from_a_week_before_the_sitting_and_not_a_day_earlier(app):
-    sitting = plan(app, "wgsh", "2026-04-18")
-    case_id = paid(app, body="wgsh", level=4, applied_on=D("2026-03-02"), decided_on=D("2026-03-03"))
+def test_a_dmtxh_ticket_is_available_from_a_week_before_the_sitting_and_not_a_day_earlier(app):
+    sitting = plan(app, "dmtxh", "2026-04-18")
+    case_id = paid(app, body="dmtxh", level=4, applied_on=D("2026-03-02"), decided_on=D("2026-03-03"))
     seat(app, case_id, sitting)
 
     error = refused(app, TicketNotAvailable, lambda: app.scheduling.admission_ticket(case_id, on=D("2026-04-10")))
@@ -481,7 +491,7 @@ def test_a_monthly_bodys_ticket_is_available_from_a_week_before_the_sitting_and_
     ticket = app.scheduling.admission_ticket(case_id, on=D("2026-04-11"))
     case = app.get_case(case_id)
     assert ticket["sitting_id"] == str(sitting) and ticket["dates"] == ["2026-04-18"]
-    assert (ticket["venue"], ticket["subjects"], ticket["level"]) == (VENUES["wgsh"], ["theory", "skills"], 4)
+    assert (ticket["venue"], ticket["subjects"], ticket["level"]) == (VENUES["dmtxh"], ["theory", "skills"], 4)
     assert ticket["holder_id_masked"] == case.holder_id_masked and "*" in ticket["holder_id_masked"]
 
 
@@ -535,10 +545,10 @@ def test_results_involving_marking_are_due_thirty_working_days_after_the_last_su
     assert line["results_due"] == "2026-06-09"
 
 
-def test_a_level_without_marking_keeps_twenty_working_days_when_another_level_involves_it(marking_app):
+def test_a_project_without_marking_keeps_twenty_working_days_when_another_project_involves_it(marking_app):
     app = marking_app
-    sitting = plan(app, "jsxh", "2026-04-25", "2026-04-26", levels=(3,))
-    case_id = april_window_cases(app, 1, level=3)[0]
+    sitting = plan(app, "jsxh", "2026-04-25", "2026-04-26", levels=(3,), project=("职业培训师", None))
+    case_id = paid(app, body="jsxh", level=3, occupation="职业培训师", applied_on=D("2026-03-02"), decided_on=D("2026-03-10"))
     seat(app, case_id, sitting, on="2026-03-24")
 
     app.record_attendance(case_id, sat_on=D("2026-04-26"), attended=True, actor="examiner-1")
@@ -546,10 +556,10 @@ def test_a_level_without_marking_keeps_twenty_working_days_when_another_level_in
     assert events_named(app, case_id, "Sat")[0].results_due["due"] == "2026-05-26"
 
 
-def test_the_plan_gives_a_level_3_sitting_the_results_date_its_cases_record(marking_app):
+def test_the_plan_gives_a_sitting_of_an_unmarked_project_the_results_date_its_cases_record(marking_app):
     app = marking_app
-    sitting = plan(app, "jsxh", "2026-04-25", "2026-04-26", levels=(3,))
-    case_id = april_window_cases(app, 1, level=3)[0]
+    sitting = plan(app, "jsxh", "2026-04-25", "2026-04-26", levels=(3,), project=("职业培训师", None))
+    case_id = paid(app, body="jsxh", level=3, occupation="职业培训师", applied_on=D("2026-03-02"), decided_on=D("2026-03-10"))
     seat(app, case_id, sitting, on="2026-03-24")
     app.record_attendance(case_id, sat_on=D("2026-04-26"), attended=True, actor="examiner-1")
 

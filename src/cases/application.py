@@ -251,7 +251,7 @@ class CasesApplication(Application):
         self._refuse_if_banned(self.get_candidate(case.candidate_id), sat_on, field="sat_on")
         offer = self.offer_for(case)
         window = open_window(sat_on, offer.validity_years, offer.catalogue.validity.clause)
-        due = results_due(offer.body, sat_on, offer.level.marking_involved, self.calendar)
+        due = results_due(offer.body, sat_on, offer.project.marking.involved, self.calendar)
         case.record_attendance(
             sat_on=sat_on, attended=attended, sitting_id=sitting_id, actor=actor, results_due=due.to_dict(),
             window={"last_day": window.last_day, "years": window.years, "clause": window.clause},

@@ -20,7 +20,9 @@ from cases.rulebook.lookup import find_offer
 from cases.rulebook.model import Body, FixedWindow
 from cases.rules.schedule import (
     carry_into_next_year,
+    check_sitting_days,
     cohort_decision,
+    cohort_key,
     evaluation_deadline,
     fold_decision,
     month_end,
@@ -61,8 +63,13 @@ class Scheduling:
     ) -> UUID:  # fmt: skip
         if not dates:
             raise InvalidInput("a sitting needs at least one evaluation day", field="dates")
-        offers = [find_offer(self.app.rulebook, body=body, occupation=occupation, work_type=work_type, level=lv, year=dates[0].year) for lv in levels]
+        offers = [
+            find_offer(self.app.rulebook, body=body, occupation=occupation, work_type=work_type, level=lv, year=dates[0].year, year_field="dates")
+            for lv in levels
+        ]  # fmt: skip
         found_body = offers[0].body if offers else None
+        if found_body:
+            check_sitting_days(found_body, dates)
         window = self._window_holding(found_body, dates) if found_body and found_body.windows else None
         sitting = Sitting.plan(
             body=body, occupation=occupation, work_type=work_type, levels=levels, dates=dates, venue=venue,
@@ -92,9 +99,12 @@ class Scheduling:
         self.app._refuse_if_banned(self.app.get_candidate(case.candidate_id), sitting.first_day, field="sitting_id")
         body = self.app.offer_for(case).body
         window = next((w for w in body.windows if w.name == sitting.window_name), None)
-        ticket_from = ticket_available_from(body, sitting.first_day, window)
+        ticket_from = ticket_available_from(body, sitting.first_day, window) or on  # no day in the notice: once seated (and paid)
         sitting.assign(case_id=case.id, level=case.level, on=on, actor=actor)
-        case.schedule(sitting_id=str(sitting.id), dates=sitting.dates, venue=sitting.venue, ticket_from=ticket_from, on=on, actor=actor)
+        case.schedule(
+            sitting_id=str(sitting.id), dates=sitting.dates, venue=sitting.venue, ticket_from=ticket_from,
+            ticket_clause=body.tickets.clause, on=on, actor=actor,
+        )  # fmt: skip
         self.app._save(sitting, case)
         return ticket_from
 
@@ -113,13 +123,14 @@ class Scheduling:
             )
 
     def admission_ticket(self, case_id: UUID, *, on: date) -> dict[str, Any]:
-        """准考证: only after approval and payment, from the ticket date (seeds 002/003 二(五) 考前一周; 004 二(三))."""
+        """准考证: only after approval and payment, and from the day the case's own notice gives (二(五); seed 004 二(三)
+        the window's date; seeds 000/001 give none: once seated), as recorded when the case was seated."""
         case = self.app.get_case(case_id)
-        clause = "seeds 002/003/004 二(五): 准考证 after approval and payment"
+        clause = (case.scheduled or {}).get("ticket_clause") or self.app.offer_for(case).body.tickets.clause
         if case.stage != "ready_to_sit":
             raise TicketNotAvailable(f"no admission ticket: the case is {case.stage}, not approved and paid", field="case_id", clause=clause)
         if not case.scheduled:
-            raise TicketNotAvailable("no admission ticket yet: the case has no sitting", field="case_id")
+            raise TicketNotAvailable("no admission ticket yet: the case has no sitting", field="case_id", clause=clause)
         available = case.scheduled["ticket_from"]
         if on < available:
             raise TicketNotAvailable(f"the admission ticket is available from {available}", field="on", clause=clause, available_from=str(available))
@@ -139,23 +150,22 @@ class Scheduling:
         ]  # fmt: skip
 
     def apply_cohort_rule(self, *, body: str, plan_month: str, on: date, actor: str) -> list[dict[str, Any]]:
-        """Seeds 002 二(三)3, 003 二(三): a project and level with fewer than 30 in the month is deferred to the next
-        month; each affected case and sitting records it. Returns one line per project and level."""
+        """Seeds 002 二(三)3, 003 二(三) 注: a month with fewer than 30 applicants, counted in the unit the body's
+        catalogue names (for both notices the body's whole month), is deferred to the next month; each affected case
+        and sitting records it. Returns one line per project and level, with the count its decision was made on."""
         found = self.app.rulebook.for_year(parse_month(plan_month)[0], field="plan_month").body(body)
         if found is None:
             raise NotFound(f"no evaluation body {body!r}", field="body")
-        groups: dict[tuple, list[EvaluationCase]] = defaultdict(list)
-        for case in self._waiting_cases(body, plan_month):
-            groups[(case.occupation, case.work_type, case.level)].append(case)
         outcome = []
         to_month = next_month(plan_month)
-        for (occupation, work_type, level), cases in sorted(groups.items(), key=lambda kv: str(kv[0])):
-            decision = cohort_decision(found, len(cases))
-            outcome.append({"occupation": occupation, "work_type": work_type, "level": level, "headcount": len(cases), "holds": decision.holds, "minimum": decision.minimum})
+        for unit in self._cohorts(found, self._waiting_cases(body, plan_month)):
+            cases, decision = unit["cases"], unit["decision"]
+            outcome += unit["lines"]
             if decision.holds:
                 continue
-            sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.plan_month == plan_month
-                        and (s.occupation, s.work_type) == (occupation, work_type) and level in s.levels and s.status == "planned"]  # fmt: skip
+            groups = {(c.occupation, c.work_type, c.level) for c in cases}
+            sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.plan_month == plan_month and s.status == "planned"
+                        and any((s.occupation, s.work_type) == (o, w) and lv in s.levels for o, w, lv in groups)]  # fmt: skip
             deferred_ids = {c.id for c in cases}
             for sitting in sittings:
                 others = [seat for seat in sitting.seats if UUID(str(seat["case_id"])) not in deferred_ids]
@@ -172,6 +182,27 @@ class Scheduling:
                 )  # fmt: skip
             self.app._save(*sittings, *cases)
         return outcome
+
+    @staticmethod
+    def _cohorts(body: Body, cases: list[EvaluationCase]) -> list[dict[str, Any]]:
+        """The month's waiting cases in the units the body's cohort is counted in, each with its decision and one line
+        per project and level (its own headcount, and the unit's count the decision was made on)."""
+        units: dict[tuple, list[EvaluationCase]] = defaultdict(list)
+        for case in cases:
+            units[cohort_key(body, case.occupation, case.work_type, case.level)].append(case)
+        found = []
+        for _, members in sorted(units.items(), key=lambda kv: str(kv[0])):
+            decision = cohort_decision(body, len(members))
+            groups: dict[tuple, int] = defaultdict(int)
+            for case in members:
+                groups[(case.occupation, case.work_type, case.level)] += 1
+            lines = [
+                {"occupation": o, "work_type": w, "level": lv, "headcount": n, "counted_per": decision.counted_per,
+                 "counted": decision.headcount, "holds": decision.holds, "minimum": decision.minimum, "clause": decision.clause}
+                for (o, w, lv), n in sorted(groups.items(), key=lambda kv: str(kv[0]))
+            ]  # fmt: skip
+            found.append({"cases": members, "decision": decision, "lines": lines})
+        return found
 
     def carry_december(self, *, body: str, year: int, on: date, actor: str) -> list[UUID]:
         """December applications not seated in December go into next year's plan (seeds 000-003 二(三))."""
@@ -238,20 +269,18 @@ class Scheduling:
         return plan
 
     def _body_plan(self, body: Body, plan_month: str, cases: list[EvaluationCase], sittings: list[Sitting]) -> dict[str, Any]:
-        groups: dict[tuple, int] = defaultdict(int)
-        for case in cases:
-            if case.stage in WAITING and not case.is_retake_round and case.plan_month() == plan_month:
-                groups[(case.occupation, case.work_type, case.level)] += 1
+        waiting = [c for c in cases if c.stage in WAITING and not c.is_retake_round and c.plan_month() == plan_month]
         sitting_lines = []
         for sitting in (s for s in sittings if s.plan_month == plan_month):
             window = next((w for w in body.windows if w.name == sitting.window_name), None)
             project = next((p for p in body.projects if (p.occupation, p.work_type) == (sitting.occupation, sitting.work_type)), None)
-            marking = any(project.level(lv) and project.level(lv).marking_involved for lv in sitting.levels) if project else False
+            marking = project.marking.involved if project else False
+            tickets_from = ticket_available_from(body, sitting.first_day, window)
             sitting_lines.append({
                 "sitting_id": str(sitting.id), "occupation": sitting.occupation, "work_type": sitting.work_type,
                 "levels": sitting.levels, "dates": [str(d) for d in sitting.dates], "venue": sitting.venue,
                 "capacity": sitting.capacity, "headcount": sitting.headcount, "status": sitting.status,
-                "tickets_from": str(ticket_available_from(body, sitting.first_day, window)),
+                "tickets_from": str(tickets_from) if tickets_from else None,  # None: the notice gives no day (once paid and seated)
                 "results_due": str(results_due(body, sitting.last_day, marking, self.app.calendar)),
             })  # fmt: skip
         deferred_in = [
@@ -262,10 +291,7 @@ class Scheduling:
             {"case_id": str(c.id), "to_month": d["to_month"], "reason": d["reason"], "notify_by": str(d["notify_by"]) if d["notify_by"] else None}
             for c in cases for d in c.deferrals if d["from_month"] == plan_month
         ]  # fmt: skip
-        cohorts = [
-            {"occupation": o, "work_type": w, "level": lv, "headcount": n, "holds": cohort_decision(body, n).holds, "minimum": body.minimum_cohort}
-            for (o, w, lv), n in sorted(groups.items(), key=lambda kv: str(kv[0]))
-        ]  # fmt: skip
+        cohorts = sorted((line for unit in self._cohorts(body, waiting) for line in unit["lines"]), key=lambda line: str((line["occupation"], line["work_type"], line["level"])))
         return {"body": body.code, "name": body.name, "sittings": sitting_lines, "cohorts": cohorts, "deferred_in": deferred_in, "deferred_out": deferred_out}
 
     def late_on(self, day: date) -> dict[str, list[dict[str, Any]]]:

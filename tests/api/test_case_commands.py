@@ -329,9 +329,17 @@ def test_every_command_refusal_is_a_problem_naming_code_field_and_clause_and_wri
 
 
 def test_a_ticket_before_its_download_day_is_refused_naming_the_day_it_opens(client, cases_app, auth):
+    case_id = dmtxh_paid(cases_app)
+    cases_app.scheduling.schedule_case(case_id, plan_sitting(cases_app, "dmtxh", "2026-06-27", planned_on="2026-05-15"), on=D("2026-05-20"), actor="registrar-1")
+    ticket = client.get(f"/cases/{case_id}/ticket", params={"on": "2026-06-19"}, headers=auth("registrar", "dmtxh"))
+    assert refused(ticket, 409, "ticket_not_available", "on", "seed 002 二(五)")["details"]["available_from"] == "2026-06-20"
+
+
+def test_a_wgsh_ticket_is_had_once_paid_and_seated_its_notice_giving_no_download_day(client, cases_app, auth):
+    # Issue 12 point 11: it was refused until a week before the sitting, citing seeds 002/003/004 (seed 000 二(五))
     case_id = wgsh_seated(cases_app)
-    ticket = client.get(f"/cases/{case_id}/ticket", params={"on": "2026-04-10"}, headers=auth("registrar", "wgsh"))
-    assert refused(ticket, 409, "ticket_not_available", "on", "二(五)")["details"]["available_from"] == "2026-04-11"
+    ticket = client.get(f"/cases/{case_id}/ticket", params={"on": "2026-03-10"}, headers=auth("registrar", "wgsh"))
+    assert ticket.status_code == 200, ticket.json()
 
 
 # --- malformed requests and unknown cases -------------------------------------------------------------------

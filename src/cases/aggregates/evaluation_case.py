@@ -273,7 +273,10 @@ class EvaluationCase(Aggregate):
 
     # --- scheduling (seeds 000-004 二(三), 二(五)) ----------------------------------------------------
 
-    def schedule(self, *, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str) -> None:
+    def schedule(
+        self, *, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str, ticket_clause: str | None = None
+    ) -> None:
+        """`ticket_from`, `ticket_clause`: the day the admission ticket can be had and the body's own notice saying so."""
         self._require_stage("awaiting_payment", "ready_to_sit", action="be scheduled")
         if self.scheduled is not None:
             raise WrongStage(f"the case already holds a seat at sitting {self.scheduled['sitting_id']}", field="case_id")
@@ -282,11 +285,14 @@ class EvaluationCase(Aggregate):
                 f"the sitting ends after the window's last day {self.window_last_day}", field="sitting_id",
                 clause=f"{self.notice} {WINDOW_CLOSED}",
             )  # fmt: skip
-        self._scheduled(sitting_id=sitting_id, dates=dates, venue=venue, ticket_from=ticket_from, on=on, actor=actor)
+        self._scheduled(sitting_id=sitting_id, dates=dates, venue=venue, ticket_from=ticket_from, ticket_clause=ticket_clause, on=on, actor=actor)
 
     @event("Scheduled")
-    def _scheduled(self, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str) -> None:
-        self.scheduled = {"sitting_id": sitting_id, "dates": list(dates), "venue": venue, "ticket_from": ticket_from}
+    def _scheduled(
+        self, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str, ticket_clause: str | None = None
+    ) -> None:  # fmt: skip
+        """`ticket_clause`: recorded since issue 12 (each body's own notice); absent on earlier events."""
+        self.scheduled = {"sitting_id": sitting_id, "dates": list(dates), "venue": venue, "ticket_from": ticket_from, "ticket_clause": ticket_clause}
 
     def defer(
         self, *, from_month: str, to_month: str, reason: str, clause: str, notify_by: date | None,

@@ -69,8 +69,11 @@ def _body_panel(body: Body) -> Panel:
     lines = [
         f"seed {body.seed} · {body.name_en} · filing number {body.filing_number or 'not set'}",
         f"supervision line {body.supervision_line}, {', '.join(body.supervision_hours)}"
-        + (f" · consultation {body.consultation_line}" if body.consultation_line else ""),
+        + (f" · consultation {body.consultation_line}" if body.consultation_line else "")
+        + (f", {body.consultation_email}" if body.consultation_email else ""),
+        f"counter {body.address or '—'}" + (f", working days {', '.join(body.counter_hours)}" if body.counter_hours else ""),
         f"schedule: {_schedule(body)}",
+        f"tickets: {_tickets(body)}",
         f"payment: {_payment(body)}",
         f"results: {_results(body)}",
         f"certificates: {_certificates(body)}",
@@ -85,9 +88,19 @@ def _schedule(body: Body) -> str:
     if body.schedule == "fixed_windows":
         fold = f"; a thin window folds into {body.fold_into}, told {body.fold_notice_days} days ahead" if body.fold_into else ""
         return f"fixed windows{fold}"
+    cohort = body.cohort
     extras = [s for s in ("holidays postpone" if body.holidays_postpone else "",
-                          f"minimum cohort {body.minimum_cohort}" if body.minimum_cohort else "") if s]  # fmt: skip
+                          f"minimum cohort {cohort.minimum} counted per {cohort.counted_per.replace('_', ' and ')} ({cohort.clause})" if cohort else "",
+                          f"theory and skills on one day ({body.same_day.clause})" if body.same_day else "") if s]  # fmt: skip
     return "monthly (applications in month M, evaluated by the end of M+1)" + "".join(f"; {e}" for e in extras)
+
+
+def _tickets(body: Body) -> str:
+    rule = body.tickets
+    when = {"once_paid": "once approved, paid and seated", "window": "from the window's download date"}.get(
+        rule.available, f"{rule.days} days before the first evaluation day"
+    )
+    return f"{when} ({rule.clause})"
 
 
 def _payment(body: Body) -> str:

@@ -73,7 +73,7 @@ def _sittings_table(lines: list[dict[str, Any]]) -> Table:
         table.add_row(
             text(", ".join(s["dates"])), text(_project(s["occupation"], s["work_type"])),
             text(", ".join(map(str, s["levels"]))), text(s["venue"]), text(f"{s['headcount']} / {s['capacity']}"),
-            text(s["status"], "bold"), text(s["tickets_from"]), text(s["results_due"]),
+            text(s["status"], "bold"), text(s["tickets_from"] or "once paid"), text(s["results_due"]),  # no day in the notice
         )  # fmt: skip
     return table
 

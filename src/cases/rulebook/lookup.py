@@ -45,9 +45,10 @@ class Offer:
 
 
 def find_offer(
-    rulebook: RuleBook, *, body: str, occupation: str, work_type: str | None, level: int, year: int
+    rulebook: RuleBook, *, body: str, occupation: str, work_type: str | None, level: int, year: int, year_field: str = "applied_on"
 ) -> Offer:
-    catalogue = rulebook.for_year(year)
+    """`year_field`: the request's field the year came from, named when no rule book covers it."""
+    catalogue = rulebook.for_year(year, field=year_field)
     found_body = catalogue.body(body)
     if found_body is None:
         known = ", ".join(b.code for b in catalogue.bodies)

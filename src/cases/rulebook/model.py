@@ -36,7 +36,6 @@ class LevelOffer(_Frozen):
     level: int = Field(ge=1, le=5)
     total: int = Field(gt=0)
     subjects: tuple[Subject, ...] = Field(min_length=1)
-    marking_involved: bool = False  # seeds 002/003/004 三: 涉及阅卷及工件检测 → 30 working days
 
     @model_validator(mode="after")
     def _fees_add_up(self) -> LevelOffer:
@@ -60,6 +59,14 @@ class LevelOffer(_Frozen):
         return tuple(s.code for s in self.subjects)
 
 
+class Marking(_Frozen):
+    """Whether the project's evaluation involves marking or workpiece inspection (涉及阅卷及工件检测), which gives the
+    body 30 working days for results instead of 20 (seeds 002/003/004 三), and the clause or Decision saying so."""
+
+    involved: bool
+    clause: str = Field(min_length=1)
+
+
 class Project(_Frozen):
     """An occupation (职业) and work type (工种) a body evaluates, with the levels it offers."""
 
@@ -69,6 +76,7 @@ class Project(_Frozen):
     levels: tuple[LevelOffer, ...] = Field(min_length=1)
     fee_clause: str
     retake_clause: str
+    marking: Marking
 
     @model_validator(mode="after")
     def _levels_unique(self) -> Project:
@@ -117,6 +125,38 @@ class CertificatePolicy(_Frozen):
     clause: str
 
 
+class CohortRule(_Frozen):
+    """The minimum cohort (seeds 002 二(三)3, 003 二(三) 注): a month whose applicants number fewer than `minimum` is
+    deferred to the next month. `counted_per` is what the applicants are counted for: the body's whole month
+    (`body`), each project (`project`: occupation and work type) or each project and level (`project_level`)."""
+
+    minimum: int = Field(gt=0)
+    counted_per: Literal["body", "project", "project_level"]
+    clause: str = Field(min_length=1)
+
+
+class TicketRule(_Frozen):
+    """When the admission ticket (准考证) can be had, after approval and payment, as the body's own notice says (二(五)):
+    `once_paid` (the notice gives no day: once paid and seated), `days_before` the first evaluation day, or the
+    fixed `window`'s download date (seed 004 二(三))."""
+
+    available: Literal["once_paid", "days_before", "window"]
+    days: int | None = Field(default=None, gt=0)
+    clause: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _days_only_for_days_before(self) -> TicketRule:
+        if (self.available == "days_before") != (self.days is not None):
+            raise ValueError("days is given exactly when tickets are available 'days_before' the sitting")
+        return self
+
+
+class SameDay(_Frozen):
+    """Theory and skills on one day (理论知识与操作技能同一天考核, seeds 002 二(三)2, 003 二(三) 注): a sitting spans one day."""
+
+    clause: str = Field(min_length=1)
+
+
 class FixedWindow(_Frozen):
     """One of 上海市技师协会's fixed evaluation windows (seed 004 二(三))."""
 
@@ -154,16 +194,21 @@ class Body(_Frozen):
     supervision_line: str
     supervision_hours: tuple[str, ...]
     consultation_line: str | None = None
+    consultation_email: str | None = None
     address: str | None = None
+    counter_hours: tuple[str, ...] | None = None  # 六(二) 业务受理时间, working days
     schedule: Literal["monthly", "fixed_windows"]
     holidays_postpone: bool = False
-    minimum_cohort: int | None = Field(default=None, gt=0)
+    cohort: CohortRule | None = None
+    same_day: SameDay | None = None
+    tickets: TicketRule
     payment: PaymentRule
     results: ResultsService
     certificate: CertificatePolicy
     windows: tuple[FixedWindow, ...] = ()
     fold_into: str | None = None
     fold_notice_days: int | None = None
+    fold_minimum: int | None = Field(default=None, gt=0)
     projects: tuple[Project, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -172,10 +217,16 @@ class Body(_Frozen):
             raise ValueError("schedule 'fixed_windows' needs windows")
         if self.payment.rule == "window" and not self.windows:
             raise ValueError("payment rule 'window' needs windows")
+        if self.tickets.available == "window" and not self.windows:
+            raise ValueError("tickets available by 'window' need windows")
         keys = [(p.occupation, p.work_type) for p in self.projects]
         if len(set(keys)) != len(keys):
             raise ValueError("a project (occupation, work type) is listed twice")
         return self
+
+    @property
+    def minimum_cohort(self) -> int | None:
+        return self.cohort.minimum if self.cohort else None
 
     def project(self, occupation: str, work_type: str | None) -> Project | None:
         return next(

@@ -1,7 +1,10 @@
 """The evaluation calendar (时间安排, DOMAIN §3): when an application is evaluated, whether a cohort opens, how
-上海市技师协会 folds a thin window into November, and when admission tickets can be downloaded.
+上海市技师协会 folds a thin window into November, how many days a sitting may span, and when admission tickets can be
+downloaded.
 
-Pure functions over the rule book's `Body` and plain dates; nothing here reads the clock or the event store.
+Pure functions over the rule book's `Body` and plain dates; nothing here reads the clock or the event store. Each
+body's rule is its own notice's, as its catalogue entry records it (cohort, same_day, tickets, fold_minimum): no
+body borrows another notice's rule.
 """
 
 from __future__ import annotations
@@ -17,9 +20,6 @@ from cases.errors import InvalidInput, RuleViolation
 from cases.rulebook.lookup import ApplicationOutsideWindow
 from cases.rulebook.model import Body, FixedWindow
 
-# Decision: seed 004 二(三) 注 names no number for "开考条件"; the 30 of seeds 002/003 二(三) is used.
-DEFAULT_OPENING_MINIMUM = 30
-TICKET_LEAD = timedelta(days=7)  # seeds 002/003 二(五) 考前一周; seed 004 二(五) 认定前一周
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -33,6 +33,12 @@ class NotCarriedIntoNextYear(RuleViolation):
 
 class NoFoldRule(RuleViolation):
     code = "no_fold_rule"
+
+
+class SittingNotOnOneDay(RuleViolation):
+    """Seeds 002 二(三)2, 003 二(三) 注: 理论知识与操作技能同一天考核 — a sitting of those bodies spans one day."""
+
+    code = "sitting_not_on_one_day"
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class CohortDecision:
     headcount: int
     minimum: int | None
     clause: str
+    counted_per: str  # the unit the headcount is of: body, project, or project_level (catalogue `cohort`)
 
 
 @dataclass(frozen=True)
@@ -137,16 +144,35 @@ def carry_into_next_year(body: Body, deadline: EvaluationDeadline) -> Evaluation
 
 
 def cohort_decision(body: Body, headcount: int) -> CohortDecision:
-    """Seeds 002 二(三)3 and 003 二(三) 注: a month with fewer than 30 applicants for a project (per level,
-    Decision) is deferred to the next month (顺延至下月一起评价认定); bodies without a minimum always hold."""
+    """Seeds 002 二(三)3 and 003 二(三) 注: a month with fewer than 30 applicants is deferred to the next month
+    (顺延至下月一起评价认定); `headcount` counts the unit the body's catalogue names (`cohort.counted_per`: for both
+    notices the body's whole month, since neither names a project or level). Bodies without a minimum always hold."""
     _check_headcount(headcount)
-    minimum = body.minimum_cohort
-    if minimum is None:
-        return CohortDecision(True, headcount, None, f"seed {body.seed} 二(三): no minimum cohort")
-    return CohortDecision(
-        headcount >= minimum, headcount, minimum,
-        f"seed {body.seed} 二(三): 报名人数不足{minimum}人，则顺延至下月一起评价认定",
-    )
+    rule = body.cohort
+    if rule is None:
+        return CohortDecision(True, headcount, None, f"seed {body.seed} 二(三): no minimum cohort", "body")
+    return CohortDecision(headcount >= rule.minimum, headcount, rule.minimum, rule.clause, rule.counted_per)
+
+
+def cohort_key(body: Body, occupation: str, work_type: str | None, level: int) -> tuple:
+    """The unit a case is counted in for the body's minimum cohort (see `cohort_decision`)."""
+    counted_per = body.cohort.counted_per if body.cohort else "body"
+    if counted_per == "project":
+        return (occupation, work_type)
+    if counted_per == "project_level":
+        return (occupation, work_type, level)
+    return ()
+
+
+def check_sitting_days(body: Body, dates: list[date]) -> None:
+    """Seeds 002 二(三)2 and 003 二(三) 注 (理论知识与操作技能同一天考核): where the body's notice puts theory and skills
+    on one day, a sitting spans one day. The other notices set no such rule."""
+    if body.same_day is not None and len(set(dates)) > 1:
+        raise SittingNotOnOneDay(
+            f"{body.name} evaluates theory and skills on the same day: a sitting spans one day, not "
+            + ", ".join(d.isoformat() for d in dates),
+            field="dates", clause=body.same_day.clause,
+        )  # fmt: skip
 
 
 def fold_decision(body: Body, window: FixedWindow, headcount: int, minimum: int | None = None) -> FoldDecision:
@@ -156,7 +182,9 @@ def fold_decision(body: Body, window: FixedWindow, headcount: int, minimum: int 
     target = next((w for w in body.windows if w.name == body.fold_into), None)
     if target is None or body.fold_notice_days is None:
         raise NoFoldRule(f"{body.name} has no window that thin windows are folded into", field="window", clause=f"seed {body.seed} 二(三)")
-    needed = DEFAULT_OPENING_MINIMUM if minimum is None else minimum
+    needed = body.fold_minimum if minimum is None else minimum
+    if needed is None:
+        raise NoFoldRule(f"{body.name} has no opening minimum; give one", field="minimum", clause=f"seed {body.seed} 二(三)")
     clause = f"seed {body.seed} 二(三) 注: 人数不足开考条件，将集中于{target.name}统一安排考试，在认定考核前{body.fold_notice_days}日前通知"
     if window.name == target.name or headcount >= needed:
         return FoldDecision(False, window.name, None, None, headcount, needed, clause)
@@ -164,12 +192,16 @@ def fold_decision(body: Body, window: FixedWindow, headcount: int, minimum: int 
     return FoldDecision(True, window.name, target.name, notify_by, headcount, needed, clause)
 
 
-def ticket_available_from(body: Body, sitting_first_day: date, window: FixedWindow | None) -> date:
-    """Seed 004 二(三)/二(五): the window's 下载准考证日期; seeds 002/003 二(五) 考前一周 (seeds 000/001 give no day;
-    Decision: also one week before the first evaluation day)."""
-    if body.schedule == "fixed_windows" and window is not None:
+def ticket_available_from(body: Body, sitting_first_day: date, window: FixedWindow | None) -> date | None:
+    """The first day the admission ticket can be had, by the body's own notice (catalogue `tickets`): seed 004 二(三)
+    the window's 下载准考证日期; seeds 002/003 二(五) 考前一周, a week before the first evaluation day; None where the
+    notice gives no day (seeds 000/001 二(五)): once approved, paid and seated."""
+    rule = body.tickets
+    if rule.available == "window" and window is not None:
         return window.tickets_from
-    return sitting_first_day - TICKET_LEAD
+    if rule.available == "days_before" and rule.days is not None:
+        return sitting_first_day - timedelta(days=rule.days)
+    return None
 
 
 def _postponed_to_working_day(day: date, calendar: WorkingDayCalendar) -> tuple[date, bool, bool]:
@@ -186,7 +218,7 @@ def _window_receiving(body: Body, received_on: date) -> FixedWindow:
             return window
     raise ApplicationOutsideWindow(
         f"{body.name} accepts applications only inside its fixed windows; {received_on} is outside them",
-        field="received_on",
+        field="applied_on",
         clause=f"seed {body.seed} 二(三)",
     )
 
