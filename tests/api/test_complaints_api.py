@@ -283,6 +283,7 @@ def test_a_staff_member_named_in_the_complaint_is_neither_assigned_it_nor_record
     result = {"outcome": "not_upheld", "findings": "本人无过错", "on": "2026-06-09"}
     refused(send(client, complaint_id, "result", result, named), 403, "recused", "recorded_by", "Recusal")
     assert event_count(cases_app) == before
+    assert client.get(f"/complaints/{complaint_id}", headers=named).json()["complainant"]["contact"] == "139****5678"
     answered(send(client, complaint_id, "result", result, supervisor), 3, "resolved")
 
 

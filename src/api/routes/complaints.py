@@ -14,8 +14,9 @@ Who (DOMAIN §10 "Who sees what", "Escalation"; the policy rows are in `api.poli
 - Registrars read their body's complaints; compliance reads all. Examiners do not see complaints.
 - Another body's complaint answers 404, exactly as a missing one does.
 - Privacy (DOMAIN §10): the complainant's contact is shown in full only to the supervisors who may act on the
-  complaint now (and admin); everyone else gets it masked, and mobile and ID numbers masked in the words.
-  Registrars get neither the complainant's name nor the contact: the staff complained about may be theirs.
+  complaint now (and admin), unless the caller is one of the staff it names (recusal); everyone else gets it
+  masked, and it and any mobile or ID number masked in the words, evidence and findings. Registrars get neither
+  the complainant's name nor the contact: the staff complained about may be theirs.
 """
 
 from __future__ import annotations
@@ -342,7 +343,8 @@ def standing_on(request: Request, complaint: Complaint, on: date) -> dict[str, A
 def complaint_view(complaint: Complaint, who: Principal, clock: dict[str, Any] | None) -> ComplaintView:
     person = complaint.complainant or {}
     contact = person.get("contact")
-    shown = acts_on(who, complaint)
+    named_in_it = who.label.strip() in {name.strip() for name in complaint.staff_named}
+    shown = acts_on(who, complaint) and not named_in_it
     hide = (lambda text: text) if shown else (lambda text: mask_in_text(text, contact))
     named = who.role != "registrar"
     outcome = dict(complaint.outcome) if complaint.outcome else None
@@ -359,5 +361,5 @@ def complaint_view(complaint: Complaint, who: Principal, clock: dict[str, Any] |
         },
         case_ids=list(complaint.case_ids), candidate_id=complaint.candidate_id, staff_named=list(complaint.staff_named),
         handler=complaint.handler, due=complaint.due, standing=clock, extended_at=list(complaint.extended_at),
-        escalations=list(complaint.escalations), outcome=outcome, callbacks=list(complaint.callbacks), you_act_on_it=shown,
+        escalations=list(complaint.escalations), outcome=outcome, callbacks=list(complaint.callbacks), you_act_on_it=acts_on(who, complaint),
     )  # fmt: skip
