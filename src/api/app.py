@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 
-from api import docs, problems
+from api import docs, openapi_problems, problems
 from api.limits import EdgeLimits
 from api.middleware import Metrics, RequestLog
 from api.routes import ROUTERS
@@ -18,7 +18,8 @@ from cases.settings import Settings
 DESCRIPTION = """Event-sourced case management for Shanghai's socialised vocational skill-level evaluation
 (社会化职业技能等级评价). Every command answers with the case's new version (also as `ETag`) and the log
 `position` it reached; queries accept `wait_for_position` to read their own writes. Errors are
-`application/problem+json` with a stable `code`, the offending `field` and the rule `clause`.
+`application/problem+json` with a stable `code`, the offending `field` and the rule `clause`: each
+operation lists the statuses it can answer, and the `Problem` schema every code.
 Tokens: `cases tokens create --role registrar --body wgsh`."""
 
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, *, in_process_projections: bool
     app.add_middleware(RequestLog)  # outermost: a refusal at the edge is logged with its request id too
     problems.install(app)
     docs.install(app)  # /docs and /redoc from the files a package ships, no CDN
+    openapi_problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

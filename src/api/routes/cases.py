@@ -99,7 +99,10 @@ def get_case(case_id: UUID, request: Request, who: Principal = Depends(allow(*RE
     return response
 
 
-@router.get("/{case_id}/ticket", summary="Admission ticket (准考证): after approval and payment, from the ticket date")
+@router.get(
+    "/{case_id}/ticket", summary="Admission ticket (准考证): after approval and payment, from the ticket date",
+    responses={409: {"description": "No ticket yet: before approval and payment, without a seat, or before the download date"}},
+)  # fmt: skip
 def ticket(
     case_id: UUID, request: Request, on: Annotated[Day, Query(description="the day it is downloaded", examples=["2026-04-11"])],
     who: Principal = Depends(allow("registrar", "examiner")),

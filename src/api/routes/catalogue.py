@@ -5,9 +5,9 @@ years and the municipal supervisor. Published rules, so every reader sees every 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from api.auth import READERS, allow
@@ -17,16 +17,19 @@ from cases.rulebook.loader import RuleBook
 from cases.rulebook.model import Catalogue
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
-Year = Query(None, ge=2000, le=2100, description="the rule book's year (default: this year's, else the latest loaded)")
+Year = Query(None, ge=2000, le=2100, description="the rule book's year (default: this year's, else the latest loaded)", examples=[2026])
 
 
-@router.get("", summary="The year's rule book: every body's catalogue and the general rules")
+@router.get("", summary="The year's rule book: every body's catalogue and the general rules", responses={404: {"description": "No rule book for that year"}})
 def catalogue(year: int | None = Year, _: object = Depends(allow(*READERS)), read: Reading = Depends(reading)) -> JSONResponse:
     return read.json(_catalogue(read.services.app.rulebook, year).model_dump(mode="json"))
 
 
 @router.get("/{body}", summary="One body's catalogue: lines, hours, projects, fees, payment, results, windows")
-def body_catalogue(body: str, year: int | None = Year, _: object = Depends(allow(*READERS)), read: Reading = Depends(reading)) -> JSONResponse:
+def body_catalogue(
+    body: Annotated[str, Path(description="the body's code", examples=["wgsh"])], year: int | None = Year,
+    _: object = Depends(allow(*READERS)), read: Reading = Depends(reading),
+) -> JSONResponse:  # fmt: skip
     return read.json(_body(_catalogue(read.services.app.rulebook, year), body))
 
 

@@ -13,7 +13,10 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", summary="Event store and read models reachable; no projection failed or lagging beyond the bound")
+NOT_READY = {503: {"description": "A store is unreachable, a projection failed on an event, or one lags beyond the bound (the same body, `status: unavailable`)"}}
+
+
+@router.get("/ready", summary="Event store and read models reachable; no projection failed or lagging beyond the bound", responses=NOT_READY)
 def ready(request: Request) -> JSONResponse:
     """503 when a store is unreachable, when a projection has failed on an event (it names the projection, the
     event's position and the error), or when one lags the log by more than CASES_MAX_PROJECTION_LAG events: a
