@@ -6,10 +6,16 @@ from datetime import date
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, PlainValidator, ValidationInfo, field_validator
 from pydantic_core import core_schema
 
-from cases.limits import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_BATCH_ROWS, TEXT, control_character, date_out_of_range
+from cases.identity import make_test_id_number
+from cases.limits import FIRST_DAY, LAST_DAY, MAX_AMOUNT, MAX_BATCH_ROWS, MAX_EVIDENCE_ITEMS, TEXT, control_character, date_out_of_range
+from cases.rules.evidence import CERTIFICATE_SOURCES, EDUCATION_KINDS, EDUCATION_STATUSES, TITLE_GRADES
+
+# The examples' ID numbers pass the product's own check (`cases.identity.parse_id_number`): made, not typed.
+EXAMPLE_ID_NUMBER = make_test_id_number("310104", date(1992, 6, 15), 2)
+EXAMPLE_GROUP_ID_NUMBER = make_test_id_number("310101", date(1998, 11, 2), 4)
 
 
 def _in_range(day: date) -> date:
@@ -66,9 +72,88 @@ def text(kind: str, **field: Any) -> Any:
     return Field(max_length=TEXT[kind], **field)
 
 
+# --- evidence (申报材料): its shape, for the document; the domain checks it --------------------------------------
+
+
+def _choices(labels: dict[str, str]) -> str:
+    return ", ".join(f"`{code}` ({label})" for code, label in labels.items())
+
+
+class EvidenceWork(BaseModel):
+    """A period working in an occupation (工作年限)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occupation: str = Field(min_length=1, max_length=TEXT["evidence"], examples=["互联网营销师"])
+    start: date = Field(description="not after the application date", examples=["2014-03-01"])
+    end: date | None = Field(default=None, description="absent or null: ongoing; not before `start`")
+    related: bool | None = Field(default=None, description="the body's attestation that the occupation is related, read only where the standard lists no related occupations")
+
+
+class EvidenceCertificate(BaseModel):
+    """A vocational qualification or skill-level certificate held (职业资格/职业技能等级证书), of one level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occupation: str = Field(min_length=1, max_length=TEXT["evidence"], examples=["互联网营销师"])
+    level: int = Field(ge=1, le=5, examples=[4])
+    issued_on: date = Field(description="not after the application date", examples=["2021-06-30"])
+    number: str | None = Field(default=None, max_length=TEXT["evidence"], description="one this product issued is checked against its own register at review")
+    related: bool | None = Field(default=None, description="the body's attestation that the occupation is related")
+    source: Literal[CERTIFICATE_SOURCES] = Field(default="declared", description="`declared` by the candidate, or `register`: issued by this product")  # type: ignore[valid-type]
+
+
+class EvidenceTitle(BaseModel):
+    """A professional title held (职称)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grade: Literal[tuple(TITLE_GRADES)] = Field(description=_choices(TITLE_GRADES), examples=["intermediate"])  # type: ignore[valid-type]
+    obtained_on: date = Field(description="not after the application date", examples=["2019-12-01"])
+    field_matches: bool = Field(description="符合专业对应关系: the title's field corresponds to the occupation", examples=[True])
+
+
+class EvidenceEducation(BaseModel):
+    """A diploma held or expected (学历)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal[tuple(EDUCATION_KINDS)] = Field(description=_choices(EDUCATION_KINDS), examples=["higher_vocational"])  # type: ignore[valid-type]
+    major: str = Field(min_length=1, max_length=TEXT["evidence"], examples=["市场营销"])
+    status: Literal[tuple(EDUCATION_STATUSES)] = Field(description=_choices(EDUCATION_STATUSES), examples=["graduated"])  # type: ignore[valid-type]
+    completed_on: date | None = Field(default=None, description="graduated: not after the application date; graduating or enrolled: the expected date, may lie ahead")
+    major_relevant: bool | None = Field(default=None, description="the declared attestation that the major is related, read only where the standard lists no related majors")
+    assessed_programme: bool = Field(default=False, description="经评估论证: the programme was assessed and certified")
+
+
+class Evidence(BaseModel):
+    """What an application declares (申报材料), as `cases.rules.evidence.Evidence` reads it: the review decides
+    eligibility from it. Every list holds at most MAX items; dates lie from FIRST to LAST."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intends_to_work: bool = Field(default=False, description="the candidate intends to work in the occupation (the lowest levels' clause)")
+    work: list[EvidenceWork] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
+    certificates: list[EvidenceCertificate] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
+    titles: list[EvidenceTitle] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
+    education: list[EvidenceEducation] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
+
+
+Evidence.__doc__ = (Evidence.__doc__ or "").replace("MAX", str(MAX_EVIDENCE_ITEMS)).replace("FIRST", str(FIRST_DAY)).replace("LAST", str(LAST_DAY))
+
+
+def _as_declared(value: Any) -> Any:
+    """Evidence is checked by the domain (`Evidence.from_dict`), which refuses with `invalid_evidence` naming the
+    offending path (`evidence.work[1].end`): here it passes as sent, so that every wrong evidence gets that answer."""
+    return value
+
+
+DeclaredEvidence = Annotated[Any, PlainValidator(_as_declared, json_schema_input_type=Evidence)]
+
+
 class ApplyRequest(Body):
     name: str = text("name", min_length=1, examples=["王芳"])
-    id_number: str = Field(min_length=15, max_length=24, description="18-character resident ID (GB 11643)", examples=["310101199206150023"])
+    id_number: str = Field(min_length=15, max_length=24, description="18-character resident ID (GB 11643)", examples=[EXAMPLE_ID_NUMBER])
     body: str = text("code", examples=["wgsh"])
     occupation: str = text("occupation", examples=["互联网营销师"])
     work_type: str | None = text("occupation", default=None, examples=["视频创推员"])
@@ -76,7 +161,7 @@ class ApplyRequest(Body):
     applied_on: date = Field(examples=["2026-03-02"])
     channel: Literal["individual", "group", "competition"] = "individual"
     institution: str | None = text("institution", default=None)
-    evidence: dict[str, Any] = Field(default_factory=dict, examples=[{"work": [{"occupation": "互联网营销师", "start": "2014-03-01"}]}])
+    evidence: DeclaredEvidence = Field(default_factory=dict, examples=[{"work": [{"occupation": "互联网营销师", "start": "2014-03-01"}]}])
     phone: str | None = text("phone", default=None)
     paper_certificate: bool = False
 
@@ -95,6 +180,40 @@ class CommandResult(BaseModel):
     result: dict[str, Any] | None = None
 
 
+class ReviewDecision(BaseModel):
+    """What the review decided (the case's `decision`, as `GET /cases/{id}` shows it)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    approved: bool
+    decided_on: date
+    clause: str | None = Field(default=None, description="approved: the eligibility clause satisfied", examples=["L3(1)"])
+    citation: str | None = Field(default=None, description="approved: the standard's words for that clause")
+    reasons: list[str | None] | None = Field(default=None, description="rejected: why, one line per clause examined")
+
+
+class FeeDue(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    kind: str = Field(description="`full` (the evaluation fee) or `retake`", examples=["full"])
+    total: int = Field(description="whole yuan", examples=[598])
+    clause: str | None = Field(description="the fee table's clause")
+    opens_on: date | None = Field(description="the first day payment is taken (a window's payment dates), else null")
+    due_on: date = Field(description="the payment deadline: unpaid after it, the case can lapse")
+
+
+class ReviewResult(BaseModel):
+    decision: ReviewDecision
+    fee_due: FeeDue | None = Field(description="approved: the fee and its payment deadline; rejected: null")
+    plan: dict[str, Any] | None = Field(description="approved: the month the case is evaluated in and the last day for it")
+
+
+class ReviewAnswer(CommandResult):
+    """A review's answer: `stage` is `awaiting_payment` (approved) or `rejected`, and `result` says why."""
+
+    result: ReviewResult  # type: ignore[assignment]
+
+
 # --- case commands (POST /cases/batch, /cases/{id}/…) -------------------------------------------------------
 
 
@@ -102,11 +221,11 @@ class BatchCandidate(Body):
     """One row of a group submission's summary sheet (《职业技能评价申报信息汇总表》, seed 004 二(二)1)."""
 
     name: str = text("name", min_length=1, examples=["李娜"])
-    id_number: str = Field(min_length=15, max_length=24, description="18-character resident ID (GB 11643)", examples=["310101199811020046"])
+    id_number: str = Field(min_length=15, max_length=24, description="18-character resident ID (GB 11643)", examples=[EXAMPLE_GROUP_ID_NUMBER])
     occupation: str = text("occupation", examples=["企业人力资源管理师"])
     work_type: str | None = text("occupation", default=None, examples=[None])
     level: int = Field(ge=1, le=5, examples=[4])
-    evidence: dict[str, Any] = Field(default_factory=dict, examples=[{"work": [{"occupation": "企业人力资源管理师", "start": "2019-07-01"}]}])
+    evidence: DeclaredEvidence = Field(default_factory=dict, examples=[{"work": [{"occupation": "企业人力资源管理师", "start": "2019-07-01"}]}])
     phone: str | None = text("phone", default=None)
     paper_certificate: bool = False
 
@@ -196,7 +315,7 @@ class ReissueRequest(Body):
 class WithdrawalRequest(Body):
     free_text = frozenset({"reason"})
 
-    on: date = Field(examples=["2026-03-20"])
+    on: date = Field(examples=["2026-05-12"])
     reason: str = text("reason", min_length=1, examples=["个人原因放弃参评"])
 
 
@@ -210,7 +329,7 @@ class LapseRequest(Body):
 class CandidateLookup(Body):
     """The ID number travels in the body, never in a URL (URLs are logged and cached)."""
 
-    id_number: str = Field(min_length=15, max_length=24, description="18-character resident ID (GB 11643)", examples=["310101199206150023"])
+    id_number: str = Field(min_length=15, max_length=24, description="18-character resident ID (GB 11643)", examples=[EXAMPLE_ID_NUMBER])
 
 
 class PlanSittingRequest(Body):

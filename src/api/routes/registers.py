@@ -35,8 +35,8 @@ def certificates(
 
 @router.get("/registers/validity-windows", summary="Windows closing within N days of a day, or expired in a period")
 def validity_windows(
-    on: Day | None = Query(None, description="with closing_within: the day counted from"),
-    closing_within_days: int | None = Query(None, alias="closing_within", ge=0, le=3660, description="open windows whose last day is within N days of `on`"),
+    on: Day | None = Query(None, description="with closing_within: the day counted from", examples=["2026-11-21"]),
+    closing_within_days: int | None = Query(None, alias="closing_within", ge=0, le=3660, description="open windows whose last day is within N days of `on`", examples=[30]),
     expired_from: Day | None = Query(None, description="with expired_to: windows whose first day past the last valid one is in the period"),
     expired_to: Day | None = None, body: str | None = None,
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
@@ -52,7 +52,7 @@ def validity_windows(
 
 @router.get("/registers/bans", summary="Bans in force on a day (须知 三-四), with the body of the case that caused each")
 def bans(
-    on: Day = Query(description="the day the bans are in force"), body: str | None = None,
+    on: Day = Query(description="the day the bans are in force", examples=["2026-11-21"]), body: str | None = None,
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     rows = read.query(active_bans, on)

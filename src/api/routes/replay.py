@@ -29,7 +29,7 @@ def timeline(case_id: UUID, request: Request, who: Principal = Depends(REPLAYERS
 @router.get("/{case_id}/as-of", summary="The case as it stood at a version or at a moment")
 def as_of(
     case_id: UUID, request: Request,
-    version: int | None = Query(None, ge=0, le=MAX_POSITION, description="the case as it stood at this version"),
+    version: int | None = Query(None, ge=0, le=MAX_POSITION, description="the case as it stood at this version", examples=[2]),
     at: str | None = Query(None, description="the case as it stood at this moment (ISO, with its time zone)"),
     who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
@@ -41,8 +41,8 @@ def as_of(
 @router.get("/{case_id}/diff", summary="What changed between two moments, and the events in between")
 def diff(
     case_id: UUID, request: Request,
-    from_: str = Query(alias="from", description=f"the earlier moment: {MOMENT_HELP}"),
-    to: str = Query(description=f"the later moment: {MOMENT_HELP}"),
+    from_: str = Query(alias="from", description=f"the earlier moment: {MOMENT_HELP}", examples=["1"]),
+    to: str = Query(description=f"the later moment: {MOMENT_HELP}", examples=["3"]),
     who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     case_in_scope(request, who, case_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
@@ -63,7 +63,8 @@ async def cohort_rule(payload: CohortRuleRequest, request: Request, key: Idempot
 
 @router.post("/windows/{body}/{window}/fold", summary="Fold a thin fixed window into November (seed 004 二(三) 注)")
 async def fold_window(
-    body: str, window: str, payload: FoldWindowRequest, request: Request, key: IdempotencyKey = None,
+    body: Annotated[str, Path(description="the body's code", examples=["jsxh"])],
+    window: Annotated[str, Path(description="the fixed window's name (seed 004 二(三))", examples=["April"])], payload: FoldWindowRequest, request: Request, key: IdempotencyKey = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     require_body(who, body, "body", body)

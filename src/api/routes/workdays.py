@@ -3,8 +3,9 @@ weekends (调休); a deadline that examines a year without a published arrangeme
 
 from __future__ import annotations
 
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from api.auth import READERS, allow
@@ -24,6 +25,6 @@ def add(
 
 
 @router.get("/{day}", response_model=DayStatusView, summary="Whether a day is a working day, why, and whether that is settled")
-def status(day: Day, _: object = Depends(allow(*READERS)), read: Reading = Depends(reading)) -> JSONResponse:
+def status(day: Annotated[Day, Path(description="the day asked about", examples=["2026-10-10"])], _: object = Depends(allow(*READERS)), read: Reading = Depends(reading)) -> JSONResponse:
     found = read.services.app.calendar.day_status(day)
     return read.json(DayStatusView(day=found.day, weekday=f"{found.day:%A}", working=found.working, exact=found.exact, reason=found.reason))
