@@ -34,6 +34,7 @@ from api.schemas import (
     ResultRequest,
     ReissueRequest,
     RetakeRequest,
+    ReviewAnswer,
     ReviewRequest,
     RevocationRequest,
     SanctionRequest,
@@ -43,6 +44,7 @@ from api.schemas import (
 from api.tokens import Principal
 from cases.application import CasesApplication
 from cases.errors import DomainError
+from cases.replay import summarise
 
 router = APIRouter(prefix="/cases", tags=["case commands"])
 ANSWERS: dict[int | str, dict[str, Any]] = {200: COMMAND}
@@ -51,11 +53,12 @@ Method = Callable[[CasesApplication], Callable[..., Any]]
 
 async def on_case(
     request: Request, who: Principal, case_id: UUID, payload: Any, key: str | None, if_match: str | None, method: Method,
-    *, named: str | None = None, **arguments: Any,
+    *, named: str | None = None, whole: bool = False, **arguments: Any,
 ) -> JSONResponse:  # fmt: skip
     """Body scope, If-Match and Idempotency-Key around one application call:
     `method(app)(case_id, **payload, **arguments, actor=…, expected_version=…)`; what it returns is the answer's
-    `result.<named>`. A refusal becomes its problem response here, so that `run_once` stores it for a retry."""
+    `result.<named>` (`whole`: the answer's `result` itself). A refusal becomes its problem response here, so that
+    `run_once` stores it for a retry."""
     version = expected_version(if_match)
 
     def command() -> JSONResponse:
@@ -66,7 +69,7 @@ async def on_case(
                 value = method(app)(case_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
         except DomainError as error:
             return refusal(request, error)
-        return answer(request, case_id, result={named: value} if named else None)
+        return answer(request, case_id, result=value if whole else {named: value} if named else None)
 
     return await run_once(request, who, key, payload, command)
 
@@ -88,14 +91,29 @@ async def sanction_scope(payload: SanctionRequest, who: Principal = Depends(SANC
     return payload.model_copy(update={"sitting_on": payload.decided_on})
 
 
-@router.post("/{case_id}/review", responses=ANSWERS, summary="Review: Approved naming the clause, or Rejected naming why")
+@router.post(
+    "/{case_id}/review", responses={200: {"model": ReviewAnswer, "description": COMMAND["description"]}},
+    summary="Review: Approved naming the clause, or Rejected naming why",
+)  # fmt: skip
 async def review(
     case_id: UUID, payload: ReviewRequest, request: Request, key: IdempotencyKey = None, if_match: IfMatch = None,
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The declared evidence (and this product's own certificate register) decides; the answer's
-    `stage` is `awaiting_payment` (approved) or `rejected`."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.review)
+    `stage` is `awaiting_payment` (approved) or `rejected`, and its `result` is the decision: approved with the
+    clause, the fee and its payment deadline (`fee_due.due_on`), or rejected with the reasons."""
+    return await on_case(request, who, case_id, payload, key, if_match, reviewed, whole=True)
+
+
+def reviewed(app: CasesApplication) -> Callable[..., Any]:
+    """The review, answering what it decided, as the case now shows it (its `decision`, `fee_due`, `plan`)."""
+
+    def review(case_id: UUID, **arguments: Any) -> dict[str, Any]:
+        app.review(case_id, **arguments)
+        state = summarise(app.just_saved(case_id) or app.get_case(case_id)).to_dict()
+        return {"decision": state["decision"], "fee_due": state["fee_due"], "plan": state["plan"]}
+
+    return review
 
 
 @router.post("/{case_id}/rejection", responses=ANSWERS, summary="Rejected by the registrar, with a reason")
