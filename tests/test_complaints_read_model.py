@@ -22,7 +22,8 @@ import pytest
 from sqlalchemy import select
 
 from cases.application import CasesApplication
-from cases.projections.complaints import ComplaintRegister, complaint_queue, complaint_row, masked_contact
+from cases.identity import mask_contact as masked_contact
+from cases.projections.complaints import ComplaintRegister, complaint_queue, complaint_row
 from cases.projections.rebuild_all import process_groups, rebuild_all
 from cases.projections.service import Projections
 from cases.projections.store import ReadModelStore

@@ -186,17 +186,35 @@ def mask_phones(text: str) -> str:
     return _MOBILE.sub(lambda m: mask_phone(m.group()), text)
 
 
-# A complainant's contact (DOMAIN §10 Privacy) may also be a landline with its area code (021-62715879, the
-# extension after * or 转 kept) or an e-mail address.
-_LANDLINE = re.compile(r"(?<![0-9])(0[0-9]{2,3})([- ]?)([0-9]{3,4})([0-9]{4})(?![0-9])")
-_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-])[\w.+-]*@([\w-]+(?:\.[\w-]+)+)")
+# A complainant's contact (DOMAIN §10 Privacy) may also be a landline with its area code, written any of the ways
+# people write one (021-62715879, (021) 6271 5879, +86 21 6271 5879, 021－62715879), or an e-mail address.
+_LANDLINE = re.compile(
+    r"(?<![0-9A-Za-z\-])(?:\+86[ \-]?|\(?0)[1-9][0-9]{1,2}\)?[ \-－]?[0-9]{3,4}[ \-－]?[0-9]{4}(?![0-9A-Za-z\-])"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE_SHAPED = re.compile(r"[0-9 ()+\-－]{7,}")
+
+
+def mask_contact(contact: str | None) -> str | None:
+    """One complainant's contact as those who do not handle the complaint see it: a phone number as 139****5678
+    (first 3 and last 4 digits), an e-mail address as l***@example.com, anything else (an address) by its first
+    two characters, digits starred."""
+    if not contact:
+        return contact
+    text = contact.strip()
+    if _PHONE_SHAPED.fullmatch(text):
+        return mask_phone(text)
+    if text.count("@") == 1:
+        local, domain = text.split("@")
+        return f"{local[:1]}***@{domain}"
+    return re.sub(r"[0-9]", "*", text[:2]) + "***"
 
 
 def mask_contacts(text: str) -> str:
-    """Mask every mobile number, landline number and e-mail address in the text."""
+    """Every mobile number, landline number and e-mail address in the text, masked as `mask_contact` does."""
     text = mask_phones(text)
-    text = _LANDLINE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}****", text)
-    return _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+    text = _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
+    return _EMAIL.sub(lambda m: mask_contact(m.group()) or "", text)
 
 
 def make_test_id_number(region: str = "110101", birth: date = date(1990, 1, 1), sequence: int = 123) -> str:

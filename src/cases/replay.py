@@ -19,7 +19,7 @@ from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
 from cases.errors import InvalidInput, NotFound
-from cases.identity import mask_id_number, mask_phone, mask_phones
+from cases.identity import mask_contact, mask_contacts, mask_id_number
 
 METADATA = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 # The day the fact happened in the world, as opposed to when it was recorded; the first one an event has.
@@ -223,26 +223,12 @@ def _complaint_summary(name: str, a: dict[str, Any]) -> str:
     return lines[name]() if name in lines else name
 
 
-def mask_contact(contact: str | None) -> str | None:
-    """A complainant's contact as others may see it: a phone number as 139****5678 (a landline's area code and
-    last four digits), an e-mail address as l***@example.com, anything else (an address) by its first two
-    characters."""
-    if not contact:
-        return contact
-    if "@" in contact:
-        local, _, domain = contact.partition("@")
-        return f"{local[:1]}***@{domain}"
-    if sum(c.isdigit() for c in contact) >= 7:
-        return mask_phone(contact)
-    return contact[:2] + "***"
-
-
 def mask_in_text(text: str, contact: str | None) -> str:
     """Text someone other than the handling supervisors reads: the complainant's contact, and any mobile or ID
     number, masked."""
     if contact:
         text = text.replace(contact, mask_contact(contact) or "")
-    return mask_phones(mask_id_number(text))
+    return mask_contacts(mask_id_number(text))
 
 
 def mask_values(value: Any, contact: str | None) -> Any:

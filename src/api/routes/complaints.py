@@ -57,7 +57,8 @@ from cases.complaints import SHANGHAI, Complaints
 from cases.errors import Conflict, DomainError, StaleVersion
 from cases.limits import MAX_OFFSET, TEXT
 from cases.projections.complaints import complaint_queue
-from cases.replay import mask_contact, mask_in_text
+from cases.identity import mask_contact
+from cases.replay import mask_in_text
 from cases.rules.complaint_clock import standing
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])

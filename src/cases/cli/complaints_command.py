@@ -26,6 +26,7 @@ from cases.cli.projections_command import _opened
 from cases.cli.replay_command import print_events
 from cases.cli.reports_command import current_for_reading
 from cases.errors import InvalidInput, NotFound
+from cases.identity import mask_contact
 from cases.projections.complaints import ComplaintRegister, complaint_queue, today_in_shanghai
 from cases.rules.complaint_clock import standing
 
@@ -102,7 +103,7 @@ def show(
         entries = replay.complaint_timeline(app, found.id)
         clock = _running(app, found, day)
     person = found.complainant or {}
-    complainant = "匿名" if person.get("anonymous") else f"{person.get('name')} {replay.mask_contact(person.get('contact'))}"
+    complainant = "匿名" if person.get("anonymous") else f"{person.get('name')} {mask_contact(person.get('contact'))}"
     if as_json:
         view = {
             "complaint_id": str(found.id), "version": found.version, "body": found.body, "channel": found.channel,

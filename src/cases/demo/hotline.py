@@ -12,7 +12,7 @@ from cases.aggregates.complaint import CATEGORIES, ESCALATION_REASONS, OUTCOMES,
 from cases.application import CasesApplication
 from cases.demo.desk import TODAY, Desk
 from cases.demo.record import ComplaintSummary
-from cases.identity import mask_phones
+from cases.identity import mask_contact
 from cases.rules.complaint_clock import standing
 
 SH = timezone(timedelta(hours=8))
@@ -108,6 +108,6 @@ def _summary(app: CasesApplication, complaint_id: UUID) -> ComplaintSummary:
         outcome=OUTCOMES[outcome] if outcome else None,
         escalated=", ".join(ESCALATION_REASONS[e["why"]] for e in complaint.escalations) or None,
         extended=bool(complaint.extended_at), standing=STANDINGS[stood.state].format(n=stood.working_days_late) if stood else None,
-        complainant="匿名" if complaint.complainant["anonymous"] else f"{complaint.complainant['name']} {mask_phones(complaint.complainant['contact'])}",
+        complainant="匿名" if complaint.complainant["anonymous"] else f"{complaint.complainant['name']} {mask_contact(complaint.complainant['contact'])}",
         caused=tuple(f"{c['event']} v{c['version']}" for c in (complaint.outcome or {}).get("caused", [])),
     )  # fmt: skip

@@ -4,7 +4,7 @@ when it was received and counts from, its due dates and the one now running, han
 outcome, linked cases, callbacks, and the complainant with the contact masked.
 
 Privacy (DOMAIN §10): the complainant's contact never enters a read model in full — only a masked form
-("139****5678"; see `masked_contact`); an anonymous complaint has neither name nor contact. The complainant's
+("139****5678"; see `cases.identity.mask_contact`); an anonymous complaint has neither name nor contact. The complainant's
 words and evidence stay in the log, read by the supervisors handling the complaint.
 Service level (已超期、今日到期) is judged on the day asked (`standing` of rules.complaint_clock), never stored:
 the rows hold the due dates the events recorded, so they are right on any day without a new event.
@@ -16,7 +16,6 @@ Owns: complaints.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData
 
 from cases.aggregates.complaint import OPEN_STAGES, Complaint
 from cases.calendar.working_days import WorkingDayCalendar
-from cases.identity import mask_id_number, mask_phone, mask_phones
+from cases.identity import mask_contact, mask_id_number, mask_phones
 from cases.projections.base import Projection, UnitOfWork, id_text
 from cases.rules.complaint_clock import standing
 
@@ -38,7 +37,6 @@ COMPLAINT_EVENTS = (
 )  # fmt: skip
 SHANGHAI = timezone(timedelta(hours=8))
 RUNNING_CLOCK = {"received": "acceptance", "accepted": "result"}  # by stage; none once declined, resolved or closed
-_PHONE_SHAPED = re.compile(r"[0-9 ()+\-]{7,}")
 
 
 class ComplaintRegister(Projection):
@@ -101,22 +99,9 @@ def complaint_row_of(complaint: Complaint) -> dict[str, Any]:
         "callbacks_dissatisfied": sum(1 for c in complaint.callbacks if not c["satisfied"]),
         "anonymous": anonymous,
         "complainant_name": None if anonymous or not person.get("name") else mask_id_number(mask_phones(person["name"])),
-        "complainant_contact_masked": None if anonymous or not person.get("contact") else masked_contact(person["contact"]),
+        "complainant_contact_masked": None if anonymous or not person.get("contact") else mask_contact(person["contact"]),
         "staff_named": len(complaint.staff_named), "version": complaint.version,
     }  # fmt: skip
-
-
-def masked_contact(contact: str) -> str:
-    """DOMAIN §10 Privacy: a phone number keeps its first 3 and last 4 digits ("139****5678"); an e-mail address its
-    first character and domain ("l***@example.com"); anything else (an address) its first 2 characters, digits
-    starred ("上海***") — the forms the complaint's replay shows (cases.replay.mask_contact)."""
-    text = contact.strip()
-    if _PHONE_SHAPED.fullmatch(text):
-        return mask_phone(text)
-    if text.count("@") == 1:
-        local, domain = text.split("@")
-        return f"{local[:1]}***@{domain}"
-    return re.sub(r"[0-9]", "*", text[:2]) + "***"
 
 
 def _day(value: date | str) -> date:
