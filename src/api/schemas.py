@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
@@ -42,6 +42,8 @@ def _bounded(value: Any, free_text: bool) -> None:
     if isinstance(value, str):
         if found := control_character(value, free_text=free_text):
             raise ValueError(f"control characters are not allowed ({found})")
+    elif isinstance(value, datetime):
+        _in_range(value.date())
     elif isinstance(value, date):
         _in_range(value)
     elif isinstance(value, list):
@@ -128,18 +130,16 @@ class EvidenceEducation(BaseModel):
 
 class Evidence(BaseModel):
     """What an application declares (申报材料), as `cases.rules.evidence.Evidence` reads it: the review decides
-    eligibility from it. Every list holds at most MAX items; dates lie from FIRST to LAST."""
+    eligibility from it. A wrong evidence is refused with `invalid_evidence`, its `field` the path
+    (`evidence.work[1].end`)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    intends_to_work: bool = Field(default=False, description="the candidate intends to work in the occupation (the lowest levels' clause)")
+    intends_to_work: bool = Field(default=False, description="拟从事本职业或相关职业工作: intends to work in the occupation or a related one")
     work: list[EvidenceWork] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
     certificates: list[EvidenceCertificate] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
     titles: list[EvidenceTitle] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
     education: list[EvidenceEducation] = Field(default_factory=list, json_schema_extra={"maxItems": MAX_EVIDENCE_ITEMS})
-
-
-Evidence.__doc__ = (Evidence.__doc__ or "").replace("MAX", str(MAX_EVIDENCE_ITEMS)).replace("FIRST", str(FIRST_DAY)).replace("LAST", str(LAST_DAY))
 
 
 def _as_declared(value: Any) -> Any:
@@ -188,7 +188,7 @@ class ReviewDecision(BaseModel):
     approved: bool
     decided_on: date
     clause: str | None = Field(default=None, description="approved: the eligibility clause satisfied", examples=["L3(1)"])
-    citation: str | None = Field(default=None, description="approved: the standard's words for that clause")
+    citation: str | None = Field(default=None, description="approved: where that clause is written", examples=["seed 000/001/004 附件1 3.(1)"])
     reasons: list[str | None] | None = Field(default=None, description="rejected: why, one line per clause examined")
 
 
