@@ -122,9 +122,12 @@ def test_an_upheld_complaint_sanctions_the_linked_case_in_the_same_write_and_the
     assert event_count(app) == before + 5  # Sanctioned, CertRevoked; Banned, CertificateWithdrawn; Resolved
     [sanctioned] = events_named(app, case_id, "Sanctioned")
     assert sanctioned.source == {"complaint_id": str(complaint_id)}
+    candidate = app.get_candidate(app.get_case(case_id).candidate_id)
     assert answer["caused"] == [
         {"case_id": str(case_id), "version": sanctioned.originator_version, "event": "Sanctioned"},
         {"case_id": str(case_id), "version": sanctioned.originator_version + 1, "event": "CertRevoked"},
+        {"candidate_id": str(candidate.id), "version": candidate.version - 1, "event": "Banned"},
+        {"candidate_id": str(candidate.id), "version": candidate.version, "event": "CertificateWithdrawn"},
     ]
     [resolved] = events_named(app, complaint_id, "Resolved")
     assert resolved.caused == answer["caused"]
@@ -145,7 +148,7 @@ def test_a_refused_sanction_leaves_the_complaint_unresolved_and_the_case_untouch
     case_id, _ = certified
     complaint_id = call(app, case_ids=[] if why == "not_linked" else [case_id])
     app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s")
-    if why == "already_sanctioned":
+    if why == "already_sanctioned":  # as grave as the one the complaint asks for
         app.sanction(case_id, tier="grave", behaviour="须知 四.1", severity="minor", decided_on=D("2026-06-05"), actor="s")
     case_version, count = app.get_case(case_id).version, event_count(app)
     sanction = {"case_id": case_id, "tier": "no-such-tier" if why == "wrong_tier" else "grave", "behaviour": "须知 四.1", "severity": "serious"}
@@ -253,3 +256,19 @@ def test_what_the_clock_and_the_levels_refuse(app):
     letter = call(app, channel="letter", to_municipal_center=True)
     assert app.complaints.get(letter).level == "municipal"
     assert app.complaints.get(call(app, channel="letter")).level == "body"
+
+
+def test_a_graver_finding_after_an_on_the_day_sanction_is_recorded_and_a_named_staff_member_takes_no_step(app, certified):
+    case_id, _ = certified
+    app.sanction(case_id, tier="subject", behaviour="须知 二.1", subject="theory", sitting_on=D("2026-04-25"), decided_on=D("2026-04-25"), actor="examiner")
+    complaint_id = call(app, case_ids=[case_id])
+    refused(app, Recused, lambda: app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="supervisor:dmtxh:张三"))
+    refused(app, Recused, lambda: app.complaints.decline(complaint_id, on=D("2026-06-04"), reason="无", actor="supervisor:dmtxh:张三"))
+    app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="supervisor:all:陈主任")
+    refusal = refused(app, Exception, lambda: app.complaints.resolve(
+        complaint_id, outcome="upheld", findings="替考", recorded_by="陈主任", on=D("2026-06-10"), actor="s",
+        sanction={"case_id": case_id, "tier": "grave", "behaviour": "须知 九.9", "severity": "serious"}))
+    assert getattr(refusal, "field", "").startswith("sanction."), refusal
+    app.complaints.resolve(complaint_id, outcome="upheld", findings="替考", recorded_by="陈主任", on=D("2026-06-10"), actor="s",
+                           sanction={"case_id": case_id, "tier": "grave", "behaviour": "须知 四.4", "severity": "serious"})
+    assert [s["tier"] for s in app.get_case(case_id).sanctions] == ["subject", "grave"]

@@ -15,7 +15,7 @@ from uuid import UUID
 import structlog
 
 from cases.aggregates.complaint import CATEGORIES, ComplaintError, Complaint
-from cases.errors import InvalidInput, NotFound
+from cases.errors import DomainError, InvalidInput, NotFound
 from cases.limits import check_text
 from cases.rules.complaint_clock import CHANNELS, acceptance_due, extended_due, received, result_due
 
@@ -168,17 +168,22 @@ class Complaints:
             if str(case_id) not in complaint.case_ids:
                 raise CaseNotLinked(f"case {case_id} is not linked to the complaint", field="sanction.case_id")
             case = self.app.get_case(case_id)
-            if case.sanctions:
-                raise AlreadySanctioned(f"case {case_id} was sanctioned already", field="sanction.case_id", clause="须知")
+            graver = [s["tier"] for s in case.sanctions if TIER_RANK.get(s["tier"], 0) >= TIER_RANK.get(sanction["tier"], 0)]
+            if graver:
+                raise AlreadySanctioned(
+                    f"case {case_id} was sanctioned already at the {graver[0]} tier, as grave or graver", field="sanction.case_id", clause="须知",
+                )  # fmt: skip
             candidate = self.app.get_candidate(case.candidate_id)
-            before = case.version
-            ban = self.app.sanction_unsaved(
-                case, candidate, tier=sanction["tier"], behaviour=sanction["behaviour"], decided_on=on, actor=actor,
-                severity=sanction.get("severity"), sitting_on=sanction.get("sitting_on"), subject=sanction.get("subject"),
-                source={"complaint_id": str(complaint.id)},
-            )  # fmt: skip
-            names = [type(e).__name__ for e in case.pending_events]
-            caused = [{"case_id": str(case_id), "version": before + index + 1, "event": name} for index, name in enumerate(names)]
+            try:
+                ban = self.app.sanction_unsaved(
+                    case, candidate, tier=sanction["tier"], behaviour=sanction["behaviour"], decided_on=on, actor=actor,
+                    severity=sanction.get("severity"), sitting_on=sanction.get("sitting_on"), subject=sanction.get("subject"),
+                    source={"complaint_id": str(complaint.id)},
+                )  # fmt: skip
+            except DomainError as refusal:  # named as the request names it: the sanction's own fields
+                refusal.field = f"sanction.{refusal.field}" if refusal.field and not refusal.field.startswith("sanction.") else refusal.field
+                raise
+            caused = _caused(case, "case_id") + _caused(candidate, "candidate_id")
             changed += [case, candidate]
         complaint.resolve(outcome=outcome, findings=findings, recorded_by=recorded_by, on=on, caused=caused, actor=actor)
         self.app._save(*changed)
@@ -211,3 +216,12 @@ class Complaints:
         complaint = self._for_command(complaint_id, expected_version)
         complaint.close(on=on, actor=actor)
         self.app._save(complaint)
+
+
+TIER_RANK = {"subject": 1, "sitting": 2, "grave": 3, "materials": 4}  # 须知 二 < 三 < 四 < 一 (qualification void)
+
+
+def _caused(aggregate: Any, key: str) -> list[dict[str, Any]]:
+    """The events an aggregate is about to record, as a complaint's result names them."""
+    first = aggregate.version - len(aggregate.pending_events)
+    return [{key: str(aggregate.id), "version": first + index + 1, "event": type(event).__name__} for index, event in enumerate(aggregate.pending_events)]

@@ -204,7 +204,9 @@ def complaint_timeline(app: CasesApplication, complaint_id: UUID, *, contact_sho
 def _complaint_summary(name: str, a: dict[str, Any]) -> str:
     """One line of English for a complaint's event, from its own values."""
     due = lambda key: (a.get(key) or {}).get("due")  # noqa: E731
-    caused = "; ".join(f"{c['event']} on case {c['case_id']}" for c in a.get("caused") or [])
+    caused = "; ".join(
+        f"{c['event']} on {'case ' + c['case_id'] if 'case_id' in c else 'candidate ' + str(c.get('candidate_id'))}" for c in a.get("caused") or []
+    )  # fmt: skip
     lines = {
         "Received": lambda: f"received ({a['channel']}) about {a['body']}, {a['category']}: counts from {a['counts_from']}, "
                             f"accept or decline by {due('acceptance_due')}",

@@ -336,9 +336,12 @@ def test_an_upheld_result_sanctions_a_linked_case_revokes_its_certificate_and_th
     result = {"outcome": "upheld", "findings": "经核查，存在替考", "on": "2026-06-12", "sanction": sanction}
     body = answered(send(client, complaint_id, "result", result, supervisor), 3, "resolved")["result"]
 
+    candidate = cases_app.get_candidate(cases_app.get_case(case_id).candidate_id)
     assert body["caused"] == [
         {"case_id": str(case_id), "version": case_version + 1, "event": "Sanctioned"},
         {"case_id": str(case_id), "version": case_version + 2, "event": "CertRevoked"},
+        {"candidate_id": str(candidate.id), "version": candidate.version - 1, "event": "Banned"},
+        {"candidate_id": str(candidate.id), "version": candidate.version, "event": "CertificateWithdrawn"},
     ]  # fmt: skip
     assert (body["ban"]["starts_on"], body["ban"]["ends_on"], body["ban"]["referral"]) == ("2026-06-12", "2031-06-11", True)
     (sanctioned,) = events_named(cases_app, case_id, "Sanctioned")

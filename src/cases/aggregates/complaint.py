@@ -111,9 +111,15 @@ class Complaint(Aggregate):
         if who.strip() in {name.strip() for name in self.staff_named}:
             raise Recused(f"{who} is named in the complaint and may not handle it", field=field, clause="DOMAIN §10 Recusal")
 
+    def _require_not_named_actor(self, actor: str) -> None:
+        """The person complained about never handles it (DOMAIN §10 Recusal): no step by them. An actor is
+        "role:body:label"; the label is the staff member."""
+        self._require_not_named(actor.rsplit(":", 1)[-1], "actor")
+
     # --- commands -----------------------------------------------------------------------------------
 
     def accept(self, *, on: date, result_due: dict[str, Any], actor: str) -> None:
+        self._require_not_named_actor(actor)
         self._require_stage("received", action="be accepted")
         self._require_not_before(on, "on")
         self._accepted(on=on, result_due=result_due, actor=actor)
@@ -123,6 +129,7 @@ class Complaint(Aggregate):
         self.stage, self.due["result"], self.last_decided_on = "accepted", result_due, on
 
     def decline(self, *, on: date, reason: str, actor: str) -> None:
+        self._require_not_named_actor(actor)
         self._require_stage("received", action="be declined")
         self._require_not_before(on, "on")
         self._declined(on=on, reason=reason, actor=actor)
@@ -133,6 +140,7 @@ class Complaint(Aggregate):
         self.outcome = {"outcome": "declined", "findings": reason, "on": on, "level": self.level, "caused": []}
 
     def assign(self, *, handler: str, on: date, actor: str) -> None:
+        self._require_not_named_actor(actor)
         self._require_stage(*OPEN_STAGES, action="be assigned")
         self._require_not_named(handler, "handler")
         self._require_not_before(on, "on")
@@ -144,6 +152,7 @@ class Complaint(Aggregate):
 
     def link_case(self, *, case_id: UUID, case_body: str, on: date, actor: str) -> None:
         """Only a case of the body complained about: another body's case is not what this complaint is about."""
+        self._require_not_named_actor(actor)
         if self.stage == "closed":
             raise WrongComplaintStage("the complaint is closed; it cannot have a case linked", field="complaint_id", clause=CLAUSE)
         if case_body != self.body:
@@ -159,6 +168,7 @@ class Complaint(Aggregate):
 
     def extend(self, *, working_days: int, reason: str, notice_recorded_on: date, result_due: dict[str, Any], on: date, actor: str) -> None:
         """DOMAIN §10 Clock: one extension per level, with a reason and the notice to the complainant recorded."""
+        self._require_not_named_actor(actor)
         self._require_stage("accepted", action="have its deadline extended")
         if self.level in self.extended_at:
             raise AlreadyExtended("the one extension allowed was used", field="working_days", clause=CLAUSE)
@@ -184,6 +194,7 @@ class Complaint(Aggregate):
     def escalate(self, *, why: str, on: date, acceptance_due: dict[str, Any], actor: str) -> None:
         """DOMAIN §10 Escalation: to the municipal center, on a breach, on dissatisfaction at the callback, or by
         the body's choice; both clocks restart there (`acceptance_due` counted from `on`)."""
+        self._require_not_named_actor(actor)
         if why not in ESCALATION_REASONS:
             raise InvalidInput(f"why must be one of {', '.join(ESCALATION_REASONS)}", field="why", clause=CLAUSE)
         if self.level == "municipal":
@@ -209,6 +220,7 @@ class Complaint(Aggregate):
             raise InvalidInput("outcome must be one of upheld, partly_upheld, not_upheld", field="outcome", clause=CLAUSE)
         self._require_stage("accepted", action="be resolved")
         self._require_not_named(recorded_by, "recorded_by")
+        self._require_not_named_actor(actor)
         self._require_not_before(on, "on")
         self._resolved(outcome=outcome, findings=findings, recorded_by=recorded_by, on=on, caused=caused, actor=actor)
 
@@ -231,6 +243,7 @@ class Complaint(Aggregate):
         self.last_decided_on = on
 
     def reopen(self, *, reason: str, on: date, acceptance_due: dict[str, Any], actor: str) -> None:
+        self._require_not_named_actor(actor)
         self._require_stage("resolved", "declined", action="be reopened")
         self._require_not_before(on, "on")
         self._reopened(reason=reason, on=on, acceptance_due=acceptance_due, actor=actor)
@@ -241,6 +254,7 @@ class Complaint(Aggregate):
         self.due = {"acceptance": acceptance_due, "result": None}
 
     def close(self, *, on: date, actor: str) -> None:
+        self._require_not_named_actor(actor)
         self._require_stage("resolved", "declined", action="be closed")
         self._require_not_before(on, "on")
         self._closed(on=on, actor=actor)

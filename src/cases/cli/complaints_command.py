@@ -127,7 +127,10 @@ def show(
         console.print(text(f"cases: {', '.join(found.case_ids)}"))
     caused = (found.outcome or {}).get("caused") or []
     if caused:
-        console.print(text("引起 caused: " + "; ".join(f"{c['event']} (version {c['version']}) on case {c['case_id']}" for c in caused)))
+        where = {"case_id": "case", "candidate_id": "candidate"}
+        console.print(text("引起 caused: " + "; ".join(
+            f"{c['event']} (version {c['version']}) on {kind} {c[key]}" for c in caused for key, kind in where.items() if key in c
+        )))  # fmt: skip
     escalated = ", ".join(f"{ESCALATION_REASONS.get(e['why'], e['why'])} {e['on']}" for e in found.escalations)
     if escalated:
         console.print(text(f"已转市职业技能鉴定中心 escalated: {escalated}"))

@@ -87,7 +87,7 @@ def hotline(app: CasesApplication, desks: dict[str, Desk]) -> tuple[ComplaintSum
     complaints.assign(impersonation, handler="陈主任", on=D("2026-11-17"), actor=MUNICIPAL)
     complaints.resolve(
         impersonation, outcome="upheld", findings="核对监控与签到表，替考属实", recorded_by="陈主任", on=D("2026-11-19"), actor=MUNICIPAL,
-        sanction={"case_id": certified, "tier": "grave", "behaviour": "须知 四.1", "severity": "serious"},
+        sanction={"case_id": certified, "tier": "grave", "behaviour": "须知 四.4", "severity": "serious"},  # impersonation
     )  # fmt: skip
 
     # 上海市技师协会: still waiting for acceptance on TODAY, past its date — the queue shows it breached.
