@@ -119,6 +119,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/worklists/results-late"): Rule("list results late", READERS, BODY_ROWS),
     ("GET", "/worklists/certificates-late"): Rule("list certificates late", READERS, BODY_ROWS),
     ("GET", "/reports/monthly"): Rule("read the monthly report", REPORTERS, BODY_ROWS),
+    ("GET", "/reports/complaints"): Rule("read the monthly complaint figures", REPORTERS, BODY_ROWS),
     # --- the hotline (DOMAIN §10; what each caller sees and at which level they act: api.routes.complaints) ------
     # A body's supervisors act on complaints about their body until escalated, then only the municipal center's
     # (403 `not_at_your_level` inside the row's scope); registrars read their body's without the complainant's

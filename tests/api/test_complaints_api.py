@@ -458,3 +458,22 @@ def test_a_command_answers_the_position_a_queue_read_can_wait_for(client, as_):
     rows = client.get("/complaints", params={"wait_for_position": created["position"], "on": "2026-06-08"}, headers=body)
     assert rows.status_code == 200 and created["complaint_id"] in rows.text
     assert int(rows.headers["X-Projection-Position"]) >= created["position"]
+
+
+def test_the_complaint_figures_per_month_and_body_with_their_exports_and_a_bodys_registrar_sees_its_own(client, as_):
+    for body in (HOME, OTHER):
+        supervisor = as_("supervisor", body)
+        complaint_id = received(client, supervisor, body=body)
+        send(client, complaint_id, "acceptance", {"on": "2026-06-08"}, supervisor)
+    client.app.state.services.projections.catch_up()
+    every = client.get("/reports/complaints", headers=as_("compliance")).json()
+    assert {(r["month"], r["body"], r["received"], r["accepted"]) for r in every["rows"]} == {("2026-06", HOME, 1, 1), ("2026-06", OTHER, 1, 1)}
+    own = client.get("/reports/complaints", headers=as_("registrar", HOME)).json()
+    assert [r["body"] for r in own["rows"]] == [HOME]
+    assert client.get("/reports/complaints", params={"body": OTHER}, headers=as_("registrar", HOME)).status_code == 403
+    compliance = as_("compliance")
+    csv_text = client.get("/reports/complaints", params={"format": "csv"}, headers=compliance).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("month,body,received") and len(csv_text.splitlines()) == 3
+    png = client.get("/reports/complaints", params={"format": "png", "measure": "median_working_days_to_result"}, headers=compliance)
+    assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
+    refused(client.get("/reports/complaints", params={"measure": "nope"}, headers=compliance), 422, "invalid_input", "measure")

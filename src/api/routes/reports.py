@@ -13,13 +13,14 @@ from api.auth import allow
 from api.queries import Reading, reading, scoped_body
 from api.tokens import Principal
 from cases.errors import InvalidInput
-from cases.projections.monthly_report import COLUMNS, COUNTERS, monthly_report, totals
+from cases.projections.monthly_report import COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, complaint_report, monthly_report, totals
 from cases.reports import chart_png, to_csv, to_xlsx
 from cases.rules.schedule import parse_month
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEASURES = (*COUNTERS, "pass_rate")
+COMPLAINT_MEASURES = (*COMPLAINT_COUNTERS, "median_working_days_to_result")
 
 
 @router.get("/monthly", summary="Monthly figures per body, project and level", responses={200: {"content": {"text/csv": {}, XLSX: {}, "image/png": {}}}})
@@ -46,3 +47,34 @@ def monthly(
     if format == "png":
         return read.file(chart_png(totals(rows) if measure == "pass_rate" else rows, measure, title=f"{measure} by month"), "image/png")
     return read.json({"from": month_from, "to": month_to, "body": scope, "columns": COLUMNS, "rows": rows, "totals": totals(rows)})
+
+
+@router.get("/complaints", summary="Complaint figures per month and body (DOMAIN §10)", responses={200: {"content": {"text/csv": {}, XLSX: {}, "image/png": {}}}})
+def complaints(
+    month_from: str | None = Query(None, alias="from", description="first month, YYYY-MM"),
+    month_to: str | None = Query(None, alias="to", description="last month, YYYY-MM"),
+    body: str | None = None,
+    format: Literal["json", "csv", "xlsx", "png"] = "json",
+    measure: str = Query("received", description=f"the measure charted (png): {', '.join(COMPLAINT_MEASURES)}"),
+    who: Principal = Depends(allow("registrar", "compliance", "supervisor")), read: Reading = Depends(reading),
+) -> Response:  # fmt: skip
+    """Received, accepted, declined, escalated, resolved, upheld, breached, callbacks satisfied and not, and the
+    median working days from receipt to a result, per month × body complained about (the monthly report's
+    complaint figures; `monthly_report`'s docstring says in which month each counts)."""
+    for given, field in ((month_from, "from"), (month_to, "to")):
+        if given is not None:
+            parse_month(given, field=field)
+    if measure not in COMPLAINT_MEASURES:
+        raise InvalidInput(f"measure must be one of {', '.join(COMPLAINT_MEASURES)}", field="measure")
+    scope = scoped_body(who, body)
+    calendar = read.services.app.calendar
+    rows = read.query(complaint_report, month_from, month_to, scope, ("month", "body"), calendar)
+    name = "-".join(["complaint-report", *(part for part in (scope, month_from, month_to) if part)])
+    if format == "csv":
+        return read.file(to_csv(rows, COMPLAINT_COLUMNS), "text/csv; charset=utf-8", f"{name}.csv")
+    if format == "xlsx":
+        return read.file(to_xlsx(rows, COMPLAINT_COLUMNS, title="Complaints"), XLSX, f"{name}.xlsx")
+    if format == "png":  # a median is not summed over bodies: chart the month's own
+        charted = read.query(complaint_report, month_from, month_to, scope, ("month",), calendar) if measure.startswith("median") else rows
+        return read.file(chart_png(charted, measure, title=f"{measure} by month"), "image/png")
+    return read.json({"from": month_from, "to": month_to, "body": scope, "columns": COMPLAINT_COLUMNS, "rows": rows})

@@ -14,7 +14,7 @@ from rich.table import Table
 from cases.cli.common import DATA_DIR_HELP, stdout_console, text
 from cases.cli.projections_command import _opened
 from cases.errors import InvalidInput
-from cases.projections.monthly_report import COLUMNS, COUNTERS, monthly_report, totals
+from cases.projections.monthly_report import COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, complaint_report, monthly_report, totals
 from cases.projections.runner import LeaseHeld, PositionMoved
 from cases.projections.service import Projections
 from cases.reports import chart_png, to_csv, to_xlsx
@@ -57,6 +57,49 @@ def monthly(
     else:
         chart_rows = totals(rows) if measure == "pass_rate" else rows
         out.write_bytes(chart_png(chart_rows, measure, title=f"{measure} by month"))
+    typer.echo(f"wrote {len(rows)} rows to {out}" if output != "png" else f"wrote a chart of {measure} to {out}")
+
+
+@reports.command("complaints")
+def complaints(
+    ctx: typer.Context,
+    month_from: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
+    month_to: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
+    body: Annotated[str | None, typer.Option(help="one body's code (wgsh, dsxh, dmtxh, migu, jsxh)")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv, xlsx or png")] = "table",
+    measure: Annotated[str, typer.Option(help="the measure charted by month (png)")] = "received",
+    out: Annotated[Path | None, typer.Option(help="file to write (csv, xlsx, png)")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help=DATA_DIR_HELP)] = None,
+) -> None:
+    """Complaints (投诉) per month and body: received, accepted, declined, escalated, resolved, upheld, breached,
+    callbacks, and the median working days from receipt to a result (DOMAIN §10)."""
+    measures = (*COMPLAINT_COUNTERS, "median_working_days_to_result")
+    if output not in FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
+    if output != "table" and out is None:
+        raise InvalidInput(f"--out FILE is needed for the {output} export", field="out")
+    if output == "png" and measure not in measures:
+        raise InvalidInput(f"measure must be one of {', '.join(measures)}", field="measure")
+    with _opened(ctx, data_dir) as found:
+        for name, (position, head) in current_for_reading(found, ["monthly_report"]).items():
+            typer.echo(f"note: {name} stands at position {position}, the log at {head}: the latest events are not counted yet", err=True)
+        rows = complaint_report(found, month_from, month_to, body, calendar=found.app.calendar)
+        by_month = complaint_report(found, month_from, month_to, body, ("month",), found.app.calendar)
+    if output == "table":
+        table = Table(title="投诉 complaints per month and body", title_justify="left")
+        for column in COMPLAINT_COLUMNS:
+            table.add_column(column, justify="left" if column in ("month", "body") else "right")
+        for row in rows:
+            table.add_row(*(text("—" if row.get(c) is None else row[c]) for c in COMPLAINT_COLUMNS))
+        stdout_console().print(table)
+        return
+    assert out is not None
+    if output == "csv":
+        out.write_bytes(to_csv(rows, COMPLAINT_COLUMNS))
+    elif output == "xlsx":
+        out.write_bytes(to_xlsx(rows, COMPLAINT_COLUMNS, title="Complaints"))
+    else:  # a median is not summed over bodies: chart the month's own
+        out.write_bytes(chart_png(by_month if measure.startswith("median") else rows, measure, title=f"{measure} by month"))
     typer.echo(f"wrote {len(rows)} rows to {out}" if output != "png" else f"wrote a chart of {measure} to {out}")
 
 
