@@ -139,14 +139,18 @@ def test_a_request_id_is_made_for_a_request_without_one_and_kept_when_given(clie
 
 
 
-def test_a_made_request_id_whose_digits_look_like_a_number_is_logged_and_answered_unmangled(
+def test_a_made_request_id_never_holds_a_number_shaped_run_and_is_logged_and_answered_unmangled(
     client: Any, captured: io.StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made = "a13812345678b310101199206151234c"  # a uuid4 hex with a mobile-number and an ID-number-shaped run
-    monkeypatch.setattr(middleware, "uuid", SimpleNamespace(uuid4=lambda: uuid.UUID(hex=made)))
+    """About one uuid4 in fifty holds a run that reads as a mobile or ID number: such an id is made again, so a log
+    scan for leaked numbers finds none in request ids, and the id is never masked (tracing must match it)."""
+    shaped = "a13812345678b310101199206151234c"  # a uuid4 hex with a mobile-number and an ID-number-shaped run
+    clean = "0f8b8a523c1e4b7e9d552f0c8f6a1b20"
+    made = iter([shaped, shaped, clean])
+    monkeypatch.setattr(middleware, "uuid", SimpleNamespace(uuid4=lambda: uuid.UUID(hex=next(made))))
     response = client.get("/health")
     (line,) = request_lines(captured.getvalue())
-    assert response.headers["X-Request-ID"] == line["request_id"] == made
+    assert response.headers["X-Request-ID"] == line["request_id"] == clean
 
 
 def client_request_ids(number: str) -> list[str]:
