@@ -35,9 +35,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from statistics import quantiles
 from urllib.parse import quote
+
+import anyio
 
 import httpx
 
@@ -214,7 +217,7 @@ def direct(settings: Settings, case_ids: list[str], limit_seconds: float, *, pro
 
     services = Services.open(settings, in_process_projections=projecting)
     app = services.app
-    services.wait_for(app.recorder.max_notification_id(), timeout=60)  # the followers have caught up: a quiet start
+    anyio.run(partial(services.wait_for, app.recorder.max_notification_id(), timeout=60))  # followers caught up: a quiet start
     latencies: list[float] = []
     failures = 0
     lock = threading.Lock()

@@ -86,8 +86,10 @@ class EdgeLimits:
         """(field, why) for the first query value or path segment out of bounds, else None."""
         limit = TEXT["query"]
         query = scope.get("query_string", b"").decode("latin-1")
-        values = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True)]
-        values += [("path", segment) for segment in scope["path"].split("/")]
+        values = parse_qsl(query, keep_blank_values=True) if query else []
+        path = scope["path"]
+        if len(path) > limit or control_character(path):  # else no segment can be out of bounds
+            values += [("path", segment) for segment in path.split("/")]
         for name, value in values:
             shown = name if len(name) <= 40 and not control_character(name) else "query"
             if len(name) > limit or len(value) > limit:

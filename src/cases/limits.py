@@ -7,6 +7,7 @@ hold — a NUL in a name once stopped every register on PostgreSQL (issue 10).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -59,16 +60,15 @@ FREE_TEXT_CONTROLS = frozenset("\t\n\r")
 """The only control characters a free-text field (a reason, findings, a complainant's words) may hold."""
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF and CR allowed
+
+
 def control_character(text: str, *, free_text: bool = False) -> str | None:
     """The first control character (C0, DEL or C1) in `text`, as U+XXXX, or None. Free text may hold tab and line
-    breaks."""
-    for char in text:
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code < 0xA0:
-            if free_text and char in FREE_TEXT_CONTROLS:
-                continue
-            return f"U+{code:04X}"
-    return None
+    breaks (`FREE_TEXT_CONTROLS`). A regular expression: every text of every request passes here."""
+    found = (_CONTROLS_BUT_LINE_BREAKS if free_text else _CONTROLS).search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def date_out_of_range(day: date) -> bool:
