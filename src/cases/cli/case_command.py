@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-from eventsourcing.utils import get_topic
 from rich import box
 from rich.table import Table
 
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
-from cases.errors import InvalidInput, NotFound
+from cases.cli.common import DATA_DIR_HELP, opened_app, resolve_id, stdout_console, text
 from cases.identity import mask_id_number
 
 case = typer.Typer(help="Evaluation cases in the store.", no_args_is_help=True)
@@ -56,27 +53,7 @@ def show(
 
 
 def _resolve(app: CasesApplication, given: str) -> UUID:
-    """A full case id, or a unique prefix of one (as the demo's tables print them)."""
-    cleaned = given.strip().lower()
-    try:
-        return UUID(cleaned)
-    except ValueError:
-        pass
-    if not re.fullmatch(r"[0-9a-f-]{8,35}", cleaned):
-        raise InvalidInput("a case id is a UUID or a prefix of at least 8 of its characters", field="case_id")
-    topic = get_topic(EvaluationCase.Applied)
-    matches, start = [], 1
-    while True:
-        page = app.recorder.select_notifications(start=start, limit=500, topics=[topic])
-        matches += [n.originator_id for n in page if str(n.originator_id).startswith(cleaned)]
-        if len(page) < 500:
-            break
-        start = page[-1].id + 1
-    if not matches:
-        raise NotFound(f"no case id starts with {cleaned}", field="case_id")
-    if len(matches) > 1:
-        raise InvalidInput(f"{len(matches)} cases start with {cleaned}; give more characters", field="case_id")
-    return UUID(str(matches[0]))
+    return resolve_id(app, given, EvaluationCase.Applied, "case")
 
 
 def key_values(event: Any) -> str:

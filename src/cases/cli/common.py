@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -9,13 +10,16 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import typer
 from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from cases.errors import DomainError, NotFound
+from eventsourcing.utils import get_topic
+
+from cases.errors import DomainError, InvalidInput, NotFound
 from cases.identity import mask_id_number
 from cases.settings import Settings
 
@@ -74,3 +78,28 @@ def text(value: object, style: str = "") -> Text:
 
 DATE_FORMATS = ["%Y-%m-%d"]
 DATA_DIR_HELP = "the SQLite data directory (default: CASES_DATA_DIR, else ./var)"
+
+
+def resolve_id(app: CasesApplication, given: str, first_event: type, what: str) -> UUID:
+    """A full id, or a unique prefix of one (at least 8 characters, as the tables print them), of an aggregate whose
+    first event is `first_event` (a case's `Applied`, a complaint's `Received`); `what` names it in errors."""
+    cleaned = given.strip().lower()
+    try:
+        return UUID(cleaned)
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[0-9a-f-]{8,35}", cleaned):
+        raise InvalidInput(f"a {what} id is a UUID or a prefix of at least 8 of its characters", field=f"{what}_id")
+    topic = get_topic(first_event)
+    matches, start = [], 1
+    while True:
+        page = app.recorder.select_notifications(start=start, limit=500, topics=[topic])
+        matches += [n.originator_id for n in page if str(n.originator_id).startswith(cleaned)]
+        if len(page) < 500:
+            break
+        start = page[-1].id + 1
+    if not matches:
+        raise NotFound(f"no {what} id starts with {cleaned}", field=f"{what}_id")
+    if len(matches) > 1:
+        raise InvalidInput(f"{len(matches)} {what}s start with {cleaned}; give more characters", field=f"{what}_id")
+    return UUID(str(matches[0]))

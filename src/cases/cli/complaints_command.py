@@ -7,25 +7,23 @@ supervisors handling it, through the API)."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-from eventsourcing.utils import get_topic
 from rich import box
 from rich.table import Table
 
 from cases import replay
 from cases.aggregates.complaint import CATEGORIES, ESCALATION_REASONS, OUTCOMES, STAGES, STANDINGS, Complaint
 from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, stdout_console, text
+from cases.cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, resolve_id, stdout_console, text
 from cases.cli.projections_command import _opened
 from cases.cli.replay_command import print_events
 from cases.cli.reports_command import current_for_reading
-from cases.errors import InvalidInput, NotFound
+from cases.errors import InvalidInput
 from cases.identity import mask_contact
 from cases.projections.complaints import ComplaintRegister, complaint_queue, today_in_shanghai
 from cases.rules.complaint_clock import standing
@@ -164,27 +162,7 @@ def _running(app: CasesApplication, complaint: Complaint, day: Any) -> dict[str,
 
 
 def _resolve(app: CasesApplication, given: str) -> UUID:
-    """A full complaint id, or a unique prefix of one (as the queue prints them)."""
-    cleaned = given.strip().lower()
-    try:
-        return UUID(cleaned)
-    except ValueError:
-        pass
-    if not re.fullmatch(r"[0-9a-f-]{8,35}", cleaned):
-        raise InvalidInput("a complaint id is a UUID or a prefix of at least 8 of its characters", field="complaint_id")
-    topic = get_topic(Complaint.Received)
-    matches, start = [], 1
-    while True:
-        page = app.recorder.select_notifications(start=start, limit=500, topics=[topic])
-        matches += [n.originator_id for n in page if str(n.originator_id).startswith(cleaned)]
-        if len(page) < 500:
-            break
-        start = page[-1].id + 1
-    if not matches:
-        raise NotFound(f"no complaint id starts with {cleaned}", field="complaint_id")
-    if len(matches) > 1:
-        raise InvalidInput(f"{len(matches)} complaints start with {cleaned}; give more characters", field="complaint_id")
-    return UUID(str(matches[0]))
+    return resolve_id(app, given, Complaint.Received, "complaint")
 
 
 def _print_json(data: Any) -> None:
