@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -47,7 +47,6 @@ from tests.builders import (
     sat_with_scores,
 )
 from cases.complaints import SHANGHAI
-from tests.conftest import POSTGRES_URL, _execute, require_postgres
 from tests.support.live_server import example_call
 
 HOME, OTHER = "wgsh", "dsxh"  # the body whose staff call, and another body whose records they must not see
@@ -57,25 +56,10 @@ D = date.fromisoformat
 # --- one app per backend, for the whole module --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def matrix_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """tests/conftest.py's `store`, once per module."""
-    base = Settings(data_dir=tmp_path_factory.mktemp("matrix") / "var", id_hash_key="test-id-hash-key")
-    if request.param == "sqlite":
-        yield base
-        return
-    require_postgres()
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    _execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield replace(base, database_url=POSTGRES_URL, postgres_schema=schema)
-    finally:
-        _execute(f"DROP SCHEMA {schema} CASCADE")
-
-
 @pytest.fixture(scope="module")
-def api_app(matrix_store: Settings) -> FastAPI:
-    return create_app(matrix_store, in_process_projections=False)
+def api_app(module_store: Settings) -> FastAPI:
+    """One app per backend for the whole module (tests/conftest.py's `module_store`)."""
+    return create_app(module_store, in_process_projections=False)
 
 
 @pytest.fixture(scope="module")
