@@ -121,3 +121,20 @@ def test_diff_json_and_a_bad_moment(stored, env):
     assert [c["field"] for c in found["changes"]] == ["stage", "attempts", "standing.theory", "standing.skills"]
     assert [e["event"] for e in found["events"]] == ["SubjectPassed", "SubjectFailed"]
     assert bad.exit_code == 2 and bad.stderr.startswith("error [invalid_input] --from: ")
+
+
+def test_as_of_a_business_date_and_a_diff_between_two(stored, env):
+    """Business time (issue 12 point 7): `--on` a day, and dates as `--from`/`--to`."""
+    on_day = invoke(["case", "as-of", stored["case_id"], "--on", "2026-05-01", "--json"], env)
+    shown = invoke(["case", "as-of", stored["case_id"], "--on", "2026-05-01"], env)
+    between = invoke(["case", "diff", stored["case_id"], "--from", "2026-03-31", "--to", "2026-05-31", "--json"], env)
+    early = invoke(["case", "as-of", stored["case_id"], "--on", "2026-03-01"], env)
+
+    assert on_day.exit_code == 0, on_day.output
+    state = json.loads(on_day.stdout)
+    assert (state["stage"], state["business_date"], state["standing"]) == ("awaiting_results", "2026-04-25", {"theory": "pending", "skills": "pending"})
+    assert "facts up to 2026-04-25" in shown.stdout.splitlines()[0] and "asked for the day 2026-05-01" in shown.stdout
+    found = json.loads(between.stdout)
+    assert (found["from_business_date"], found["to_business_date"]) == ("2026-03-05", "2026-05-08")
+    assert [e["event"] for e in found["events"]] == ["Sat", "ValidityWindowOpened", "SubjectPassed", "SubjectFailed"]
+    assert early.exit_code == 2 and early.stderr.startswith("error [case_not_yet_open] on: ")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
@@ -168,7 +167,10 @@ def find_certificates(
         return [dict(row) for row in found]
 
 
-PUBLIC_COLUMNS = ("number", "holder_name", "body", "occupation", "work_type", "level", "issued_on", "status", "status_on", "replaced_by")
+PUBLIC_COLUMNS = (
+    "number", "holder_name", "body", "occupation", "work_type", "level", "issued_on", "collectable_from",
+    "collectable_from_provisional", "status", "status_on", "replaced_by",
+)  # fmt: skip
 
 
 def public_certificate(projections: ReadModels, number: str) -> dict[str, Any] | None:
@@ -183,26 +185,3 @@ def public_certificate(projections: ReadModels, number: str) -> dict[str, Any] |
 def _public_lookup(t: Table) -> Select:
     """One statement per generation's table (the busiest query of all: built once, its compiled form reused)."""
     return select(*(t.c[c] for c in PUBLIC_COLUMNS)).where(t.c.number == bindparam("number"))
-
-
-# --- moments ------------------------------------------------------------------------------------------------
-
-MOMENT_HELP = "a version number, or an ISO timestamp with its time zone (2026-05-08T09:00:00+08:00)"
-
-
-def moment(given: str, field: str) -> datetime:
-    """An ISO timestamp; a '+' left unencoded in the query string arrives as a space and is put back."""
-    text = given.strip().replace(" ", "+")
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{MOMENT_HELP} is expected, not {given!r}", field=field) from None
-
-
-def version_or_moment(given: str, field: str) -> tuple[int | None, datetime | None]:
-    text = given.strip()
-    if not text.isdigit():
-        return None, moment(text, field)
-    if len(text) > 19 or int(text) > MAX_POSITION:
-        raise InvalidInput(f"a version is at most {MAX_POSITION}", field=field)
-    return int(text), None

@@ -1,8 +1,17 @@
 """Case replay for compliance officers (DOMAIN §9): a case's timeline, its state as of any version or moment, and
 what changed between two moments; and a complaint's timeline (DOMAIN §10), its complainant's contact masked.
 
-Reads only the case's own events: `get_case(version=…)` replays them, and a moment becomes a version through the
-(aggregate, timestamp, version) table written with the events (`event_store`), never by scanning the log.
+Two times (bitemporal): a **recording time** (when the log took the facts: the events' timestamps) and a
+**business date** (when the facts happened in the world: the dates the events carry, `business_date_of`). A case
+"as of" a business date is the case after the facts that had happened by the end of that day: the longest run of
+its events whose business dates, carried forward as a running maximum, are on or before it. A fact recorded late
+with an earlier date (a sanction decided on a day before the certificate's reissue, say) counts from the day the
+case's own facts had reached, so the answer is always one of the versions the case really passed through, and the
+state as of a later date never shows less than an earlier one. `Moment` is one of a version, a recording time or a
+business date, as the CLI and the API take it.
+
+Reads only the case's own events: `get_case(version=…)` replays them, and a recording time becomes a version through
+the (aggregate, timestamp, version) table written with the events (`event_store`), never by scanning the log.
 Everything returned is JSON-safe; ID-number-shaped text is masked (the case's own certificate numbers are kept).
 """
 
@@ -20,6 +29,8 @@ from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
 from cases.errors import InvalidInput, NotFound
 from cases.identity import mask_contact, mask_contacts, mask_id_number
+from cases.provisional import deadline_text, flagged
+from cases.limits import FIRST_DAY, LAST_DAY, MAX_POSITION, date_out_of_range
 
 METADATA = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 # The day the fact happened in the world, as opposed to when it was recorded; the first one an event has.
@@ -95,6 +106,42 @@ class CaseDiff(_Record):
     to_as_of: str
     changes: list[Change]
     events: list[TimelineEntry]  # the events after the first moment, up to and including the second
+    from_business_date: str | None = None  # the day the first moment's facts had reached (its latest business date)
+    to_business_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Which of a case's states is asked for: exactly one of a `version`, a recording time `at` (time-zone aware) or
+    a business date `on`. `parse` reads the form the CLI and the API take: digits are a version, `YYYY-MM-DD` a
+    business date, anything else an ISO timestamp with its time zone (a '+' sent unencoded arrives as a space)."""
+
+    version: int | None = None
+    at: datetime | None = None
+    on: date | None = None
+
+    @classmethod
+    def parse(cls, given: str, field: str) -> Moment:
+        text = given.strip()
+        if text.isdigit():
+            if len(text) > 19 or int(text) > MAX_POSITION:
+                raise InvalidInput(f"a version is at most {MAX_POSITION}", field=field)
+            return cls(version=int(text))
+        if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-":
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                raise InvalidInput(f"{MOMENT_HELP} is expected, not {given!r}", field=field) from None
+            if date_out_of_range(day):
+                raise InvalidInput(f"a business date lies between {FIRST_DAY} and {LAST_DAY}, not {day}", field=field)
+            return cls(on=day)
+        try:
+            return cls(at=datetime.fromisoformat(text.replace(" ", "+")))
+        except ValueError:
+            raise InvalidInput(f"{MOMENT_HELP} is expected, not {given!r}", field=field) from None
+
+
+MOMENT_HELP = "a version number, a business date (2026-05-01: the facts that had happened by that day), or an ISO timestamp with its time zone (2026-05-08T09:00:00+08:00: the facts recorded by then)"
 
 
 # --- timeline ---------------------------------------------------------------------------------------------
@@ -139,13 +186,15 @@ def _clause(name: str, attrs: dict[str, Any]) -> str | None:
 
 
 def _summary(name: str, a: dict[str, Any]) -> str:
-    """One line of English for the event (built from its own values, never from today's rule book)."""
+    """One line of English for the event (built from its own values, never from today's rule book); a date that
+    may move is marked (`cases.provisional`)."""
     fee, payment, ban = a.get("fee") or {}, a.get("payment") or {}, a.get("ban") or {}
+    due_by, collect = deadline_text(payment, "due_on"), a.get("collectable_from")
     listed, work = ", ".join(a.get("subjects") or []), f" ({a['work_type']})" if a.get("work_type") else ""
     severity, barred = f" ({a['severity']})" if a.get("severity") else "", f"; barred {ban.get('starts_on')} to {ban.get('ends_on')}" if ban else ""
     lines = {
         "Applied": lambda: f"applied for {a['occupation']}{work} level {a['level']} at {a['body']} ({a['channel']})",
-        "Approved": lambda: f"approved under {a['clause'].get('clause')}; {fee.get('total')} yuan {fee.get('kind')} fee due by {payment.get('due_on')}",
+        "Approved": lambda: f"approved under {a['clause'].get('clause')}; {fee.get('total')} yuan {fee.get('kind')} fee due by {due_by}",
         "Rejected": lambda: "rejected: " + "; ".join(str(r.get("reason")) for r in a["reasons"][:2]) + (" …" if len(a["reasons"]) > 2 else ""),
         "FeePaid": lambda: f"{a['amount']} yuan {a['kind']} fee paid",
         "Lapsed": lambda: f"fee due by {a['due_on']} unpaid: the {'retake request' if a['retake'] else 'case'} lapsed",
@@ -159,10 +208,10 @@ def _summary(name: str, a: dict[str, Any]) -> str:
         "SubjectFailed": lambda: f"{a['subject']} failed: {a['score']} (pass mark {a['pass_mark']}), sat {a['sat_on']}",
         "Qualified": lambda: "qualified: every subject passed (" + ", ".join(f"{s} {v}" for s, v in a["scores"].items()) + ")",
         "RetakeBarred": lambda: "failed through a skills competition: no retake",
-        "RetakeRequested": lambda: f"retake of {listed} requested; {fee.get('total', 0)} yuan due by {payment.get('due_on')}",
+        "RetakeRequested": lambda: f"retake of {listed} requested; {fee.get('total', 0)} yuan due by {due_by}",
         "RetakeWaived": lambda: f"retake waived by re-applying (case {a['new_case_id']}); passed subjects dropped: {', '.join(a['discarded_subjects']) or 'none'}",
         "Sanctioned": lambda: f"{a['tier']}{severity} sanction for {a['behaviour_clause']}: {len(a['cancelled'])} result(s) cancelled{barred}",
-        "CertIssued": lambda: f"certificate {a['number']} issued ({a['form']}, {a['delivery']})",
+        "CertIssued": lambda: f"certificate {a['number']} issued ({a['form']}, {a['delivery']})" + (f"; collectable from {deadline_text(collect)}" if collect else ""),
         "CertRevoked": lambda: f"certificate {a['number']} revoked: {a['reason']}",
         "CertReissued": lambda: f"certificate {a['number']} replaces {a['replaces']} ({a['reason']})",
     }  # fmt: skip
@@ -249,9 +298,31 @@ def mask_values(value: Any, contact: str | None) -> Any:
 # --- state as of a version or a moment ---------------------------------------------------------------------
 
 
-def state_as_of(app: CasesApplication, case_id: UUID, *, version: int | None = None, at: datetime | None = None) -> CaseState:
-    """The case as it stood at a version, or at a time-zone-aware moment (the version recorded last by then)."""
-    return summarise(_case_at(app, case_id, version, at, field="version" if at is None else "at"))
+def state_as_of(
+    app: CasesApplication, case_id: UUID, *, version: int | None = None, at: datetime | None = None, on: date | None = None
+) -> CaseState:
+    """The case as it stood at a version, at a time-zone-aware recording moment (the version recorded last by then),
+    or as of a business date (the facts that had happened by the end of that day)."""
+    return summarise(_case_at(app, case_id, Moment(version, at, on), field=_field_of(version, at, on)))
+
+
+def business_date_at(app: CasesApplication, case_id: UUID, version: int) -> str | None:
+    """The day the case's facts had reached at `version`: the latest business date among its events up to it."""
+    return latest_business_date(list(app.events.get(case_id, lte=version)))
+
+
+def latest_business_date(events: list[Any]) -> str | None:
+    days = [day for day in map(business_date_of, events) if day is not None]
+    return max(days).isoformat() if days else None
+
+
+def business_date_of(event: Any) -> date | None:
+    """The day an event's fact happened in the world: the first of its `BUSINESS_DATES` it carries."""
+    return next((value for key in BUSINESS_DATES if isinstance(value := getattr(event, key, None), date)), None)
+
+
+def _field_of(version: int | None, at: datetime | None, on: date | None) -> str:
+    return "on" if on is not None and at is None and version is None else "at" if at is not None and version is None else "version"
 
 
 def summarise(case: EvaluationCase) -> CaseState:
@@ -260,7 +331,7 @@ def summarise(case: EvaluationCase) -> CaseState:
     window = {"opened_on": case.window_opened_on, "last_day": case.window_last_day} if case.window_opened_on else None
     fee_due = case.fee_due and {
         "kind": case.fee_due.get("kind"), "total": case.fee_due.get("total"), "clause": case.fee_due.get("clause"),
-        "opens_on": case.pay_from, "due_on": case.pay_by,
+        "opens_on": case.pay_from, **flagged("due_on", case.pay_by, case.pay_by_provisional),
     }  # fmt: skip
     return CaseState(
         case_id=str(case.id), version=case.version, as_of=case.modified_on.isoformat(), stage=case.stage,
@@ -282,12 +353,17 @@ def _decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"approved": False, "reasons": [r.get("reason") for r in decision["reasons"]], "decided_on": decision["decided_on"]}
 
 
-def _case_at(app: CasesApplication, case_id: UUID, version: int | None, at: datetime | None, *, field: str) -> EvaluationCase:
-    if (version is None) == (at is None):
-        raise InvalidInput("give exactly one of a version or a moment (a time-zone-aware timestamp)", field=field)
+def _case_at(app: CasesApplication, case_id: UUID, moment: Moment, *, field: str) -> EvaluationCase:
+    if sum(asked is not None for asked in (moment.version, moment.at, moment.on)) != 1:
+        raise InvalidInput(
+            "give exactly one of a version, a moment (a time-zone-aware timestamp) or a business date", field=field
+        )  # fmt: skip
     current = app.get_case(case_id)
-    if at is not None:
-        version = _version_at(app, current, at, field)
+    version = moment.version
+    if moment.at is not None:
+        version = _version_at(app, current, moment.at, field)
+    elif moment.on is not None:
+        version = _version_on(app, current, moment.on, field)
     assert version is not None
     if version < 1:
         raise InvalidInput(f"versions start at 1, not {version}", field=field)
@@ -297,6 +373,23 @@ def _case_at(app: CasesApplication, case_id: UUID, version: int | None, at: date
             current_version=current.version,
         )  # fmt: skip
     return current if version == current.version else app.get_case(case_id, version=version)
+
+
+def _version_on(app: CasesApplication, case: EvaluationCase, on: date, field: str) -> int:
+    """The last version whose facts had all happened by `on` (business dates carried forward as a running maximum)."""
+    reached, found = None, None
+    for event in app.events.get(case.id):
+        day = business_date_of(event)
+        reached = day if day is not None and (reached is None or day > reached) else reached
+        if reached is None or reached > on:
+            break
+        found = event.originator_version
+    if found is None:
+        raise CaseNotYetOpen(
+            f"case {case.id} had not been applied for by {on}; it was applied for on {case.applied_on}", field=field,
+            applied_on=case.applied_on.isoformat(),
+        )  # fmt: skip
+    return found
 
 
 def _version_at(app: CasesApplication, case: EvaluationCase, at: datetime, field: str) -> int:
@@ -316,18 +409,21 @@ def _version_at(app: CasesApplication, case: EvaluationCase, at: datetime, field
 
 def diff(
     app: CasesApplication, case_id: UUID, *, from_version: int | None = None, from_at: datetime | None = None,
-    to_version: int | None = None, to_at: datetime | None = None,
+    to_version: int | None = None, to_at: datetime | None = None, from_on: date | None = None, to_on: date | None = None,
 ) -> CaseDiff:  # fmt: skip
-    """The state fields that changed from the first moment to the second (old → new), and the events between."""
-    before = _case_at(app, case_id, from_version, from_at, field="from")
-    after = _case_at(app, case_id, to_version, to_at, field="to")
+    """The state fields that changed from the first moment to the second (old → new), and the events between.
+    Each moment is a version, a recording time or a business date (`Moment`)."""
+    before = _case_at(app, case_id, Moment(from_version, from_at, from_on), field="from")
+    after = _case_at(app, case_id, Moment(to_version, to_at, to_on), field="to")
     if before.version > after.version:
         raise InvalidInput(f"the first moment (version {before.version}) comes after the second (version {after.version})", field="to")
     old, new = summarise(before), summarise(after)
-    events = list(app.events.get(case_id, gt=before.version, lte=after.version))
+    events = list(app.events.get(case_id, lte=after.version))
+    reached = [latest_business_date(events[: before.version]), latest_business_date(events)]
     return CaseDiff(
         case_id=str(case_id), from_version=old.version, from_as_of=old.as_of, to_version=new.version, to_as_of=new.as_of,
-        changes=_changes(old.to_dict(), new.to_dict()), events=_entries(events),
+        changes=_changes(old.to_dict(), new.to_dict()), events=_entries(events[before.version:]),
+        from_business_date=reached[0], to_business_date=reached[1],
     )  # fmt: skip
 
 

@@ -1,5 +1,6 @@
-"""Case replay for compliance officers (DOMAIN §9): the timeline, the state as of a version or a moment, and what
-changed between two moments, read from the case's own events. Compliance, supervisors and the case's body's
+"""Case replay for compliance officers (DOMAIN §9): the timeline (each row with its business date and its recording
+time), the state as of a version, a recording moment or a business date, and what changed between two of them,
+read from the case's own events. Compliance, supervisors and the case's body's
 registrar may replay; examiners may not."""
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import allow
-from api.queries import MOMENT_HELP, Reading, moment, reading, version_or_moment
+from api.queries import Reading, reading
+from api.schemas import Day
 from api.routes.common import case_in_scope
 from api.tokens import Principal
 from cases import replay
+from cases.errors import InvalidInput
 from cases.limits import MAX_POSITION
+from cases.replay import MOMENT_HELP, Moment
 
 router = APIRouter(prefix="/cases", tags=["replay"])
 REPLAYERS = allow("registrar", "compliance", "supervisor")
@@ -26,19 +30,26 @@ def timeline(case_id: UUID, request: Request, who: Principal = Depends(REPLAYERS
     return read.json([entry.to_dict() for entry in replay.timeline(read.services.app, case_id)])
 
 
-@router.get("/{case_id}/as-of", summary="The case as it stood at a version or at a moment")
+@router.get("/{case_id}/as-of", summary="The case as it stood at a version, a recording moment or a business date")
 def as_of(
     case_id: UUID, request: Request,
     version: int | None = Query(None, ge=0, le=MAX_POSITION, description="the case as it stood at this version", examples=[2]),
-    at: str | None = Query(None, description="the case as it stood at this moment (ISO, with its time zone)"),
+    at: str | None = Query(None, description="the case as recorded by this moment (ISO, with its time zone): recording time"),
+    on: Day | None = Query(None, description="the case after the facts that had happened by the end of this day (e.g. 2026-05-01): business time; give one of version, at, on"),
     who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
+    """Exactly one of `version`, `at` and `on`. The answer names the version it is, when that version was recorded
+    (`as_of`) and the day its facts had reached (`business_date`)."""
     case_in_scope(request, who, case_id)
-    state = replay.state_as_of(read.services.app, case_id, version=version, at=moment(at, "at") if at is not None else None)
-    return read.json(state.to_dict())
+    recorded = Moment.parse(at, "at").at if at is not None else None
+    if at is not None and recorded is None:
+        raise InvalidInput("`at` is a timestamp with its time zone; a business date goes in `on`", field="at")
+    app = read.services.app
+    state = replay.state_as_of(app, case_id, version=version, at=recorded, on=on)
+    return read.json({**state.to_dict(), "business_date": replay.business_date_at(app, case_id, state.version)})
 
 
-@router.get("/{case_id}/diff", summary="What changed between two moments, and the events in between")
+@router.get("/{case_id}/diff", summary="What changed between two moments (versions, recording moments or business dates)")
 def diff(
     case_id: UUID, request: Request,
     from_: str = Query(alias="from", description=f"the earlier moment: {MOMENT_HELP}", examples=["1"]),
@@ -46,6 +57,9 @@ def diff(
     who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     case_in_scope(request, who, case_id)
-    (from_version, from_at), (to_version, to_at) = version_or_moment(from_, "from"), version_or_moment(to, "to")
-    found = replay.diff(read.services.app, case_id, from_version=from_version, from_at=from_at, to_version=to_version, to_at=to_at)
+    start, end = Moment.parse(from_, "from"), Moment.parse(to, "to")
+    found = replay.diff(
+        read.services.app, case_id, from_version=start.version, from_at=start.at, from_on=start.on,
+        to_version=end.version, to_at=end.at, to_on=end.on,
+    )  # fmt: skip
     return read.json(found.to_dict())

@@ -2,13 +2,14 @@
 `print_events` prints a timeline, a case's or a complaint's (`cases complaints show`).
 
 Each opens the store, calls one function of `cases.replay`, and prints it as tables, or as JSON with `--json`.
-A moment is a version number or an ISO timestamp with its time zone (2026-05-08T09:00:00+08:00).
+A moment is a version number, a business date (2026-05-01: what had happened by that day) or an ISO timestamp with
+its time zone (2026-05-08T09:00:00+08:00: what had been recorded by then) — `cases.replay.Moment`.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +25,7 @@ from cases.errors import InvalidInput
 CaseId = Annotated[str, typer.Argument(help="the case id, or a unique prefix of at least 8 characters")]
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
-MOMENT_HELP = "a version number, or an ISO timestamp with its time zone"
+MOMENT_HELP = "a version number, a business date YYYY-MM-DD, or an ISO timestamp with its time zone"
 
 
 def timeline(ctx: typer.Context, case_id: CaseId, data_dir: DataDir = None, as_json: AsJson = False) -> None:
@@ -41,18 +42,23 @@ def timeline(ctx: typer.Context, case_id: CaseId, data_dir: DataDir = None, as_j
 def as_of(
     ctx: typer.Context, case_id: CaseId,
     version: Annotated[int | None, typer.Option("--version", help="the case as it stood at this version")] = None,
-    at: Annotated[str | None, typer.Option("--at", help="the case as it stood at this moment (ISO, with time zone)")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="the case as recorded by this moment (ISO, with time zone): recording time")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="the case after what had happened by this day (YYYY-MM-DD): business time")] = None,
     data_dir: DataDir = None, as_json: AsJson = False,
 ) -> None:  # fmt: skip
-    """The case's state as it stood at a version or at a moment: stage, fees, sittings, results, certificate, sanctions."""
+    """The case's state as it stood at a version, a recording moment or a business date: stage, fees, sittings,
+    results, certificate, sanctions."""
     moment = _moment(at, "--at") if at is not None else None
+    day = _day(on, "--on") if on is not None else None
     with opened_app(ctx, data_dir) as app:
-        state = replay.state_as_of(app, _resolve(app, case_id), version=version, at=moment)
+        resolved = _resolve(app, case_id)
+        state = replay.state_as_of(app, resolved, version=version, at=moment, on=day)
+        reached = replay.business_date_at(app, resolved, state.version)
     if as_json:
-        return _print_json(state.to_dict())
+        return _print_json({**state.to_dict(), "business_date": reached})
     console = stdout_console()
-    asked = f" (asked for {moment.isoformat()})" if moment else ""
-    console.print(text(f"case {state.case_id} as of version {state.version}, recorded {_utc(state.as_of)}{asked}", "bold"))
+    asked = f" (asked for {moment.isoformat()})" if moment else f" (asked for the day {day})" if day else ""
+    console.print(text(f"case {state.case_id} as of version {state.version}: facts up to {reached}, recorded {_utc(state.as_of)}{asked}", "bold"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for heading in ("field", "value"):
         table.add_column(heading, overflow="fold")
@@ -69,14 +75,18 @@ def diff(
     data_dir: DataDir = None, as_json: AsJson = False,
 ) -> None:  # fmt: skip
     """What changed between two moments (field: before → after), and the events recorded in between."""
-    start, end = _version_or_moment(from_, "--from"), _version_or_moment(to, "--to")
+    start, end = _parsed(from_, "--from"), _parsed(to, "--to")
     with opened_app(ctx, data_dir) as app:
-        found = replay.diff(app, _resolve(app, case_id), from_version=start[0], from_at=start[1], to_version=end[0], to_at=end[1])
+        found = replay.diff(
+            app, _resolve(app, case_id), from_version=start.version, from_at=start.at, from_on=start.on,
+            to_version=end.version, to_at=end.at, to_on=end.on,
+        )  # fmt: skip
     if as_json:
         return _print_json(found.to_dict())
     console = stdout_console()
-    console.print(text(f"case {found.case_id}: version {found.from_version} ({_utc(found.from_as_of)}) → "
-                       f"version {found.to_version} ({_utc(found.to_as_of)})", "bold"))  # fmt: skip
+    console.print(text(f"case {found.case_id}: version {found.from_version} (facts up to {found.from_business_date}, recorded "
+                       f"{_utc(found.from_as_of)}) → version {found.to_version} (facts up to {found.to_business_date}, recorded "
+                       f"{_utc(found.to_as_of)})", "bold"))  # fmt: skip
     if not found.changes:
         console.print(text("no changes"))
         return None
@@ -92,18 +102,27 @@ def diff(
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _version_or_moment(given: str, option: str) -> tuple[int | None, datetime | None]:
-    return (int(given.strip()), None) if given.strip().isdigit() else (None, _moment(given, option))
+def _parsed(given: str, option: str) -> replay.Moment:
+    found = replay.Moment.parse(given, option)
+    if found.at is not None:
+        _moment(given, option)  # a time zone is required
+    return found
 
 
 def _moment(given: str, option: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(given.strip())
-    except ValueError:
-        raise InvalidInput(f"{MOMENT_HELP} (e.g. 2026-05-08T09:00:00+08:00) is expected, not {given!r}", field=option) from None
-    if moment.tzinfo is None:
+    found = replay.Moment.parse(given, option).at
+    if found is None:
+        raise InvalidInput(f"an ISO timestamp with its time zone (e.g. 2026-05-08T09:00:00+08:00) is expected, not {given!r}", field=option)
+    if found.tzinfo is None:
         raise InvalidInput(f"{given!r} has no time zone; add one, e.g. +08:00 or Z", field=option)
-    return moment
+    return found
+
+
+def _day(given: str, option: str) -> date:
+    found = replay.Moment.parse(given, option).on
+    if found is None:
+        raise InvalidInput(f"a business date YYYY-MM-DD is expected, not {given!r}", field=option)
+    return found
 
 
 def print_events(entries: list[replay.TimelineEntry]) -> None:
