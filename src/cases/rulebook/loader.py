@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from cases.errors import DomainError
+from cases.rulebook.lookup_errors import NoRuleBookForYear
 from cases.rulebook.model import Body, Catalogue, ComplaintTerms
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -99,8 +100,6 @@ class RuleBook:
         """The year's catalogue; `field` is the input the year came from, named in the error when it is missing."""
         catalogue = self.catalogues.get(year)
         if catalogue is None:
-            from cases.rulebook.lookup import NoRuleBookForYear
-
             known = ", ".join(str(y) for y in sorted(self.catalogues))
             raise NoRuleBookForYear(
                 f"no rule book for {year} (loaded: {known}); add rulebook/data/{year}.toml",

@@ -5,29 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cases.errors import InvalidInput, NotFound, RuleViolation
 from cases.rulebook.loader import RuleBook
+from cases.rulebook.lookup_errors import (  # noqa: F401  (named here too, where callers look for them)
+    ApplicationOutsideWindow,
+    NoRuleBookForYear,
+    UnknownBody,
+    UnknownLevel,
+    UnknownProject,
+)
 from cases.rulebook.model import Body, Catalogue, FixedWindow, LevelOffer, Project
-
-
-class NoRuleBookForYear(RuleViolation):
-    code = "no_rulebook_for_year"
-
-
-class UnknownBody(NotFound):
-    code = "unknown_body"
-
-
-class UnknownProject(NotFound):
-    code = "unknown_project"
-
-
-class UnknownLevel(InvalidInput):
-    code = "unknown_level"
-
-
-class ApplicationOutsideWindow(RuleViolation):
-    code = "application_outside_window"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from cases.calendar.working_days import WorkingDayCalendar
 from cases.errors import InvalidInput, RuleViolation
-from cases.rulebook.lookup import ApplicationOutsideWindow
+from cases.rulebook.lookup_errors import ApplicationOutsideWindow
 from cases.rulebook.model import Body, FixedWindow
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
