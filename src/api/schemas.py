@@ -200,6 +200,7 @@ class FeeDue(BaseModel):
     clause: str | None = Field(description="the fee table's clause")
     opens_on: date | None = Field(description="the first day payment is taken (a window's payment dates), else null")
     due_on: date = Field(description="the payment deadline: unpaid after it, the case can lapse")
+    due_on_provisional: bool = Field(description="true when the deadline may still move: counted across a year whose holiday arrangement is not published")
 
 
 class ReviewResult(BaseModel):
@@ -379,6 +380,10 @@ class PublicCertificate(BaseModel):
     work_type: str | None
     level: int
     issued_on: date
+    collectable_from: date | None = Field(
+        description="the first day an individual may collect the paper certificate at the counter (seeds 000/001 五); none for a group's, an electronic one or a reissue"
+    )
+    collectable_from_provisional: bool | None = Field(description="true when that day may still move (counted across a year whose holiday arrangement is not published)")
     status: Literal["valid", "revoked", "replaced"]
     status_on: date | None = Field(description="the day it was revoked or replaced")
     replaced_by: str | None = Field(description="the number of the certificate that replaced it")

@@ -16,6 +16,7 @@ from cases import case_log
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import FoldRefused, Sitting
 from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
+from cases.provisional import deadline_fields, flagged
 from cases.rulebook.lookup import find_offer
 from cases.rulebook.model import Body, FixedWindow
 from cases.rules.schedule import (
@@ -276,12 +277,13 @@ class Scheduling:
             project = next((p for p in body.projects if (p.occupation, p.work_type) == (sitting.occupation, sitting.work_type)), None)
             marking = project.marking.involved if project else False
             tickets_from = ticket_available_from(body, sitting.first_day, window)
+            owed = results_due(body, sitting.last_day, marking, self.app.calendar)
             sitting_lines.append({
                 "sitting_id": str(sitting.id), "occupation": sitting.occupation, "work_type": sitting.work_type,
                 "levels": sitting.levels, "dates": [str(d) for d in sitting.dates], "venue": sitting.venue,
                 "capacity": sitting.capacity, "headcount": sitting.headcount, "status": sitting.status,
                 "tickets_from": str(tickets_from) if tickets_from else None,  # None: the notice gives no day (once paid and seated)
-                "results_due": str(results_due(body, sitting.last_day, marking, self.app.calendar)),
+                **flagged("results_due", owed.due.isoformat(), owed.provisional),
             })  # fmt: skip
         deferred_in = [
             {"case_id": str(c.id), "from_month": d["from_month"], "reason": d["reason"], "notify_by": str(d["notify_by"]) if d["notify_by"] else None}
@@ -296,15 +298,17 @@ class Scheduling:
 
     def late_on(self, day: date) -> dict[str, list[dict[str, Any]]]:
         """What is late on a day: fees past their deadline, results past their service-level date, certificates not
-        issued by the day results were owed (seeds 000-004 二(四), 三)."""
+        issued by the day results were owed (seeds 000-004 二(四), 三). Each line's `due` is flagged by
+        `due_provisional` (`cases.provisional`)."""
         late: dict[str, list[dict[str, Any]]] = {"payments_overdue": [], "results_late": [], "certificates_late": []}
         for case in case_log.all_cases(self.app):
             line = {"case_id": str(case.id), "body": case.body, "holder": case.holder_id_masked, "level": case.level}
-            due = date.fromisoformat(case.results_due["due"]) if case.results_due else None
+            owed = deadline_fields("due", case.results_due)
+            due, results_flag = owed["due"], owed["due_provisional"]
             if case.stage == "awaiting_payment" and case.pay_by and day > case.pay_by:
-                late["payments_overdue"].append({**line, "due": str(case.pay_by)})
+                late["payments_overdue"].append({**line, **flagged("due", str(case.pay_by), case.pay_by_provisional)})
             elif case.stage == "awaiting_results" and due and day > due:
-                late["results_late"].append({**line, "due": str(due), "provisional": case.results_due["provisional"]})
+                late["results_late"].append({**line, **flagged("due", str(due), results_flag)})
             elif case.stage == "qualified" and due and day > due:
-                late["certificates_late"].append({**line, "due": str(due)})
+                late["certificates_late"].append({**line, **flagged("due", str(due), results_flag)})
         return late

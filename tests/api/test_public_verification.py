@@ -16,7 +16,10 @@ from api.services import Services
 from tests.builders import FULL_ID_NUMBER, certify, new_id_number, paid
 
 D = date.fromisoformat
-ANSWERED = {"number", "holder_name", "body", "body_name", "occupation", "work_type", "level", "issued_on", "status", "status_on", "replaced_by"}
+ANSWERED = {
+    "number", "holder_name", "body", "body_name", "occupation", "work_type", "level", "issued_on", "collectable_from",
+    "collectable_from_provisional", "status", "status_on", "replaced_by",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -44,6 +47,8 @@ def test_anyone_verifies_a_valid_certificate_by_number_and_name_without_a_token(
     assert (found["occupation"], found["work_type"], found["level"], found["issued_on"], found["status"]) == (
         "互联网营销师", "视频创推员", 3, "2026-06-01", "valid",
     )  # fmt: skip
+    # Issue 12 point 12: the day an individual may collect it at the counter, 20 working days after issue (端午 19 June off)
+    assert (found["collectable_from"], found["collectable_from_provisional"]) == ("2026-06-30", False)
     assert answer.headers["Cache-Control"] == "no-store"
 
 

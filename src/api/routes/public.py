@@ -1,6 +1,8 @@
 """Public certificate verification (DOMAIN §8: the role of 随申办 / osta.org.cn and seed 000's query page): anyone,
 without a token, gives a certificate number and the holder's name and learns whether it is valid, revoked or
-replaced. Never the holder's ID number, not even masked. An unknown number and a wrong name answer the same 404,
+replaced, and from which day an individual may collect it at the counter (seeds 000/001 五; with
+`collectable_from_provisional`, as every provisional date is shown: `cases.provisional`). Never the holder's ID
+number, not even masked. An unknown number and a wrong name answer the same 404,
 so the register cannot be mined for names. Each client address may ask `app.state.public_rate_limit` times a
 minute (default 30; None switches the limit off) and then gets 429 with Retry-After."""
 

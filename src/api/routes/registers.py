@@ -1,6 +1,7 @@
 """The registers, read from the read models: certificates (证书), validity windows (成绩有效期), bans (禁考) and the
 case index search. Every reader may read them; a body's staff (and a body's supervisor) read their body's rows
-only, and naming another body is refused (403)."""
+only, and naming another body is refused (403). A date that may still move has its `<date>_provisional` beside it
+(the index's `pay_by` and `results_due`, a certificate's `collectable_from`: `cases.provisional`)."""
 
 from __future__ import annotations
 

@@ -114,6 +114,7 @@ class EvaluationCase(Aggregate):
         self.results_due: dict[str, Any] | None = None
 
     class_version = 2
+    pay_by_provisional = False  # snapshots taken before the flag was kept: `_owe` sets it from the payment
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -209,6 +210,7 @@ class EvaluationCase(Aggregate):
     def _owe(self, fee: dict[str, Any], payment: dict[str, Any], on: date) -> None:
         self.fee_due = fee
         self.pay_by = date.fromisoformat(payment["due_on"])
+        self.pay_by_provisional = bool(payment.get("provisional"))
         self.pay_from = date.fromisoformat(payment["opens_on"]) if payment.get("opens_on") else None
         self.stage = "awaiting_payment"
         self.last_fact_on = on

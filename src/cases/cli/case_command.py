@@ -1,4 +1,5 @@
-"""`cases case show`: one case's stage and its history, event by event, as the store holds it."""
+"""`cases case show`: one case's stage, the dates it is waiting on, and its history, event by event, as the store
+holds it. A date that may still move is marked " (provisional)" (`cases.provisional`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
 from cases.cli.common import DATA_DIR_HELP, opened_app, resolve_id, stdout_console, text
 from cases.identity import mask_id_number
+from cases.provisional import deadline_text, marked
 
 case = typer.Typer(help="Evaluation cases in the store.", no_args_is_help=True)
 
@@ -22,6 +24,7 @@ SKIPPED = {"originator_id", "originator_version", "originator_topic", "timestamp
 SUMMARISED = {"evidence": lambda v: f"{len(v.get('work') or [])} work periods, {len(v.get('certificates') or [])} certificates, "
               f"{len(v.get('titles') or [])} titles, {len(v.get('education') or [])} diplomas"}  # fmt: skip
 MAX_VALUE = 140
+DEADLINE_DATES = ("due", "due_on", "last_day")  # the date a deadline object's `provisional` flags
 
 
 @case.command("show")
@@ -40,6 +43,8 @@ def show(
     console.print(text(f"case {found.id}", "bold"))
     console.print(text(f"{found.body} · {project} · level {found.level} · {channel}"))
     console.print(text(f"candidate {found.holder_name} {found.holder_id_masked} · stage {found.stage} · version {found.version}"))
+    if dates := case_dates(found):
+        console.print(text(" · ".join(dates)))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for heading in ("#", "recorded (UTC)", "event", "actor", "key values"):
         table.add_column(heading, overflow="fold")
@@ -54,6 +59,22 @@ def show(
 
 def _resolve(app: CasesApplication, given: str) -> UUID:
     return resolve_id(app, given, EvaluationCase.Applied, "case")
+
+
+def case_dates(found: EvaluationCase) -> list[str]:
+    """The dates the case stands on now: the fee's deadline, the evaluation's last day, the results' service-level
+    date, the day the certificate can be collected."""
+    dates = []
+    if found.stage == "awaiting_payment" and found.pay_by:
+        dates.append(f"fee due by {marked(found.pay_by, found.pay_by_provisional)}")
+    if found.stage in ("applied", "awaiting_payment", "ready_to_sit") and found.plan and found.plan.get("last_day"):
+        dates.append(f"evaluated by {deadline_text(found.plan, 'last_day')}")
+    if found.stage == "awaiting_results" and found.results_due:
+        dates.append(f"results due by {deadline_text(found.results_due)}")
+    collectable = (found.certificate or {}).get("collectable_from")
+    if collectable and found.certificate and found.certificate.get("status") == "valid":
+        dates.append(f"collectable from {deadline_text(collectable)}")
+    return dates
 
 
 def key_values(event: Any) -> str:
@@ -72,6 +93,8 @@ def key_values(event: Any) -> str:
 def _plain(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, dict) and isinstance(value.get("provisional"), bool):  # a deadline as decided: its date marked
+        value = {k: marked(v, value["provisional"]) if k in DEADLINE_DATES else v for k, v in value.items() if k != "provisional"}
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items() if v not in (None, [], {})) + "}"
     if isinstance(value, (list, tuple)):

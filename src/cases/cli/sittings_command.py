@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cases.cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, stdout_console, text
+from cases.provisional import marked
 from cases.rules.schedule import next_month, parse_month
 
 sittings = typer.Typer(help="The evaluation calendar: a month's sittings, cohorts and deferrals; what is late.", no_args_is_help=True)
@@ -73,7 +74,8 @@ def _sittings_table(lines: list[dict[str, Any]]) -> Table:
         table.add_row(
             text(", ".join(s["dates"])), text(_project(s["occupation"], s["work_type"])),
             text(", ".join(map(str, s["levels"]))), text(s["venue"]), text(f"{s['headcount']} / {s['capacity']}"),
-            text(s["status"], "bold"), text(s["tickets_from"] or "once paid"), text(s["results_due"]),  # no day in the notice
+            text(s["status"], "bold"), text(s["tickets_from"] or "once paid"),  # no day in the notice
+            text(marked(s["results_due"], s.get("results_due_provisional"))),
         )  # fmt: skip
     return table
 
@@ -127,6 +129,6 @@ def render_late(console: Console, day: date, found: dict[str, list[dict[str, Any
         for heading in ("case", "body", "candidate", "level", due_heading):
             table.add_column(heading, justify="right" if heading == "level" else "left")
         for line in sorted(lines, key=lambda item: (item["due"], item["body"], item["case_id"])):
-            due = f"{line['due']} (provisional)" if line.get("provisional") else line["due"]
+            due = marked(line["due"], line.get("due_provisional"))
             table.add_row(text(line["case_id"][:CASE_PREFIX]), text(line["body"]), text(line["holder"]), text(line["level"]), text(due))
         console.print(table)

@@ -4,7 +4,8 @@
 Consumes: every EvaluationCase event. The row is read off the case just after each event (`aggregate_after`, the
 domain's own mutate), so the index never re-implements the stage machine; `updated_on` is the latest event's
 business date, never the wall clock, so a rebuild gives the same rows.
-Owns: cases.
+Owns: cases. A date that may be provisional has its `<date>_provisional` column beside it (`cases.provisional`):
+`pay_by`, `results_due`.
 
 The worklists use the same tests as `Scheduling.late_on`, which scans the log; they must name the same cases.
 """
@@ -19,6 +20,7 @@ from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, Met
 
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.provisional import deadline_fields, flagged
 
 if TYPE_CHECKING:
     from cases.projections.service import ReadModels
@@ -43,6 +45,7 @@ class CaseIndex(Projection):
     name = "case_index"
     follows_aggregates = True
     consumes = CASE_EVENTS
+    version = 2  # 2: pay_by_provisional
 
     def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         cases = Table(
@@ -54,7 +57,8 @@ class CaseIndex(Projection):
             Column("channel", String(16), nullable=False), Column("institution", String(200)),
             Column("stage", String(24), nullable=False),
             Column("applied_on", Date, nullable=False), Column("applied_month", String(7), nullable=False),
-            Column("plan_month", String(7)), Column("approved_on", Date), Column("pay_by", Date),
+            Column("plan_month", String(7)), Column("approved_on", Date),
+            Column("pay_by", Date), Column("pay_by_provisional", Boolean),
             Column("fee_due", Integer), Column("paid_total", Integer, nullable=False),
             Column("sitting_id", String(36)), Column("sat_on", Date),
             Column("results_due", Date), Column("results_due_provisional", Boolean),
@@ -77,17 +81,16 @@ def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
     decision = case.decision or {}
     last_sitting = case.last_sitting
     seat = case.scheduled or last_sitting or {}
-    results_due = case.results_due or {}
     return {
         "case_id": id_text(case.id), "candidate_id": id_text(case.candidate_id), "holder_id_masked": case.holder_id_masked,
         "holder_name": case.holder_name, "body": case.body, "occupation": case.occupation, "work_type": case.work_type,
         "level": case.level, "channel": case.channel, "institution": case.institution, "stage": case.stage,
         "applied_on": case.applied_on, "applied_month": case.applied_on.isoformat()[:7], "plan_month": case.plan_month(),
-        "approved_on": decision.get("decided_on") if decision.get("approved") else None, "pay_by": case.pay_by,
+        "approved_on": decision.get("decided_on") if decision.get("approved") else None,
+        **flagged("pay_by", case.pay_by, case.pay_by_provisional),
         "fee_due": (case.fee_due or {}).get("total"), "paid_total": case.paid_total,
         "sitting_id": seat.get("sitting_id"), "sat_on": last_sitting["sat_on"] if last_sitting else None,
-        "results_due": date.fromisoformat(results_due["due"]) if results_due else None,
-        "results_due_provisional": results_due.get("provisional"), "qualified_on": case.qualified_on,
+        **deadline_fields("results_due", case.results_due), "qualified_on": case.qualified_on,
         "certificate_number": case.certificate["number"] if case.certificate else None,
         "updated_on": updated_on, "version": case.version,
     }  # fmt: skip
@@ -143,3 +146,8 @@ def results_late(projections: ReadModels, body: str | None, on: date) -> list[di
 def certificates_late(projections: ReadModels, body: str | None, on: date) -> list[dict[str, Any]]:
     """Qualified, no certificate yet, past the day results were owed."""
     return _worklist(projections, body, "qualified", "results_due", lambda due: due < on)
+
+
+def columns(projections: ReadModels) -> list[str]:
+    """The index's columns in table order (an export's header)."""
+    return [column.name for column in _table(projections).columns]

@@ -1,5 +1,7 @@
 """Certificate register (证书): every certificate this product issued, its holder (name, masked ID), status
-(valid; revoked with reason and date; replaced by a reissue) and its history. Public lookup by number + name.
+(valid; revoked with reason and date; replaced by a reissue), the day an individual may collect it at the counter
+(seeds 000/001 五, with `collectable_from_provisional`: `cases.provisional`) and its history. Public lookup by
+number + name.
 
 Consumes: EvaluationCase.Applied (holder and project), CertIssued, CertRevoked, CertReissued.
 Owns: certificates, certificate_history, certificate_holders.
@@ -9,15 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table
 
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.provisional import deadline_fields
 
 
 class CertificateRegister(Projection):
     name = "certificates"
     consumes = (EvaluationCase.Applied, EvaluationCase.CertIssued, EvaluationCase.CertRevoked, EvaluationCase.CertReissued)
+    version = 2  # 2: collectable_from, collectable_from_provisional
 
     def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         certificates = Table(
@@ -27,7 +31,9 @@ class CertificateRegister(Projection):
             Column("body", String(16), nullable=False), Column("occupation", String(60), nullable=False),
             Column("work_type", String(60)), Column("level", Integer, nullable=False),
             Column("issued_on", Date, nullable=False), Column("form", String(12), nullable=False),
-            Column("delivery", String(12), nullable=False), Column("status", String(12), nullable=False),
+            Column("delivery", String(12), nullable=False),
+            Column("collectable_from", Date), Column("collectable_from_provisional", Boolean),
+            Column("status", String(12), nullable=False),
             Column("status_on", Date), Column("status_reason", String(200)),
             Column("replaced_by", String(40)), Column("replaces", String(40)),
         )  # fmt: skip
@@ -56,7 +62,8 @@ class CertificateRegister(Projection):
                 "body": event.body, "occupation": event.occupation, "work_type": event.work_type, "level": event.level,
             })  # fmt: skip
         elif isinstance(event, EvaluationCase.CertIssued):
-            self._issue(rows, case_id, event.number, event.issued_on, event.form, event.delivery, replaces=None)
+            collectable = deadline_fields("collectable_from", event.collectable_from)
+            self._issue(rows, case_id, event.number, event.issued_on, event.form, event.delivery, replaces=None, **collectable)
             self._history(rows, event, event.number, event.issued_on, "issued", f"{event.form}, {event.delivery}")
         elif isinstance(event, EvaluationCase.CertRevoked):
             certificate = rows.get("certificates", event.number)
@@ -69,11 +76,16 @@ class CertificateRegister(Projection):
             self._history(rows, event, event.number, event.on, "reissued", f"replaces {event.replaces} ({event.reason})")
 
     @staticmethod
-    def _issue(rows: UnitOfWork, case_id: str, number: str, issued_on: Any, form: str, delivery: str, replaces: str | None) -> None:
+    def _issue(
+        rows: UnitOfWork, case_id: str, number: str, issued_on: Any, form: str, delivery: str, replaces: str | None,
+        collectable_from: Any = None, collectable_from_provisional: bool | None = None,
+    ) -> None:  # fmt: skip
+        """A reissue records no collection date of its own (the aggregate's rule): none is shown for it."""
         holder = rows.get("holders", case_id)
         rows.put("certificates", {
             **{k: holder[k] for k in ("holder_name", "holder_id_masked", "body", "occupation", "work_type", "level")},
             "number": number, "case_id": case_id, "issued_on": issued_on, "form": form, "delivery": delivery,
+            "collectable_from": collectable_from, "collectable_from_provisional": collectable_from_provisional,
             "status": "valid", "status_on": None, "status_reason": None, "replaced_by": None, "replaces": replaces,
         })  # fmt: skip
 
