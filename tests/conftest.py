@@ -22,6 +22,11 @@ from cases.calendar.working_days import WorkingDayCalendar
 from cases.rulebook.loader import RuleBook, load_rulebook
 from cases.settings import Settings
 
+# A business date after today is refused (issue 12 point 8); many tests tell stories through 2027-2030 (windows that
+# close, bans that end), so the tests' today is set, not taken from the clock. Set in the environment, so a command a
+# test runs in a subprocess has the same today; a test about today itself sets its own (monkeypatch.setenv).
+os.environ.setdefault("CASES_TODAY", "2030-12-31")
+
 POSTGRES_URL = os.environ.get("CASES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("CASES_REQUIRE_POSTGRES") == "1"
 

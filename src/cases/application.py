@@ -24,6 +24,7 @@ from cases.aggregates.certificate_sequence import CertificateSequence
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import Sitting
 from cases.calendar.working_days import WorkingDayCalendar
+from cases.business_dates import refuse_future
 from cases.aggregates.case_errors import ReissueNotOffered
 from cases.cipher import WrongCipherKey
 from cases.errors import Conflict, NotFound, StaleVersion
@@ -91,10 +92,13 @@ class CasesApplication(Application):
 
     def _record(self, processing_event: ProcessingEvent) -> list[Recording]:
         """Every event's (aggregate, timestamp, version) goes into the same transaction (see `event_store`). No
-        event may carry a control character a store or a register cannot hold (`limits.check_storable`)."""
+        event may carry a control character a store or a register cannot hold (`limits.check_storable`), nor a
+        business date after today (`business_dates.refuse_future`, issue 12 point 8). Checked here, not in `_save`:
+        every save passes here (the intake's, the scheduling's, the hotline's), and a refusal writes nothing."""
         for event in processing_event.events:
             for name, value in vars(event).items():
                 check_storable(value, name)
+        refuse_future(processing_event.events)
         processing_event.saved_kwargs["event_timestamps"] = [
             (e.originator_id, e.timestamp, e.originator_version) for e in processing_event.events
         ]

@@ -84,3 +84,10 @@ class OutOfOrder(DomainError):
 
     code = "out_of_order"
     http_status = 409
+
+
+class FutureBusinessDate(InvalidInput):
+    """A business date later than today (`cases.business_dates`): a command records what has happened, so the day
+    a fee was paid, a result recorded or a retake requested cannot lie ahead. Planned dates may."""
+
+    code = "business_date_in_future"

@@ -1,4 +1,4 @@
-"""Settings from the environment: where events live, keys, logging (README "Configuration" lists them).
+"""Settings from the environment: where events live, keys, logging, today's date (README "Configuration" lists them).
 
 Embedded default: SQLite files under CASES_DATA_DIR (./var), nothing to start. Scale-out: set
 CASES_DATABASE_URL=postgresql://user@host:port/dbname and every process shares that database.
@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from cases.errors import DomainError
-from cases.limits import MAX_BODY_BYTES
+from cases.limits import FIRST_DAY, LAST_DAY, MAX_BODY_BYTES, date_out_of_range
+
+SHANGHAI = timezone(timedelta(hours=8))
 
 
 class ConfigurationError(DomainError):
@@ -118,6 +121,25 @@ class Settings:
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return path.read_text().strip().encode()
+
+
+def today() -> date:
+    """Today, for the rule that a business date records what has happened (`cases.business_dates`): CASES_TODAY
+    (YYYY-MM-DD) when set, for demos and tests that tell a story on other days; unset, the real date in Shanghai
+    (UTC+8), where every business date is a day — not the server's own time zone, on which a morning's business
+    before 08:00 would be tomorrow. Read at every call, so a test or a demo may set it while the process runs."""
+    given = os.environ.get("CASES_TODAY")
+    if not given:
+        return datetime.now(SHANGHAI).date()
+    try:
+        day = date.fromisoformat(given)
+    except ValueError:
+        day = None
+    if day is None or len(given) != 10 or date_out_of_range(day):
+        raise ConfigurationError(
+            f"CASES_TODAY must be a date YYYY-MM-DD from {FIRST_DAY} to {LAST_DAY}, not {given[:40]!r}", field="CASES_TODAY"
+        )
+    return day
 
 
 def _positive_int(env: os._Environ[str] | dict[str, str], name: str) -> int | None:

@@ -25,7 +25,8 @@ deferred, a month a group brings to 30, and a thin window folded into November w
 The demo always writes to the embedded SQLite store under the data directory (CASES_DATABASE_URL is ignored).
 It tells one fixed story, so it runs on an empty store only: run again without --fresh and it refuses
 ("the store already holds N events"), exits 2 and writes nothing. --fresh deletes the store's event file first
-(the ID hash key is kept)."""
+(the ID hash key is kept). Its days run to 21 November 2026: with CASES_TODAY set earlier it refuses and writes
+nothing (a business date after today is refused)."""
 
 
 def demo(

@@ -7,7 +7,9 @@ sanction tier, certificates issued, reissued and invalidated, a lapse, a cohort 
 folded into November; then the hotline's complaints (`hotline`), one of them sanctioning a certified case after the
 fact — then reads back what the store holds. It prints nothing: the CLI renders the returned
 `DemoRecord`. Every date lies in 2026, on or before `TODAY`; ID numbers are valid test numbers and only their
-masked forms leave this package.
+masked forms leave this package. A business date after today is refused (`cases.business_dates`): the real date is
+later than `TODAY`, so the demo needs no today of its own; a CASES_TODAY set before it refuses the demo before it
+writes anything, rather than leaving half a year behind.
 
 `desk` holds the people and the desk that serves them, `year` the story body by body, `readback` the summaries,
 `record` what is handed to the CLI.
@@ -23,8 +25,8 @@ from cases.demo.hotline import hotline
 from cases.demo.readback import summarise_body
 from cases.demo.record import BodySummary, CaseSummary, CertificateSummary, ComplaintSummary, DemoRecord, Notable, Payment, SittingSummary
 from cases.demo.year import SCENARIOS
-from cases.errors import DomainError
-from cases.settings import Settings
+from cases.errors import DomainError, FutureBusinessDate
+from cases.settings import Settings, today
 
 __all__ = [
     "TODAY", "BodySummary", "CaseSummary", "CertificateSummary", "ComplaintSummary", "DemoRecord", "Notable", "Payment", "SittingSummary",
@@ -46,6 +48,11 @@ def run_demo(app: CasesApplication) -> DemoRecord:
             f"the store already holds {before} events; the demo runs on an empty store (use --fresh to start again)",
             field="data_dir",
         )
+    if today() < TODAY:
+        raise FutureBusinessDate(
+            f"the demo records days up to {TODAY}, after today ({today()}); unset CASES_TODAY or set it to {TODAY} or later",
+            field="CASES_TODAY", today=today().isoformat(),
+        )  # fmt: skip
     desks = {code: Desk(app, code) for code in SCENARIOS}
     for code, scenario in SCENARIOS.items():
         scenario(desks[code])
