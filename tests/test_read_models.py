@@ -109,7 +109,7 @@ def test_reapplying_inside_the_window_records_it_as_waived_and_never_expired(app
     caught_up(read_models)
 
     window = window_of(read_models, old, D("2029-01-01"))
-    assert (window["state"], window["state_on"], window["passed"]) == ("waived", D("2026-07-01"), "theory")
+    assert (window["state"], window["state_on"], window["passed"]) == ("waived", D("2026-07-01"), "")  # 四(二): not kept
     assert window_of(read_models, new, D("2026-07-01")) is None
     assert closing_within(read_models, D("2028-04-01"), 30) == []
 
@@ -136,12 +136,13 @@ def test_a_qualified_case_awaiting_its_certificate_neither_closes_soon_nor_expir
     assert (window["state"], window["state_on"]) == ("closed_by_certificate", D("2026-06-01"))
 
 
-def test_a_post_hoc_sitting_sanction_cancels_the_results_and_reopens_the_window(app, read_models):
+def test_a_post_hoc_sitting_sanction_cancels_the_results_and_reopens_the_window_after_the_ban(app, read_models):
     case_id = certified(app)
     app.sanction(case_id, tier="sitting", behaviour="须知 三.2", decided_on=D("2026-08-03"), actor="compliance-1")
     window = window_of(caught_up(read_models), case_id, D("2026-08-03"))
-    assert (window["state"], window["state_on"]) == ("open", D("2026-08-03"))
+    assert (window["state"], window["state_on"], window["barred_until"]) == ("barred", D("2026-08-03"), D("2026-12-31"))
     assert (window["passed"], window["outstanding"]) == ("", "theory, skills")
+    assert window_of(read_models, case_id, D("2027-01-01"))["state"] == "open"  # 须知 三: barred for that year only
 
 
 def test_a_materials_sanction_or_a_withdrawal_cancels_the_window(app, read_models):

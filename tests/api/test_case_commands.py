@@ -403,7 +403,7 @@ def test_a_role_that_may_not_do_a_command_gets_403_and_nothing_is_written(cases_
 def test_an_examiner_sanctions_on_the_day_and_a_supervisor_after_it(cases_app, auth, post):
     on_the_day = wgsh_sat(cases_app)
     sanctioned = post(on_the_day, "sanctions", {**SITTING_TIER, "decided_on": "2026-04-18"}, auth("examiner", "wgsh"))
-    assert answered(sanctioned, 6, "retake_available")["result"]["ban"]["ends_on"] == "2026-12-31"  # 须知 三: barred this year
+    assert answered(sanctioned, 6, "barred")["result"]["ban"]["ends_on"] == "2026-12-31"  # 须知 三: barred this year
     assert events_named(cases_app, on_the_day, "Sanctioned")[0].sitting_on == D("2026-04-18")
 
     certified = wgsh_certified(cases_app)

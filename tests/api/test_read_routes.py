@@ -293,7 +293,9 @@ def test_the_bans_register_names_the_bans_in_force_on_a_day_and_the_body_that_im
 def test_the_case_index_is_searched_by_body_stage_occupation_level_and_month(client, auth, world):
     headers = auth("compliance")
     retakes = client.get("/cases", params={"stage": "retake_available"}, headers=headers).json()
-    assert case_ids(retakes) == {str(world.failed_skills), str(world.banned)}  # the sanction cancelled 赵磊's sitting
+    assert case_ids(retakes) == {str(world.failed_skills)}
+    barred = client.get("/cases", params={"stage": "barred"}, headers=headers).json()
+    assert case_ids(barred) == {str(world.banned)}  # the sanction cancelled 赵磊's sitting and bars him to 31 December
     wgsh_march = client.get("/cases", params={"body": "wgsh", "month": "2026-03", "level": 3}, headers=headers).json()
     assert len(wgsh_march) == 5 and {c["occupation"] for c in wgsh_march} == {"互联网营销师"}
     assert case_ids(client.get("/cases", params={"occupation": "电子商务师"}, headers=headers).json()) == {str(world.dsxh_certified), str(world.banned)}

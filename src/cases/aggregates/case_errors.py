@@ -67,3 +67,15 @@ class CertificateNotValid(OutOfOrder):
 
 class ReissueNotOffered(RuleViolation):
     code = "reissue_not_offered"
+
+
+class CaseBarred(RuleViolation):
+    """A sanction's ban is in force (须知 三/四): the case takes no retake before the day after its last day."""
+
+    code = "case_barred"
+
+
+class NoRetakeAfterBan(RuleViolation):
+    """A sanction's ban lasts to or past the validity window's last day: no retake remains (四(一))."""
+
+    code = "no_retake_after_ban"

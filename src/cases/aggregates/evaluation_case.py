@@ -15,11 +15,13 @@ from eventsourcing.domain import Aggregate, event
 
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.case_errors import (
+    CaseBarred,
     CaseClosed,
     CertificateNotValid,
     DateOutOfOrder,
     InvalidScore,
     NoResultPending,
+    NoRetakeAfterBan,
     NoRetakeForCompetition,
     NoSuchSitting,
     NotYetLapsed,
@@ -30,16 +32,42 @@ from cases.aggregates.case_errors import (
     WrongAmount,
     WrongStage,
 )
+from cases.rules.sanctions import NO_RETAKE_COMPETITION, retake_after
 
 ENDED = ("rejected", "withdrawn", "lapsed", "waived", "disqualified")
+# A sanction in force (须知 三/四): a retake remains after it (`barred`) or none does (`barred_no_retake`).
+BARRED = ("barred", "barred_no_retake")
+# Stages where a sanction that leaves subjects outstanding decides what follows (see `_sanctioned`).
+SETTLED = ("awaiting_results", "retake_available", "qualified", "certified", "no_retake", *BARRED)
 # Clauses are cited against the notice governing the case (its `notice`, e.g. "seed 003"); all five notices
 # carry these rules in the same sections (四 retakes; 二(四) fees).
 RETAKE_WAIVED = "四(二): 视为放弃补考机会，之前的合格科目成绩不再保留"
-NO_RETAKE = "四(四): 参加本市职业技能竞赛成绩不合格者，不能进行补考"
+NO_RETAKE = NO_RETAKE_COMPETITION
 WINDOW_CLOSED = "四(一): 超过成绩有效期须重新申报所有科目认定"
 NO_REFUND_CLAUSE = "seed 000 二(四)1: 因个人原因不参加考试的参评人员不退费"
 PASS_CLAUSE = "DOMAIN §5: every subject of the level passed within one validity window"
 INVALIDATED_CLAUSE = "须知 末段: 已颁发证书的…宣布评价成绩无效，并对已发放证书…作出相应处理"
+
+
+def stage_on(stage: str, retake: dict[str, Any] | None, day: date) -> str:
+    """The stage as it holds on `day` (like validity_windows.state_as_of): a ban's stage gives way, the day after the
+    ban's last day, to what follows it — `barred` to `retake_available`, `barred_no_retake` to `no_retake`. `retake`
+    is the decision the latest sanction recorded (`EvaluationCase.retake_after_sanction`)."""
+    until = (retake or {}).get("barred_until")
+    if stage in BARRED and until is not None and day > until:
+        return "retake_available" if stage == "barred" else "no_retake"
+    return stage
+
+
+def outstanding_stage(retake: dict[str, Any] | None, day: date) -> str:
+    """The stage, on `day`, of a case with subjects outstanding and no result pending, as a sanction's recorded
+    decision leaves it (rules/sanctions.py Decision); with no sanction, a retake is available."""
+    if retake is None:
+        return "retake_available"
+    until = retake.get("barred_until")
+    if until is not None and day <= until:
+        return "barred" if retake["possible"] else "barred_no_retake"
+    return "retake_available" if retake["possible"] else "no_retake"
 
 
 def _sitting(row: list[Any]) -> dict[str, Any]:
@@ -50,7 +78,11 @@ def _sitting(row: list[Any]) -> dict[str, Any]:
 
 class EvaluationCase(Aggregate):
     """Evaluation case. Stage is one of: applied, awaiting_payment, ready_to_sit, awaiting_results,
-    retake_available, qualified, certified, no_retake, and the ended stages in `ENDED`."""
+    retake_available, qualified, certified, certificate_revoked, no_retake (a competition candidate failed, 四(四),
+    or a ban outlasted the window), barred (a sanction's ban in force, a retake possible from the day after it
+    ends), barred_no_retake (a ban in force that outlasts the window, or a competition candidate's: no retake
+    after it), and the ended stages in `ENDED`. The two barred stages are stored as recorded; `stage_on(day)` says
+    what holds on a day (after the ban: retake_available, no_retake)."""
 
     @event("Applied")
     def __init__(
@@ -113,7 +145,7 @@ class EvaluationCase(Aggregate):
         self.deferrals: list[dict[str, Any]] = []
         self.results_due: dict[str, Any] | None = None
 
-    class_version = 2
+    class_version = 3
     pay_by_provisional = False  # snapshots taken before the flag was kept: `_owe` sets it from the payment
 
     @staticmethod
@@ -127,6 +159,32 @@ class EvaluationCase(Aggregate):
         for attempt in state.get("attempts", []):
             latest[attempt["subject"]] = attempt
         state["attempts"] = list(latest.values())
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Snapshots taken before issue 12: a waived case's passes no longer count; each sanction records whether a
+        retake remains after it, and a case a ban bars (or leaves without a retake) says so, as replaying the events
+        now does (`_sanctioned`, `_retake_waived`)."""
+        if state["stage"] == "waived":
+            standing.discard_passes(state["attempts"], state["subjects"])
+        bans: list[date] = []
+        for entry in state["sanctions"]:
+            if entry.get("ban"):
+                bans.append(entry["ban"]["ends_on"])
+            ended_before = state["stage"] in ENDED and state.get("ended_on") and entry["decided_on"] > state["ended_on"]
+            if "retake" not in entry:
+                entry["retake"] = None if entry["tier"] == "materials" or ended_before else retake_after(
+                    barred_until=max(bans, default=None), window_last_day=state.get("window_last_day"),
+                    competition=state["channel"] == "competition", notice=state["notice"],
+                )  # fmt: skip
+        retake = next((e["retake"] for e in reversed(state["sanctions"]) if e.get("retake")), None)
+        if retake is None:
+            return
+        day = max(state["last_fact_on"], state["sanctions"][-1]["decided_on"])
+        if state["stage"] in ("retake_available", "no_retake"):
+            state["stage"] = outstanding_stage(retake, day)
+        elif state["stage"] in ("awaiting_payment", "ready_to_sit") and state.get("window_opened_on") and not retake["possible"]:
+            state.update(stage=outstanding_stage(retake, day), fee_due=None, retake_subjects=None)
 
     @property
     def payments(self) -> list[dict[str, Any]]:
@@ -153,13 +211,34 @@ class EvaluationCase(Aggregate):
 
     # --- guards -------------------------------------------------------------------------------------
 
-    def _require_stage(self, *stages: str, action: str) -> None:
-        if self.stage in ENDED:
-            raise CaseClosed(f"the case is {self.stage} since {self.ended_on}; it cannot {action}", field="case_id")
-        if self.stage not in stages:
-            raise WrongStage(
-                f"the case is {self.stage}; to {action} it must be {' or '.join(stages)}", field="case_id", stage=self.stage
-            )
+    def _require_stage(self, *stages: str, action: str, on: date | None = None) -> None:
+        """The stage must be one of `stages` (on the day `on`, when given: a ban may have ended by then)."""
+        stage = self.stage if on is None else self.stage_on(on)
+        if stage in ENDED:
+            raise CaseClosed(f"the case is {stage} since {self.ended_on}; it cannot {action}", field="case_id")
+        if stage not in stages:
+            raise WrongStage(f"the case is {stage}; to {action} it must be {' or '.join(stages)}", field="case_id", stage=stage)
+
+    def _refuse_if_barred(self, day: date, *, field: str, action: str) -> None:
+        """A sanction's ban in force on `day`, or one that left no retake, refuses a retake (须知 三/四; 四(一))."""
+        retake, stage = self.retake_after_sanction, self.stage_on(day)
+        if retake is None or stage not in (*BARRED, "no_retake"):
+            return
+        ban = max((s["ban"] for s in self.sanctions if s.get("ban")), key=lambda b: b["ends_on"], default=None)
+        named = f" ({ban['clause']})" if ban else ""
+        if stage == "barred":
+            raise CaseBarred(
+                f"the candidate is barred from evaluations until {retake['barred_until']}{named}; the case can {action} "
+                f"from {retake['from']}", field=field, clause=retake["clause"], ends_on=str(retake["barred_until"]),
+                retake_from=str(retake["from"]),
+            )  # fmt: skip
+        if not retake["possible"] and self.channel != "competition":
+            raise NoRetakeAfterBan(
+                f"the ban until {retake['barred_until']}{named} lasts to or past the validity window's last day "
+                f"{retake['window_last_day']}: no retake remains; all subjects must be applied for again",
+                field=field, clause=retake["clause"], ends_on=str(retake["barred_until"]),
+                last_day=str(retake["window_last_day"]),
+            )  # fmt: skip
 
     def _require_not_before(self, day: date, earlier: date | None, field: str, what: str) -> None:
         if earlier is not None and day < earlier:
@@ -174,6 +253,16 @@ class EvaluationCase(Aggregate):
 
     def outstanding_subjects(self) -> list[str]:
         return standing.outstanding(self.subjects, self.attempts)
+
+    @property
+    def retake_after_sanction(self) -> dict[str, Any] | None:
+        """The latest sanction's recorded decision on a retake ({possible, from, barred_until, window_last_day,
+        clause}), or None when no sanction decided one."""
+        return next((s["retake"] for s in reversed(self.sanctions) if s.get("retake")), None)
+
+    def stage_on(self, day: date) -> str:
+        """The stage as it holds on `day` (see the module's `stage_on`)."""
+        return stage_on(self.stage, self.retake_after_sanction, day)
 
     # --- review -------------------------------------------------------------------------------------
 
@@ -258,13 +347,13 @@ class EvaluationCase(Aggregate):
         self.fee_due = None
         if retake:  # an unpaid retake request lapses; the window and its passed subjects remain
             self.retake_subjects = None
-            self.stage = "retake_available"
+            self.stage = outstanding_stage(self.retake_after_sanction, on)
             self.last_fact_on = on
         else:
             self._end("lapsed", on)
 
     def withdraw(self, *, on: date, reason: str, actor: str) -> None:
-        self._require_stage("applied", "awaiting_payment", "ready_to_sit", "retake_available", action="be withdrawn")
+        self._require_stage("applied", "awaiting_payment", "ready_to_sit", "retake_available", "barred", action="be withdrawn")
         self._require_not_before(on, self.last_fact_on, "on", "the case's last fact")
         paid = sum(row[0] for row in self._payments)
         self._withdrawn(on=on, reason=reason, fees_paid=paid, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
@@ -378,12 +467,13 @@ class EvaluationCase(Aggregate):
         self.last_fact_on = sat_on
 
     def _stage_after_results(self) -> None:
-        """Applied with every result: with none pending and some not passed, a retake is open. A full pass
-        and a competition failure are decisions of their own (Qualified, RetakeBarred) with their clause."""
+        """Applied with every result: with none pending and some not passed, a retake is open (or barred, as a
+        sanction decided). A full pass and a competition failure are decisions of their own (Qualified,
+        RetakeBarred) with their clause."""
         if standing.pending(self.attempts) or standing.all_passed(self.subjects, self.attempts):
             return
         if self.channel != "competition":
-            self.stage = "retake_available"
+            self.stage = outstanding_stage(self.retake_after_sanction, self.last_fact_on)
 
     @event("ValidityWindowOpened")
     def _window_opened(self, opened_on: date, last_day: date, years: int, clause: str, actor: str) -> None:
@@ -461,7 +551,8 @@ class EvaluationCase(Aggregate):
         application dates (seed 004 二(三)) or a price the notice does not give."""
         if self.channel == "competition":
             raise NoRetakeForCompetition("a candidate who failed through a skills competition cannot retake", field="case_id", clause=f"{self.notice} {NO_RETAKE}")
-        self._require_stage("retake_available", action="take a retake request")
+        self._refuse_if_barred(requested_on, field="requested_on", action="take a retake request")
+        self._require_stage("retake_available", action="take a retake request", on=requested_on)
         self._require_not_before(requested_on, self.last_fact_on, "requested_on", "the case's last fact")
         if not self.window_is_open_on(requested_on):
             raise ValidityWindowClosed(
@@ -485,7 +576,7 @@ class EvaluationCase(Aggregate):
 
     def waive_retake(self, *, new_case_id: UUID, on: date, actor: str) -> None:
         """Re-applying for the same project and level inside the window waives the retake (视为放弃补考)."""
-        self._require_stage("retake_available", "awaiting_payment", "ready_to_sit", action="have its retake waived")
+        self._require_stage("retake_available", "awaiting_payment", "ready_to_sit", action="have its retake waived", on=on)
         if not self.window_is_open_on(on):
             raise ValidityWindowClosed(f"the window is not open on {on}", field="applied_on", clause=f"{self.notice} {RETAKE_WAIVED}")
         discarded = standing.passed(self.subjects, self.attempts)
@@ -493,7 +584,9 @@ class EvaluationCase(Aggregate):
 
     @event("RetakeWaived")
     def _retake_waived(self, new_case_id: UUID, discarded_subjects: list[str], on: date, clause: str, actor: str) -> None:
+        """The passes no longer count (四(二) 之前的合格科目成绩不再保留): their attempts read `discarded`."""
         self.waived_for = new_case_id
+        standing.discard_passes(self.attempts, discarded_subjects)
         self._end("waived", on)
 
     # --- sanctions ----------------------------------------------------------------------------------
@@ -519,13 +612,26 @@ class EvaluationCase(Aggregate):
         self._require_not_before(decided_on, sitting_on or self.applied_on, "decided_on", "the conduct it sanctions")
         cancelled = self._results_to_cancel(cancels, sitting_on, subject)
         post_hoc = self.certificate is not None
+        retake = self._retake_decision(tier, ban)
         self._sanctioned(
             tier=tier, severity=severity, behaviour_clause=behaviour_clause, behaviour=behaviour, clause=tier_clause,
             sitting_on=sitting_on, subject=subject, cancelled=cancelled, ban=ban, fees_refunded=0,
             post_hoc=post_hoc, decided_on=decided_on, actor=actor, **({"source": source} if source else {}),
+            **({"retake": retake} if retake else {}),
         )  # fmt: skip
         if self.certificate and self.certificate["status"] == "valid":
             self._cert_revoked(number=self.certificate["number"], on=decided_on, reason=f"sanction ({tier}, {behaviour_clause})", clause=INVALIDATED_CLAUSE, actor=actor)
+
+    def _retake_decision(self, tier: str, ban: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Whether a retake remains after this sanction (rules/sanctions.py Decision): the longest ban of the case's
+        sanctions against its window's last day. None for a materials sanction (it ends the case) or an ended case."""
+        if tier == "materials" or self.stage in ENDED:
+            return None
+        bans = [s["ban"]["ends_on"] for s in self.sanctions if s.get("ban")] + ([ban["ends_on"]] if ban else [])
+        return retake_after(
+            barred_until=max(bans, default=None), window_last_day=self.window_last_day,
+            competition=self.channel == "competition", notice=self.notice,
+        )  # fmt: skip
 
     def _results_to_cancel(self, cancels: str, sitting_on: date | None, subject: str | None) -> list[dict[str, Any]]:
         if cancels == "qualification":
@@ -545,9 +651,14 @@ class EvaluationCase(Aggregate):
         self, tier: str, severity: str | None, behaviour_clause: str, behaviour: str, clause: str, sitting_on: date | None,
         subject: str | None, cancelled: list[dict[str, Any]], ban: dict[str, Any] | None, fees_refunded: int,
         post_hoc: bool, decided_on: date, actor: str, source: dict[str, Any] | None = None,
+        retake: dict[str, Any] | None = None,
     ) -> None:  # fmt: skip
-        """`source`: what caused it, when not the desk's own decision (a complaint, DOMAIN §10); absent before."""
-        self.sanctions.append({"tier": tier, "behaviour_clause": behaviour_clause, "decided_on": decided_on, "ban": ban})
+        """`source`: what caused it, when not the desk's own decision (a complaint, DOMAIN §10); absent before.
+        `retake`: whether a retake remains after it and from when (rules/sanctions.py Decision), recorded since
+        issue 12; on an earlier event it is decided here the same way, from the event's ban and the case's window."""
+        if retake is None:
+            retake = self._retake_decision(tier, ban)
+        self.sanctions.append({"tier": tier, "behaviour_clause": behaviour_clause, "decided_on": decided_on, "ban": ban, "retake": retake})
         keys = {(c["subject"], c["sat_on"]) for c in cancelled}
         for attempt in self.attempts:
             if (attempt["subject"], attempt["sat_on"]) in keys:
@@ -556,9 +667,16 @@ class EvaluationCase(Aggregate):
             self.qualified_on = None
             self._end("disqualified", decided_on)
             return
-        if self.stage in ("qualified", "certified", "awaiting_results") and not standing.pending(self.attempts):
+        if retake is None or standing.pending(self.attempts) or standing.all_passed(self.subjects, self.attempts):
+            return  # an ended case stays ended; results still to come decide the stage (`_stage_after_results`)
+        if self.stage in SETTLED:
             self.qualified_on = None
-            self.stage = "no_retake" if self.channel == "competition" else "retake_available"
+            self.stage = outstanding_stage(retake, decided_on)
+        elif self.stage in ("awaiting_payment", "ready_to_sit") and self.is_retake_round and not retake["possible"]:
+            # A retake requested before the ban can no longer be sat: the request ends with nothing owed on it.
+            # (The seat it may hold at a sitting is the sitting's to release.)
+            self.fee_due, self.retake_subjects = None, None
+            self.stage = outstanding_stage(retake, decided_on)
 
     # --- certificates -------------------------------------------------------------------------------
 

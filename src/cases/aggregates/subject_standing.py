@@ -1,7 +1,8 @@
 """Where each subject of a case stands, derived from its attempts (pure functions over the case's state).
 
 An attempt is a plain dict `{subject, sat_on, outcome, score}`; outcome is "pending" (sat, no result yet),
-"passed", "failed", "absent" or "cancelled" (a sanction took the result away, 须知 二-四).
+"passed", "failed", "absent", "cancelled" (a sanction took the result away, 须知 二-四) or "discarded" (a pass
+that no longer counts: the retake was waived, 四(二) 视为放弃补考机会，之前的合格科目成绩不再保留).
 A subject stands where its latest attempt left it.
 """
 
@@ -20,7 +21,7 @@ def standing(subjects: Iterable[str], attempts: list[Attempt]) -> dict[str, str]
 
 
 def outstanding(subjects: Iterable[str], attempts: list[Attempt]) -> list[str]:
-    """Subjects still to pass: failed, absent, cancelled or never sat."""
+    """Subjects still to pass: failed, absent, cancelled, discarded or never sat."""
     return [code for code, outcome in standing(subjects, attempts).items() if outcome not in ("passed", "pending")]
 
 
@@ -33,4 +34,13 @@ def all_passed(subjects: Iterable[str], attempts: list[Attempt]) -> bool:
 
 
 def passed(subjects: Iterable[str], attempts: list[Attempt]) -> list[str]:
+    """Subjects whose pass counts (a discarded pass does not)."""
     return [code for code, outcome in standing(subjects, attempts).items() if outcome == "passed"]
+
+
+def discard_passes(attempts: list[Attempt], subjects: Iterable[str]) -> None:
+    """Mark the passes of `subjects` as no longer counting (RetakeWaived, 四(二))."""
+    dropped = set(subjects)
+    for attempt in attempts:
+        if attempt["subject"] in dropped and attempt["outcome"] == "passed":
+            attempt["outcome"] = "discarded"

@@ -4,13 +4,22 @@ Tiers: subject (须知 二.1-4), sitting (三.1-5), grave (四.1-7, minor or ser
 confirmed after the evaluation is handled the same way and an issued certificate is invalidated (须知, last
 paragraph). Decision: a ban runs from the day the sanction is decided; "当年" ends on 31 December of that year;
 "2年内"/"5年内" end the day before the 2nd/5th anniversary.
+
+Decision (retakes after a sanction, issue 12): a sanction that leaves subjects outstanding (须知 二 cancels one
+subject's result, 三 and 四 every result of the sitting) leaves a retake (四(一) 可按规定申请补考) only if one can
+still be sat: a barred candidate cannot sit until the ban's last day has passed (须知 三 当年不得参加评价, 四 2年内 /
+5年内不得参加评价), and a retake must be sat by the validity window's last day (四(一) 超过成绩有效期须重新申报所有
+科目认定; DOMAIN §5 Decision). So a retake remains, from the day after the ban's last day, only when the ban ends
+before the window's last day; when it ends on or after it, none remains. A competition candidate has none at all
+(四(四)). The answer is decided when the sanction is, and recorded in its event (`retake_after`), so a replay never
+asks today's rules; the window's own expiry is judged on the day asked, as everywhere (validity_windows).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from datetime import date, timedelta
+from typing import Any, Literal
 
 from cases.errors import InvalidInput
 from cases.rules.periods import last_day_of_years
@@ -116,3 +125,31 @@ def ban_for(tier: SanctionTier, decided_on: date, severity: str | None) -> Ban |
             decided_on, last_day_of_years(decided_on, years), severity == "serious", f"须知 四: {years}年内不得参加评价"
         )
     return None
+
+
+# Clauses of the retake decision, cited against the governing notice ("seed 003 四(一)…"); the ban's own clause is
+# on the ban. All five notices carry 四(一) and 四(四) (seed 004 numbers them 四 1 and 4).
+RETAKE_REMAINS = "四(一): 部分科目成绩不合格，可按规定申请补考"
+RETAKE_AFTER_BAN = "四(一): 可按规定申请补考 — from the day after the ban (须知 三/四: 不得参加评价), within the validity window"
+NO_RETAKE_AFTER_BAN = "四(一): 超过成绩有效期须重新申报所有科目认定 — the ban (须知 三/四: 不得参加评价) lasts to or past the window's last day"
+NO_RETAKE_COMPETITION = "四(四): 参加本市职业技能竞赛成绩不合格者，不能进行补考"
+
+
+def retake_after(
+    *, barred_until: date | None, window_last_day: date | None, competition: bool, notice: str
+) -> dict[str, Any]:
+    """Whether a retake remains after a sanction that leaves subjects outstanding, and from when (the module's
+    Decision). `barred_until`: the last day of the longest ban the case's sanctions impose, or None."""
+    if competition:
+        possible, clause = False, NO_RETAKE_COMPETITION
+    elif barred_until is None:
+        possible, clause = True, RETAKE_REMAINS
+    elif window_last_day is not None and barred_until >= window_last_day:
+        possible, clause = False, NO_RETAKE_AFTER_BAN
+    else:
+        possible, clause = True, RETAKE_AFTER_BAN
+    starts = barred_until + timedelta(days=1) if possible and barred_until else None
+    return {
+        "possible": possible, "from": starts, "barred_until": barred_until, "window_last_day": window_last_day,
+        "clause": f"{notice} {clause}",
+    }  # fmt: skip
