@@ -211,3 +211,17 @@ def test_snapshots_taken_before_are_upcast_to_the_stages_and_standings_a_replay_
         assert {k: v for k, v in vars(loaded).items() if k != "_pending_events"} == {
             k: v for k, v in vars(case).items() if k != "_pending_events"
         }, case.stage
+
+
+def test_reapplying_inside_the_window_after_the_ban_has_ended_waives_the_barred_cases_retake(app_to_2030, store):
+    """The old case is still recorded `barred` when its ban ends; on the day of the new application it stands at
+    retake_available, so re-applying waives it (四(二)) instead of leaving two cases for one project and level."""
+    app = app_to_2030
+    id_number = new_id_number()
+    old = failed_skills(app, id_number=id_number)
+    app.sanction(old, tier="sitting", behaviour="须知 三.2", sitting_on=D("2026-04-25"), decided_on=D("2026-06-01"), actor="compliance-1")
+
+    new = apply(app, id_number=id_number, applied_on=D("2027-03-01"))
+
+    assert app.get_case(old).stage == "waived"
+    assert events_named(app, old, "RetakeWaived")[0].new_case_id == new

@@ -126,7 +126,7 @@ class Intake:
         waived = []
         for case_id in candidate.cases_for(occupation, work_type, level):
             old = self.app.get_case(case_id)
-            if old.stage in WAIVABLE and old.is_retake_round and old.window_is_open_on(on):
+            if old.stage_on(on) in WAIVABLE and old.is_retake_round and old.window_is_open_on(on):
                 waived.append(old)
             elif old.stage in ACTIVE_BEFORE_WINDOW:
                 raise DuplicateApplication(
