@@ -144,7 +144,7 @@ def test_the_state_names_the_clause_fees_plan_window_and_standing(driven):
     assert (first_results.fees_paid, first_results.plan["plan_month"]) == (598, "2026-04")
     retake_owed = state_as_of(driven.app, driven.case_id, version=driven.version_after("awaiting_payment", 3))  # the first retake request
     assert retake_owed.fee_due == {"kind": "retake", "total": 498, "clause": "seed 000 二(四)2 注: 补考按照科目收费",
-                                   "opens_on": None, "due_on": "2026-05-14"}  # fmt: skip
+                                   "opens_on": None, "due_on": "2026-05-14", "due_on_provisional": False}  # fmt: skip
     scheduled = state_as_of(driven.app, driven.case_id, version=3)
     assert scheduled.scheduled["venue"] == "静安考点"
     final = state_as_of(driven.app, driven.case_id, version=22)

@@ -618,7 +618,7 @@ def test_results_not_recorded_by_their_due_date_are_late_from_the_next_day(app):
 
     assert late_ids(app, "2026-05-26") == {"payments_overdue": [], "results_late": [], "certificates_late": []}
     (line,) = app.scheduling.late_on(D("2026-05-27"))["results_late"]
-    assert (line["case_id"], line["due"], line["provisional"]) == (str(case_id), "2026-05-26", False)
+    assert (line["case_id"], line["due"], line["due_provisional"]) == (str(case_id), "2026-05-26", False)
 
 
 def test_a_qualified_case_without_a_certificate_by_the_results_date_is_late_until_issued(app):

@@ -18,6 +18,8 @@ The world (built through the HTTP API for the fee, through the application for t
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import time
@@ -245,3 +247,23 @@ def test_the_walk_finds_an_unflagged_date():
     assert unflagged({"pay_by": day}, {day}) == ["$.pay_by = '2027-01-04'"]
     assert unflagged([{"pay_by": day, "pay_by_provisional": False}], {day}) == ["$[0].pay_by = '2027-01-04'"]
     assert unflagged({"summary": f"fee due by {day}"}, {day}) == [f"$.summary: 'fee due by {day}'"]
+
+
+# --- exports ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/worklists/payments-due", "/worklists/payments-overdue", "/worklists/results-late", "/worklists/certificates-late"])
+def test_a_worklist_exported_as_csv_flags_each_provisional_date_in_the_column_beside_it(client, auth, world, path):
+    answer = client.get(path, params={**ASKED[path], "format": "csv"}, headers=auth("registrar", HOME))
+
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-disposition"] == f'attachment; filename="{path.rsplit("/", 1)[1]}-{HOME}-{ASKED[path]["on"]}.csv"'
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    shown = [(row["case_id"], column) for row in rows for column, value in row.items() if value in world.provisional]
+    assert shown, f"{path}: no provisional date exported"
+    unflagged_cells = [(case, column) for case, column in shown if next(r for r in rows if r["case_id"] == case).get(column + SUFFIX) != "True"]
+    assert not unflagged_cells, unflagged_cells
+    if path == "/worklists/payments-due":
+        (row,) = [row for row in rows if row["case_id"] == str(world.cases["paying"])]
+        assert (row["pay_by"], row["pay_by_provisional"], row["results_due"], row["results_due_provisional"]) == ("2027-01-04", "True", "", "")

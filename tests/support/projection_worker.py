@@ -40,6 +40,7 @@ LEASE_SECONDS = 1.0
 
 class TalliedRegister(CertificateRegister):
     name = "tallied"
+    version = 1  # its own, whatever version the register it extends is at (the version tests bump it)
 
     def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         tables = super().define_tables(metadata, prefix)
