@@ -3,7 +3,9 @@ supervisors, and a PNG chart of one measure.
 
 Excel is the reader to satisfy: the CSV is UTF-8 with a BOM (without it Excel decodes Chinese as GBK), and text
 that Excel would run as a formula (=, +, -, @) is prefixed with an apostrophe (OWASP "CSV injection"); in the
-XLSX, numbers stay numbers, text stays text, and a column named `*_rate` is shown as a percentage.
+XLSX, numbers stay numbers, text stays text, and a column named `*_rate` is shown as a percentage. A date that may
+still move arrives with its `<date>_provisional` column (`cases.provisional`) and is exported beside it, so the file
+flags it as the answer does.
 The chart uses a CJK font when one is installed (found through matplotlib and fontconfig, never required);
 without one it keeps to ASCII — codes, not Chinese names — so nothing renders as empty boxes.
 """
