@@ -147,3 +147,37 @@ def test_one_representation_for_data_and_one_for_text():
     assert deadline_fields("results_due", None) == {"results_due": None, "results_due_provisional": None}
     assert (marked(D("2027-01-04"), True), marked("2026-10-09", False), marked(None, True)) == ("2027-01-04 (provisional)", "2026-10-09", "")
     assert deadline_text({"due_on": "2027-01-04", "provisional": True}, "due_on") == "2027-01-04 (provisional)"
+
+
+def test_a_lapse_and_a_diff_keep_the_flag_with_the_date(app):
+    """A fee due past the calendar lapses: the Lapsed event records the flag beside its `due_on`, its line marks the
+    date, and the diff across a changed deadline carries each side's flag (a date and its flag travel together)."""
+    from cases.replay import diff
+
+    case_id = over_new_year(app)
+    app.lapse(case_id, on=D("2027-01-05"), actor="registrar-1")
+
+    lapsed = timeline(app, case_id)[-1]
+    assert (lapsed.event, lapsed.values["due_on_provisional"]) == ("Lapsed", True)
+    assert lapsed.summary.startswith(f"fee due by {PAST_THE_CALENDAR} (provisional) unpaid")
+    found = diff(app, case_id, from_version=1, to_version=2)
+    due = next(c for c in found.changes if c.field == "fee_due")
+    assert (due.new["due_on"], due.new["due_on_provisional"]) == (PAST_THE_CALENDAR, True)
+
+
+def test_a_diff_between_two_deadlines_flags_each_side():
+    from cases.replay import _changes
+
+    old = {"fee_due": {"due_on": "2026-12-28", "due_on_provisional": False}}
+    new = {"fee_due": {"due_on": PAST_THE_CALENDAR, "due_on_provisional": True}}
+    (change, flag) = _changes(old, new)
+    assert change.to_dict() == {"field": "fee_due.due_on", "old": "2026-12-28", "new": PAST_THE_CALENDAR, "old_provisional": False, "new_provisional": True}
+    assert flag.field == "fee_due.due_on_provisional"
+
+
+def test_a_complaints_timeline_line_marks_a_provisional_service_level_date():
+    from cases.replay import _complaint_summary
+
+    accepted = _complaint_summary("Accepted", {"result_due": {"due": "2027-01-22", "provisional": True, "basis": "…"}})
+    settled = _complaint_summary("Accepted", {"result_due": {"due": "2026-12-22", "provisional": False, "basis": "…"}})
+    assert (accepted, settled) == ("accepted; a result due by 2027-01-22 (provisional)", "accepted; a result due by 2026-12-22")

@@ -27,14 +27,13 @@ from uuid import UUID
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.application import CasesApplication
+from cases.business_dates import business_date
 from cases.errors import InvalidInput, NotFound
 from cases.identity import mask_contact, mask_contacts, mask_id_number
-from cases.provisional import deadline_text, flagged
+from cases.provisional import deadline_text, flag_of, flagged, marked
 from cases.limits import FIRST_DAY, LAST_DAY, MAX_POSITION, date_out_of_range
 
 METADATA = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
-# The day the fact happened in the world, as opposed to when it was recorded; the first one an event has.
-BUSINESS_DATES = ("on", "decided_on", "paid_on", "recorded_on", "issued_on", "requested_on", "applied_on", "sat_on", "opened_on")
 HEADER_FIELDS = ("version", "as_of")  # always differ between two moments; a diff shows them as its header
 
 
@@ -95,6 +94,12 @@ class Change(_Record):
     field: str  # a CaseState field, dotted into dicts: "certificate.status", "standing.skills"
     old: Any
     new: Any
+    old_provisional: bool | None = None  # for a date flagged beside it (`cases.provisional`): whether each may move
+    new_provisional: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        shown = asdict(self)
+        return shown if self.old_provisional is not None or self.new_provisional is not None else {k: shown[k] for k in ("field", "old", "new")}
 
 
 @dataclass(frozen=True)
@@ -161,13 +166,13 @@ def _entries(events: list[Any]) -> list[TimelineEntry]:
 def _entry(event: Any, keep: set[str]) -> TimelineEntry:
     name = type(event).__name__
     attrs = {key: value for key, value in vars(event).items() if key not in METADATA}
-    day = next((key for key in BUSINESS_DATES if isinstance(attrs.get(key), date)), None)
+    day, on = _business_day(attrs)
     clause = _clause(name, attrs)
     values = {k: _plain(v, keep) for k, v in attrs.items() if k != day and not (k == "clause" and isinstance(v, str))}
     actor = getattr(event, "actor", None)
     return TimelineEntry(
         version=event.originator_version, recorded_at=event.timestamp.isoformat(), event=name,
-        actor=_masked(actor, keep) if actor else None, business_date=attrs[day].isoformat() if day else None,
+        actor=_masked(actor, keep) if actor else None, business_date=on,
         clause=_masked(clause, keep) if clause else None, values=values, summary=_masked(_summary(name, attrs), keep),
     )  # fmt: skip
 
@@ -197,7 +202,7 @@ def _summary(name: str, a: dict[str, Any]) -> str:
         "Approved": lambda: f"approved under {a['clause'].get('clause')}; {fee.get('total')} yuan {fee.get('kind')} fee due by {due_by}",
         "Rejected": lambda: "rejected: " + "; ".join(str(r.get("reason")) for r in a["reasons"][:2]) + (" …" if len(a["reasons"]) > 2 else ""),
         "FeePaid": lambda: f"{a['amount']} yuan {a['kind']} fee paid",
-        "Lapsed": lambda: f"fee due by {a['due_on']} unpaid: the {'retake request' if a['retake'] else 'case'} lapsed",
+        "Lapsed": lambda: f"fee due by {marked(a['due_on'], a.get('due_on_provisional'))} unpaid: the {'retake request' if a['retake'] else 'case'} lapsed",
         "Withdrawn": lambda: f"withdrawn ({a['reason']}); {a['fees_paid']} yuan paid, {a['refunded']} refunded",
         "Scheduled": lambda: f"seat at sitting {a['sitting_id']} ({a['venue']}) on {', '.join(str(d) for d in a['dates'])}",
         "EvaluationDeferred": lambda: f"moved from {a['from_month']} to {a['to_month']}: {a['reason']}",
@@ -239,12 +244,12 @@ def complaint_timeline(app: CasesApplication, complaint_id: UUID, *, contact_sho
     for event in app.events.get(complaint_id):
         name = type(event).__name__
         attrs = {key: value for key, value in vars(event).items() if key not in METADATA}
-        day = "counts_from" if name == "Received" else next((key for key in BUSINESS_DATES if isinstance(attrs.get(key), date)), None)
+        day, on = _business_day(attrs)
         hide = partial(mask_values, contact=None if contact_shown else contact)
         entries.append(TimelineEntry(
             version=event.originator_version, recorded_at=event.timestamp.isoformat(), event=name,
-            actor=getattr(event, "actor", None), business_date=attrs[day].isoformat() if day else None,
-            clause=COMPLAINT_CLAUSES.get(name), values=hide({k: v for k, v in attrs.items() if k != day}),
+            actor=getattr(event, "actor", None), business_date=on,
+            clause=COMPLAINT_CLAUSES.get(name), values=hide({k: v for k, v in attrs.items() if k != day or isinstance(v, datetime)}),  # a moment keeps its time
             summary=hide(_complaint_summary(name, attrs)),
         ))  # fmt: skip
     return entries
@@ -252,7 +257,7 @@ def complaint_timeline(app: CasesApplication, complaint_id: UUID, *, contact_sho
 
 def _complaint_summary(name: str, a: dict[str, Any]) -> str:
     """One line of English for a complaint's event, from its own values."""
-    due = lambda key: (a.get(key) or {}).get("due")  # noqa: E731
+    due = lambda key: deadline_text(a.get(key))  # noqa: E731  (marked when provisional)
     caused = "; ".join(
         f"{c['event']} on {'case ' + c['case_id'] if 'case_id' in c else 'candidate ' + str(c.get('candidate_id'))}" for c in a.get("caused") or []
     )  # fmt: skip
@@ -317,8 +322,15 @@ def latest_business_date(events: list[Any]) -> str | None:
 
 
 def business_date_of(event: Any) -> date | None:
-    """The day an event's fact happened in the world: the first of its `BUSINESS_DATES` it carries."""
-    return next((value for key in BUSINESS_DATES if isinstance(value := getattr(event, key, None), date)), None)
+    """The day an event's fact happened in the world (`cases.business_dates`), None for one that carries none."""
+    found = business_date(vars(event))
+    return found[1] if found else None
+
+
+def _business_day(attrs: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The attribute holding the event's business date, and that day in ISO form (a moment counts by its day)."""
+    found = business_date(attrs)
+    return (found[0], found[1].isoformat()) if found else (None, None)
 
 
 def _field_of(version: int | None, at: datetime | None, on: date | None) -> str:
@@ -435,6 +447,8 @@ def _changes(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list
             continue
         if isinstance(before, dict) and isinstance(after, dict):
             found += _changes(before, after, f"{prefix}{key}.")
+        elif flag_of(key) in old or flag_of(key) in new:  # a date and its flag travel together
+            found.append(Change(f"{prefix}{key}", before, after, old.get(flag_of(key)), new.get(flag_of(key))))
         else:
             found.append(Change(f"{prefix}{key}", before, after))
     return found

@@ -340,10 +340,11 @@ class EvaluationCase(Aggregate):
         assert self.pay_by is not None
         if on <= self.pay_by:
             raise NotYetLapsed(f"the fee is due by {self.pay_by}; the case cannot lapse on {on}", field="on")
-        self._lapsed(due_on=self.pay_by, on=on, retake=self.is_retake_round, actor=actor)
+        self._lapsed(due_on=self.pay_by, on=on, retake=self.is_retake_round, actor=actor, due_on_provisional=self.pay_by_provisional)
 
     @event("Lapsed")
-    def _lapsed(self, due_on: date, on: date, retake: bool, actor: str) -> None:
+    def _lapsed(self, due_on: date, on: date, retake: bool, actor: str, due_on_provisional: bool = False) -> None:
+        """`due_on_provisional`: recorded since issue 12 (the deadline counted past the calendar's coverage)."""
         self.fee_due = None
         if retake:  # an unpaid retake request lapses; the window and its passed subjects remain
             self.retake_subjects = None
