@@ -225,3 +225,17 @@ def test_reapplying_inside_the_window_after_the_ban_has_ended_waives_the_barred_
 
     assert app.get_case(old).stage == "waived"
     assert events_named(app, old, "RetakeWaived")[0].new_case_id == new
+
+
+def test_the_state_as_of_a_business_date_after_the_ban_shows_the_stage_that_holds_then(app_to_2030, store):
+    from cases.replay import state_as_of
+
+    app = app_to_2030
+    case_id = failed_skills(app)
+    app.sanction(case_id, tier="sitting", behaviour="须知 三.2", sitting_on=D("2026-04-25"), decided_on=D("2026-06-01"), actor="compliance-1")
+
+    during, after = (state_as_of(app, case_id, on=D(day)) for day in ("2026-12-31", "2027-01-01"))
+
+    assert (during.version, during.stage) == (after.version, "barred")  # the same facts: no event on 1 January
+    assert after.stage == "retake_available"
+    assert state_as_of(app, case_id, version=after.version).stage == "barred"  # a version's stage is as recorded

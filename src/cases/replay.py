@@ -18,7 +18,7 @@ Everything returned is JSON-safe; ID-number-shaped text is masked (the case's ow
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -307,8 +307,11 @@ def state_as_of(
     app: CasesApplication, case_id: UUID, *, version: int | None = None, at: datetime | None = None, on: date | None = None
 ) -> CaseState:
     """The case as it stood at a version, at a time-zone-aware recording moment (the version recorded last by then),
-    or as of a business date (the facts that had happened by the end of that day)."""
-    return summarise(_case_at(app, case_id, Moment(version, at, on), field=_field_of(version, at, on)))
+    or as of a business date (the facts that had happened by the end of that day; a ban's stage gives way the day
+    after the ban's last day, though no event marks that day: `EvaluationCase.stage_on`)."""
+    case = _case_at(app, case_id, Moment(version, at, on), field=_field_of(version, at, on))
+    state = summarise(case)
+    return state if on is None else replace(state, stage=case.stage_on(on))
 
 
 def business_date_at(app: CasesApplication, case_id: UUID, version: int) -> str | None:

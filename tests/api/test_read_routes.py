@@ -290,12 +290,19 @@ def test_the_bans_register_names_the_bans_in_force_on_a_day_and_the_body_that_im
     assert len(client.get("/registers/bans", params={"on": "2026-06-01"}, headers=auth("supervisor", "dsxh")).json()) == 1
 
 
-def test_the_case_index_is_searched_by_body_stage_occupation_level_and_month(client, auth, world):
+def test_the_case_index_is_searched_by_body_stage_occupation_level_and_month(client, auth, world, monkeypatch):
     headers = auth("compliance")
+    monkeypatch.setenv("CASES_TODAY", "2026-12-06")  # the stage listed is the one that holds today
     retakes = client.get("/cases", params={"stage": "retake_available"}, headers=headers).json()
     assert case_ids(retakes) == {str(world.failed_skills)}
     barred = client.get("/cases", params={"stage": "barred"}, headers=headers).json()
     assert case_ids(barred) == {str(world.banned)}  # the sanction cancelled 赵磊's sitting and bars him to 31 December
+    monkeypatch.setenv("CASES_TODAY", "2027-01-01")  # the day after the ban: no event marks it, the stage turns
+    after_the_ban = client.get("/cases", params={"stage": "retake_available"}, headers=headers).json()
+    assert case_ids(after_the_ban) == {str(world.failed_skills), str(world.banned)}
+    assert {c["stage"] for c in after_the_ban} == {"retake_available"}
+    assert client.get("/cases", params={"stage": "barred"}, headers=headers).json() == []
+    monkeypatch.setenv("CASES_TODAY", "2026-12-06")
     wgsh_march = client.get("/cases", params={"body": "wgsh", "month": "2026-03", "level": 3}, headers=headers).json()
     assert len(wgsh_march) == 5 and {c["occupation"] for c in wgsh_march} == {"互联网营销师"}
     assert case_ids(client.get("/cases", params={"occupation": "电子商务师"}, headers=headers).json()) == {str(world.dsxh_certified), str(world.banned)}

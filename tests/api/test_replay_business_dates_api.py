@@ -45,3 +45,16 @@ def test_business_date_refusals_name_their_field(client, auth, world: World):
     assert (bad_day.status_code, bad_day.json()["field"]) == (422, "on")
     assert (date_in_at.status_code, date_in_at.json()["field"]) == (422, "at")
     assert (bad_from.status_code, bad_from.json()["field"]) == (422, "from")
+
+
+def test_the_case_view_shows_the_stage_that_holds_today(client, auth, world: World, monkeypatch):
+    """赵磊 is barred to 31 December 2026 for a device at the 25 April sitting (须知 三.1); no event marks 1 January."""
+    headers = auth("compliance")
+    monkeypatch.setenv("CASES_TODAY", "2026-12-31")
+    during = client.get(f"/cases/{world.banned}", headers=headers).json()
+    monkeypatch.setenv("CASES_TODAY", "2027-01-01")
+    after = client.get(f"/cases/{world.banned}", headers=headers).json()
+
+    assert (during["stage"], after["stage"]) == ("barred", "retake_available")
+    assert during["version"] == after["version"]
+    assert after["sanctions"][-1]["ban"]["ends_on"] == "2026-12-31"

@@ -24,6 +24,7 @@ from api.tokens import Principal
 from cases.errors import DomainError
 from cases.identity import mask_id_number
 from cases.replay import summarise
+from cases.settings import today
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -88,9 +89,10 @@ def _body_of(response: JSONResponse) -> dict[str, Any]:
 
 @router.get("/{case_id}", summary="The case as it stands (ETag: its version)")
 def get_case(case_id: UUID, request: Request, who: Principal = Depends(allow(*READERS))) -> JSONResponse:
+    """The stage is the one that holds today: a ban's stage gives way the day after the ban's last day."""
     case = case_in_scope(request, who, case_id)
     view = {
-        **summarise(case).to_dict(), "body": case.body, "occupation": case.occupation, "work_type": case.work_type,
+        **summarise(case).to_dict(), "stage": case.stage_on(today()), "body": case.body, "occupation": case.occupation, "work_type": case.work_type,
         "level": case.level, "channel": case.channel, "institution": case.institution, "applied_on": case.applied_on.isoformat(),
         "holder_name": case.holder_name, "holder_id_masked": case.holder_id_masked, "subjects": case.subjects,
     }  # fmt: skip

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, MetaData, String, Table, select
+from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, MetaData, String, Table, and_, not_, or_, select
 
-from cases.aggregates.evaluation_case import EvaluationCase
+from cases.aggregates.evaluation_case import BARRED, EvaluationCase, stage_on
 from cases.projections.base import Projection, UnitOfWork, id_text
 from cases.provisional import deadline_fields, flagged
+from cases.settings import today
 
 if TYPE_CHECKING:
     from cases.projections.service import ReadModels
@@ -35,6 +36,7 @@ BUSINESS_DATE: dict[type, str] = {
     E.Sanctioned: "decided_on", E.CertIssued: "issued_on", E.CertRevoked: "on", E.CertReissued: "on",
 }  # fmt: skip
 CASE_EVENTS = tuple(BUSINESS_DATE)
+AFTER_BAN = {"retake_available": "barred", "no_retake": "barred_no_retake"}  # the stage a ban's stage gives way to
 
 
 def business_date(event: Any) -> date:
@@ -45,7 +47,7 @@ class CaseIndex(Projection):
     name = "case_index"
     follows_aggregates = True
     consumes = CASE_EVENTS
-    version = 2  # 2: pay_by_provisional
+    version = 3  # 2: pay_by_provisional; 3: barred_until (the stage on the day asked)
 
     def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
         cases = Table(
@@ -55,7 +57,7 @@ class CaseIndex(Projection):
             Column("body", String(16), nullable=False), Column("occupation", String(60), nullable=False),
             Column("work_type", String(60)), Column("level", Integer, nullable=False),
             Column("channel", String(16), nullable=False), Column("institution", String(200)),
-            Column("stage", String(24), nullable=False),
+            Column("stage", String(24), nullable=False), Column("barred_until", Date),
             Column("applied_on", Date, nullable=False), Column("applied_month", String(7), nullable=False),
             Column("plan_month", String(7)), Column("approved_on", Date),
             Column("pay_by", Date), Column("pay_by_provisional", Boolean),
@@ -85,6 +87,7 @@ def case_row(case: EvaluationCase, updated_on: date) -> dict[str, Any]:
         "case_id": id_text(case.id), "candidate_id": id_text(case.candidate_id), "holder_id_masked": case.holder_id_masked,
         "holder_name": case.holder_name, "body": case.body, "occupation": case.occupation, "work_type": case.work_type,
         "level": case.level, "channel": case.channel, "institution": case.institution, "stage": case.stage,
+        "barred_until": (case.retake_after_sanction or {}).get("barred_until") if case.stage in BARRED else None,
         "applied_on": case.applied_on, "applied_month": case.applied_on.isoformat()[:7], "plan_month": case.plan_month(),
         "approved_on": decision.get("decided_on") if decision.get("approved") else None,
         **flagged("pay_by", case.pay_by, case.pay_by_provisional),
@@ -110,13 +113,27 @@ def _rows(projections: ReadModels, query: Any) -> list[dict[str, Any]]:
 
 def find_cases(
     projections: ReadModels, body: str | None = None, stage: str | None = None, occupation: str | None = None,
-    level: int | None = None, month: str | None = None, limit: int = 100, offset: int = 0,
+    level: int | None = None, month: str | None = None, limit: int = 100, offset: int = 0, on: date | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Cases matching every filter given; `month` is the applied month (YYYY-MM). Oldest application first."""
-    t = _table(projections)
-    wanted = {"body": body, "stage": stage, "occupation": occupation, "level": level, "applied_month": month}
-    query = select(t).where(*[t.c[column] == value for column, value in wanted.items() if value is not None])
-    return _rows(projections, query.order_by(t.c.applied_on, t.c.case_id).limit(limit).offset(offset))
+    """Cases matching every filter given; `month` is the applied month (YYYY-MM). Oldest application first. The stage
+    is the one that holds on `on` (today unless asked): a ban's stage gives way the day after the ban's last day
+    (`evaluation_case.stage_on`), though no event marks that day, so a stage filter asks the same of each row."""
+    t, on = _table(projections), on or today()
+    wanted = {"body": body, "occupation": occupation, "level": level, "applied_month": month}
+    where = [t.c[column] == value for column, value in wanted.items() if value is not None]
+    query = select(t).where(*where, *([_stage_on(t, stage, on)] if stage is not None else []))
+    rows = _rows(projections, query.order_by(t.c.applied_on, t.c.case_id).limit(limit).offset(offset))
+    return [{**row, "stage": stage_on(row["stage"], {"barred_until": row["barred_until"]}, on)} for row in rows]
+
+
+def _stage_on(t: Table, stage: str, on: date) -> ColumnElement:
+    """SQL for "the row's stage on `on` is `stage`" (see `stage_on`)."""
+    ended = and_(t.c.barred_until.is_not(None), t.c.barred_until < on)
+    if stage in AFTER_BAN:
+        return or_(t.c.stage == stage, and_(t.c.stage == AFTER_BAN[stage], ended))
+    if stage in BARRED:
+        return and_(t.c.stage == stage, not_(ended))
+    return t.c.stage == stage
 
 
 def _worklist(
