@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from api import docs, openapi_problems, problems
 from api.limits import EdgeLimits
-from api.middleware import Metrics, RequestLog
+from api.metrics import Metrics
+from api.middleware import RequestLog, request_ids
 from api.routes import ROUTERS
 from api.services import Services
 from cases.settings import Settings
@@ -36,9 +37,10 @@ def create_app(settings: Settings | None = None, *, in_process_projections: bool
             app.state.services.close()
 
     app = FastAPI(title="cases", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.state.metrics = Metrics()
+    app.state.metrics = Metrics(lambda: app.state.services.projections.status())
     app.add_middleware(EdgeLimits, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestLog)  # outermost: a refusal at the edge is logged with its request id too
+    app.add_middleware(RequestLog)  # around the edge's limits: a refusal there is logged and counted too
+    app.add_middleware(request_ids)  # outermost: every line and answer within carries the request id
     problems.install(app)
     docs.install(app)  # /docs and /redoc from the files a package ships, no CDN
     openapi_problems.install(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -21,11 +22,12 @@ def problem(request: Request, status: int, code: str, detail: str, **extra: Any)
 
 
 def problem_response(scope: Scope, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
-    """The problem answer for a request's scope (also before any route, from middleware)."""
+    """The problem answer for a request's scope (also before any route, from middleware); its `request_id` is the
+    one `api.middleware.request_ids` holds for the request."""
     body = {
         "type": f"urn:cases:problem:{code}", "title": code.replace("_", " "), "status": status,
         "detail": mask_id_number(detail), "code": code, "instance": scope.get("path"),
-        "request_id": scope.get("state", {}).get("request_id"), **extra,
+        "request_id": correlation_id.get(), **extra,
     }  # fmt: skip
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 

@@ -178,9 +178,10 @@ def test_a_client_request_id_holding_an_id_or_mobile_number_or_unsafe_is_replace
     assert not [given for given in sent if given in output]
 
 
-def test_a_short_client_request_id_of_safe_characters_is_kept() -> None:
-    for given in ("trace-42", "intake-1", "0af7651916cd43dd8448eb211c80319c", "req.2026-03-02:17", "a" * 64):
-        assert middleware._request_id({"headers": [(b"x-request-id", given.encode())]}) == given
+def test_a_short_client_request_id_of_safe_characters_is_kept(client: Any, captured: io.StringIO) -> None:
+    kept = ("trace-42", "intake-1", "0af7651916cd43dd8448eb211c80319c", "req.2026-03-02:17", "a" * 64)
+    answered = [client.get("/health", headers={"X-Request-ID": given}).headers["X-Request-ID"] for given in kept]
+    assert tuple(answered) == kept == tuple(line["request_id"] for line in request_lines(captured.getvalue()))
 
 
 def test_the_docs_and_the_schema_are_logged_under_their_own_route(client: Any, captured: io.StringIO) -> None:

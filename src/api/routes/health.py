@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 
 router = APIRouter(tags=["operations"])
 
@@ -41,11 +42,5 @@ def ready(request: Request) -> JSONResponse:
 
 @router.get("/metrics", summary="Prometheus text format", response_class=PlainTextResponse)
 def metrics(request: Request) -> PlainTextResponse:
-    services = request.app.state.services
-    status = services.projections.status()
-    lines = [request.app.state.metrics.text()]
-    lines.append("# HELP cases_projection_lag events not yet projected\n# TYPE cases_projection_lag gauge\n")
-    lines += [f'cases_projection_lag{{projection="{line["projection"]}"}} {line["lag"]}\n' for line in status]
-    lines.append("# HELP cases_projection_failed 1 while the projection cannot advance past an event\n# TYPE cases_projection_failed gauge\n")
-    lines += [f'cases_projection_failed{{projection="{line["projection"]}"}} {int(bool(line["failed"]))}\n' for line in status]
-    return PlainTextResponse("".join(lines), media_type="text/plain; version=0.0.4")
+    """This worker's request counts and latencies, and the projections' lag and failures (`api.metrics`)."""
+    return PlainTextResponse(request.app.state.metrics.exposition(), media_type=CONTENT_TYPE_PLAIN_0_0_4)
