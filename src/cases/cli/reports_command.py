@@ -5,6 +5,7 @@ head first without needing its lease (`current_for_reading`), so the report also
 from __future__ import annotations
 
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,8 +21,14 @@ from cases.projections.service import Projections
 from cases.reports import chart_png, to_csv, to_xlsx
 
 reports = typer.Typer(help="Reports derived from the read models (CSV, Excel and chart exports).", no_args_is_help=True)
-FORMATS = ("table", "csv", "xlsx", "png")
 READ_WAIT_SECONDS = 10.0  # how long a read waits for a live follower to project what was written before it was asked
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+    png = "png"
 
 
 @reports.command("monthly")
@@ -30,14 +37,12 @@ def monthly(
     month_from: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
     month_to: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
     body: Annotated[str | None, typer.Option(help="one body's code (wgsh, dsxh, dmtxh, migu, jsxh)")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv, xlsx or png")] = "table",
+    output: Annotated[Format, typer.Option("--format", help="a table printed, or a file written (--out)")] = Format.table,
     measure: Annotated[str, typer.Option(help="the measure charted by month (png)")] = "applications",
     out: Annotated[Path | None, typer.Option(help="file to write (csv, xlsx, png)")] = None,
     data_dir: Annotated[Path | None, typer.Option(help=DATA_DIR_HELP)] = None,
 ) -> None:
     """Applications, approvals, fees, sittings, passes, retakes, waivers, sanctions and certificates per month."""
-    if output not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
     if output != "table" and out is None:
         raise InvalidInput(f"--out FILE is needed for the {output} export", field="out")
     if output == "png" and measure not in (*COUNTERS, "pass_rate"):
@@ -66,7 +71,7 @@ def complaints(
     month_from: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
     month_to: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
     body: Annotated[str | None, typer.Option(help="one body's code (wgsh, dsxh, dmtxh, migu, jsxh)")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv, xlsx or png")] = "table",
+    output: Annotated[Format, typer.Option("--format", help="a table printed, or a file written (--out)")] = Format.table,
     measure: Annotated[str, typer.Option(help="the measure charted by month (png)")] = "received",
     out: Annotated[Path | None, typer.Option(help="file to write (csv, xlsx, png)")] = None,
     data_dir: Annotated[Path | None, typer.Option(help=DATA_DIR_HELP)] = None,
@@ -74,8 +79,6 @@ def complaints(
     """Complaints (投诉) per month and body: received, accepted, declined, escalated, resolved, upheld, breached,
     callbacks, and the median working days from receipt to a result (DOMAIN §10)."""
     measures = (*COMPLAINT_COUNTERS, "median_working_days_to_result")
-    if output not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
     if output != "table" and out is None:
         raise InvalidInput(f"--out FILE is needed for the {output} export", field="out")
     if output == "png" and measure not in measures:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,16 @@ tokens = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=T
 DataDir = Annotated[Path | None, typer.Option(help=DATA_DIR_HELP)]
 
 
+class Role(StrEnum):
+    """The roles a token may hold (`api.tokens.ROLES` says what each may do; a test keeps the two the same)."""
+
+    registrar = "registrar"
+    examiner = "examiner"
+    compliance = "compliance"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
 def _store(ctx: typer.Context, data_dir: Path | None) -> ReadModelStore:
     return ReadModelStore.from_settings(settings_of(ctx, data_dir))
 
@@ -22,7 +33,7 @@ def _store(ctx: typer.Context, data_dir: Path | None) -> ReadModelStore:
 @tokens.command("create")
 def create(
     ctx: typer.Context,
-    role: Annotated[str, typer.Option(help="registrar, examiner, compliance, supervisor or admin")],
+    role: Annotated[Role, typer.Option(help="what the token may do")],
     body: Annotated[str | None, typer.Option(help="the body a registrar, examiner or body supervisor belongs to")] = None,
     label: Annotated[str, typer.Option(help="who holds it (shown in logs as the actor)")] = "unnamed",
     days: Annotated[int, typer.Option(help="days until it expires")] = 90,
@@ -31,7 +42,7 @@ def create(
     """Print a new token once; only its hash is kept."""
     from api.tokens import create_token
 
-    token, who = create_token(_store(ctx, data_dir), role=role, body=body, label=label, days=days)
+    token, who = create_token(_store(ctx, data_dir), role=role.value, body=body, label=label, days=days)
     typer.echo(token)
     typer.echo(f"{who.role} for {who.body or 'every body'} ({who.label}), id {who.token_id}, expires in {days} days", err=True)
 
