@@ -55,7 +55,7 @@ BulkApplication = _generate.BulkApplication
 settings_for = _generate.settings_for
 drop = _generate.drop
 
-from cases.application import CasesApplication  # noqa: E402
+from cases.service.application import CasesApplication  # noqa: E402
 from cases.identity import make_test_id_number  # noqa: E402
 from cases.settings import Settings  # noqa: E402
 
@@ -274,7 +274,7 @@ def main() -> int:
 
     from api.tokens import create_token
     from cases.observability import configure_logging
-    from cases.projections.store import ReadModelStore
+    from cases.projections.engine.store import ReadModelStore
 
     configure_logging(json=True, stream=open(os.devnull, "w"))  # noqa: SIM115 (as the server's: written, not shown)
 

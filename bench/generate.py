@@ -12,7 +12,7 @@ from typing import Any
 from pathlib import Path
 from uuid import UUID, uuid4
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.settings import Settings
 from cases.identity import make_test_id_number
 

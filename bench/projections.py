@@ -33,11 +33,12 @@ from eventsourcing.projection import Projection as LibraryProjection  # noqa: E4
 from generate import BulkApplication, drop, generate, long_history_case, settings_for  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert  # noqa: E402
 
-from cases.projections.base import RowCache, UnitOfWork  # noqa: E402
-from cases.projections.follower import AggregateFollower  # noqa: E402
-from cases.projections.runner import generation_tables  # noqa: E402
-from cases.projections.service import Projections, all_projections  # noqa: E402
-from cases.projections.store import ReadModelStore  # noqa: E402
+from cases.projections.engine.base import RowCache, UnitOfWork  # noqa: E402
+from cases.projections.engine.follower import AggregateFollower  # noqa: E402
+from cases.projections.engine.runner import generation_tables  # noqa: E402
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections  # noqa: E402
+from cases.projections.engine.store import ReadModelStore  # noqa: E402
 
 
 def measure_read(app: BulkApplication) -> tuple[int, float]:
@@ -136,7 +137,7 @@ def main() -> int:
             events = generate(app, args.cases, progress=lambda n: print(f"  {n:,} cases", flush=True) if n % 2000 == 0 else None)
             print(f"log: {events:,} events in {time.perf_counter() - started:.1f}s")
 
-            projections = Projections(app, ReadModelStore.from_settings(settings))
+            projections = Projections(app, ReadModelStore.from_settings(settings), all_projections())
             read_times, rebuild_times = [], []
             for _ in range(args.repeats):  # interleaved, so a slow spell of the machine weighs on both alike
                 read_events, read_seconds = measure_read(app)

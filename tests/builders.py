@@ -12,7 +12,7 @@ from uuid import UUID
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.errors import DomainError
 from cases.identity import make_test_id_number
 from cases.rulebook.loader import DATA_DIR, RuleBook, load_rulebook

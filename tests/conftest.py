@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.calendar.working_days import WorkingDayCalendar
 from cases.rulebook.loader import RuleBook, load_rulebook
 from cases.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cases.projections.follower import AggregateFollower, mutated
+from cases.projections.engine.follower import AggregateFollower, mutated
 from tests.builders import apply, certify, paid, sat_with_scores
 
 D = date.fromisoformat

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, insert, select
 
-from cases.projections.bulk_insert import insert_rows
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.bulk_insert import insert_rows
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.business_dates import business_date, refuse_future
 from cases.errors import FutureBusinessDate
 from cases.settings import ConfigurationError, Settings, today

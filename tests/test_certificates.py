@@ -8,8 +8,8 @@ import pytest
 
 from cases.aggregates.case_errors import CertificateNotValid, ReissueNotOffered
 from cases.aggregates.certificate_sequence import sequence_id
-from cases.application import CasesApplication
-from cases.intake import AlreadyCertified
+from cases.service.application import CasesApplication
+from cases.service.intake import AlreadyCertified
 from tests.builders import apply, certify, event_names, events_named, new_id_number, paid, refused, rulebook_through
 
 D = date.fromisoformat

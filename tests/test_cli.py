@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cases import case_log
-from cases.application import CasesApplication
-from cases.cli import app
+from cases.service import case_log
+from cases.service.application import CasesApplication
+from cli import app
 from cases.demo import TODAY, run_demo
 from cases.demo.record import DemoRecord
 from cases.rulebook.loader import DATA_DIR

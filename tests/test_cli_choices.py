@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.tokens import ROLES
-from cases.cli import app
-from cases.cli.tokens_command import Role
+from cli import app
+from cli.tokens_command import Role
 
 
 def test_tokens_create_refuses_an_unknown_role_listing_the_roles() -> None:

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from cases.application import CasesApplication
-from cases.cli import app
+from cases.service.application import CasesApplication
+from cli import app
 from cases.demo import run_demo
 from cases.projections.registry import PROJECTIONS
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import apply, new_id_number
 from tests.test_cli import cli_env

@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
-from cases.application import CasesApplication
-from cases.cli import app as cli
+from cases.service.application import CasesApplication
+from cli import app as cli
 from cases.settings import Settings
 from tests.builders import approved, certify, paid
 from tests.test_cli import cli_env

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.identity import mask_id_number
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, approved, new_id_number, sat_with_scores

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cases.cli import app
+from cli import app
 from cases.settings import Settings
 from tests.test_cli import cli_env, demo_store  # noqa: F401  (a fixture)
 

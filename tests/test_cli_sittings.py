@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from cases.application import CasesApplication
-from cases.cli import app as cli
+from cases.service.application import CasesApplication
+from cli import app as cli
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, approved, paid, sat_with_scores
 from tests.test_cli import cli_env

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from tests.builders import certify, events_named, paid
 
 D = date.fromisoformat

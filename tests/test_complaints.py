@@ -11,10 +11,11 @@ from uuid import UUID
 import pytest
 
 from cases.aggregates.complaint import AlreadyEscalated, AlreadyExtended, NoCallbackForAnonymous, NotBreached, Recused
-from cases.application import CasesApplication
-from cases.complaints import AlreadySanctioned, CaseNotLinked
-from cases.projections.service import Projections, all_projections
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cases.service.complaints import AlreadySanctioned, CaseNotLinked
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 from cases.rulebook.loader import load_rulebook
 from tests.builders import certify, event_count, event_names, events_named, paid, refused
 

@@ -21,12 +21,13 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.identity import mask_contact as masked_contact
 from cases.projections.complaints import ComplaintRegister, complaint_queue, complaint_row
-from cases.projections.rebuild_all import process_groups, rebuild_all
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.rebuild_all import process_groups, rebuild_all
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 
 SH = timezone(timedelta(hours=8))
 D = date.fromisoformat
@@ -225,7 +226,7 @@ def test_a_rebuild_and_a_verify_reproduce_the_register_from_the_log(world):
 def test_the_register_runs_rebuilds_and_verifies_with_every_other_read_model(app, store):
     tell_the_story(app)
     read_models = ReadModelStore.from_settings(store)
-    projections = Projections(app, read_models)
+    projections = Projections(app, read_models, all_projections())
     assert "complaints" in projections.projections
     assert "complaints" in process_groups(projections, 2)[0]  # it follows its aggregate, as case_index does
     projections.catch_up()

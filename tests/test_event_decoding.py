@@ -1,4 +1,4 @@
-"""The projections' reader (the recorders' `select_notification_rows` and cases.projections.reading) gives what
+"""The projections' reader (the recorders' `select_notification_rows` and cases.projections.engine.reading) gives what
 the library gives: the same rows as `select_notifications`, and the same events as `Mapper.to_domain_event`, on
 the whole demo year and on payloads built to reach every branch the library's JSON hook has (and those orjson
 refuses)."""
@@ -15,9 +15,9 @@ from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import register_topic
 
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.demo import run_demo
-from cases.projections.reading import EventDecoder
+from cases.projections.engine.reading import EventDecoder
 from tests.builders import approved
 
 FEE_PAID = "cases.aggregates.evaluation_case:EvaluationCase.FeePaid"

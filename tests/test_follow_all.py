@@ -10,11 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from cases.application import CasesApplication
-from cases.projections.follow_all import FollowAll
-from cases.projections.runner import PositionMoved, ProjectionRunner
-from cases.projections.service import Projections, all_projections
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.runner import PositionMoved, ProjectionRunner
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import event_count
 from tests.support.projection_worker import PositionBumpingRegister, TalliedRegister
@@ -97,7 +98,7 @@ def test_a_moved_position_rolls_the_whole_batch_back_for_every_projection(app: C
 
 def test_following_wakes_on_new_writes_and_when_nudged_then_stops_when_told(open_app, store: Settings, read_models):
     app, following_app = open_app(), open_app()
-    projections = Projections(following_app, read_models)
+    projections = Projections(following_app, read_models, all_projections())
     # PostgreSQL must wake on NOTIFY: its re-check is set far beyond the wait allowed; SQLite polls
     poll_seconds = 60.0 if store.uses_postgres else 0.1
     stopping, nudged = threading.Event(), threading.Event()
@@ -154,7 +155,7 @@ def test_the_write_turn_is_held_from_a_batchs_first_write_to_its_commit(app: Cas
     """Taken before the lease row is written in the first batch (its transaction writes from the start), just
     before the rows are flushed in the others; given back only once the batch's positions are committed."""
     certificates_issued(app, 3)
-    projections = Projections(app, read_models)
+    projections = Projections(app, read_models, all_projections())
     turn = RecordingTurn(read_models)
     batches = follow_to_the_end(FollowAll(projections, batch_size=5, write_turn=turn))
 

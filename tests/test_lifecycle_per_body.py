@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from tests.builders import apply, event_names, events_named, new_id_number, sat_with_scores
 
 D = date.fromisoformat

@@ -33,12 +33,12 @@ from uuid import UUID
 import pytest
 
 from cases import reports
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.projections.monthly_report import (
     COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, MonthlyReport, complaint_report, monthly_report, totals,
 )  # fmt: skip
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore
 from tests.builders import apply, certify, new_id_number, paid, sat_with_scores
 
 D = date.fromisoformat

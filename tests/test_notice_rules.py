@@ -18,7 +18,7 @@ from uuid import UUID
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.calendar.working_days import WorkingDayCalendar
 from cases.errors import DomainError
 from cases.rulebook.loader import DATA_DIR, load_rulebook

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.cipher import WrongCipherKey
 from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import StoredEvent

@@ -18,12 +18,13 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.tokens import create_token
-from cases.application import CasesApplication
-from cases.cli import app as cli
-from cases.projections.failures import recorded_failures
-from cases.projections.follow_all import FollowAll
-from cases.projections.service import Projections, all_projections
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cli import app as cli
+from cases.projections.engine.failures import recorded_failures
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import event_count, new_id_number
 from tests.support.projection_worker import TalliedRegister
@@ -146,7 +147,7 @@ class FlakyRegister(TalliedRegister):
 
 
 def test_a_failure_that_passes_heals_on_the_next_try_and_its_record_is_cleared(app, read_models, monkeypatch):
-    import cases.projections.follow_all as follow_all
+    import cases.projections.engine.follow_all as follow_all
 
     monkeypatch.setattr(follow_all, "retry_after", lambda attempts: 0.2)  # the doubling pause, shortened
     certificates_issued(app, 1)

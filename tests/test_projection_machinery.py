@@ -14,12 +14,12 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select, update
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.projections.certificates import CertificateRegister
-from cases.projections.follow_all import FollowAll
-from cases.projections.runner import LeaseHeld, PositionMoved, ProjectionRunner
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.runner import LeaseHeld, PositionMoved, ProjectionRunner
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import apply, certify, event_count, paid
 from tests.support.projection_worker import LEASE_SECONDS, PositionBumpingRegister, TalliedRegister, catch_up_and_stall

@@ -17,13 +17,13 @@ import pytest
 
 from api.queries import find_certificates
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.projections.case_index import CaseIndex, find_cases, payments_due, payments_overdue
 from cases.projections.certificates import CertificateRegister
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore
 from cases.provisional import deadline_fields, deadline_text, flagged, marked
-from cases.replay import summarise, timeline
+from cases.service.replay import summarise, timeline
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, paid
 
@@ -152,7 +152,7 @@ def test_one_representation_for_data_and_one_for_text():
 def test_a_lapse_and_a_diff_keep_the_flag_with_the_date(app):
     """A fee due past the calendar lapses: the Lapsed event records the flag beside its `due_on`, its line marks the
     date, and the diff across a changed deadline carries each side's flag (a date and its flag travel together)."""
-    from cases.replay import diff
+    from cases.service.replay import diff
 
     case_id = over_new_year(app)
     app.lapse(case_id, on=D("2027-01-05"), actor="registrar-1")
@@ -166,7 +166,7 @@ def test_a_lapse_and_a_diff_keep_the_flag_with_the_date(app):
 
 
 def test_a_diff_between_two_deadlines_flags_each_side():
-    from cases.replay import _changes
+    from cases.service.replay import _changes
 
     old = {"fee_due": {"due_on": "2026-12-28", "due_on_provisional": False}}
     new = {"fee_due": {"due_on": PAST_THE_CALENDAR, "due_on_provisional": True}}
@@ -176,7 +176,7 @@ def test_a_diff_between_two_deadlines_flags_each_side():
 
 
 def test_a_complaints_timeline_line_marks_a_provisional_service_level_date():
-    from cases.replay import _complaint_summary
+    from cases.service.replay import _complaint_summary
 
     accepted = _complaint_summary("Accepted", {"result_due": {"due": "2027-01-22", "provisional": True, "basis": "…"}})
     settled = _complaint_summary("Accepted", {"result_due": {"due": "2026-12-22", "provisional": False, "basis": "…"}})

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.projections.bans import BansRegister, active_bans, bans_of_candidate
 from cases.projections.case_index import (
     CaseIndex,
@@ -20,8 +20,8 @@ from cases.projections.case_index import (
     results_late,
 )
 from cases.projections.registry import PROJECTIONS
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore
 from cases.projections.validity_windows import ValidityWindows, closing_within, expired_between, window_of
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, new_id_number, paid, sat_with_scores, worked

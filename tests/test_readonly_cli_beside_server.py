@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from cases.application import CasesApplication
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import apply, event_count, paid
 from tests.support.live_server import CASES, live_server, server_env

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from cases.application import CasesApplication
-from cases.projections.rebuild_all import process_groups, rebuild_all
+from cases.service.application import CasesApplication
+from cases.projections.engine.rebuild_all import process_groups, rebuild_all
 from cases.projections.registry import PROJECTIONS
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, paid, sat_with_scores
 from tests.support.rebuild_worker import projections_named, rebuild_in_this_process
@@ -60,14 +61,14 @@ def some_history(app: CasesApplication) -> None:
 
 
 def test_the_projections_split_into_those_that_follow_aggregates_and_the_rest(app, read_store):
-    projections = Projections(app, read_store)
+    projections = Projections(app, read_store, all_projections())
     assert process_groups(projections, 2) == [["case_index", "validity_windows", "complaints"], ["certificates", "bans", "monthly_report"]]
     assert process_groups(projections, 1) == [list(projections.projections)]
 
 
 def test_a_rebuild_over_two_processes_equals_the_live_read_models_and_a_one_process_rebuild(app, store, read_store):
     some_history(app)
-    projections = Projections(app, read_store)
+    projections = Projections(app, read_store, all_projections())
     projections.catch_up()
     live = {name: projections.digest(name) for name in EVERY}
 
@@ -82,7 +83,7 @@ def test_a_rebuild_over_two_processes_equals_the_live_read_models_and_a_one_proc
 
 def test_progress_is_reported_up_to_the_head_of_the_log(app, read_store):
     some_history(app)
-    projections = Projections(app, read_store)
+    projections = Projections(app, read_store, all_projections())
     seen: list[tuple[int, int]] = []
     rebuild_all(projections, processes=2, progress=lambda position, target: seen.append((position, target)))
     head = app.recorder.max_notification_id()

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.aggregates.evaluation_case import INVALIDATED_CLAUSE, RETAKE_WAIVED
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.errors import InvalidInput, NotFound
 from cases.identity import mask_id_number
-from cases.replay import CaseNotYetOpen, CaseState, NoSuchVersion, diff, state_as_of, summarise, timeline
+from cases.service.replay import CaseNotYetOpen, CaseState, NoSuchVersion, diff, state_as_of, summarise, timeline
 from tests.builders import apply, certify, new_id_number, paid, sat_with_scores
 
 D = date.fromisoformat

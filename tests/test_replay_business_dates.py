@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from cases.replay import CaseNotYetOpen, Moment, business_date_at, diff, state_as_of, timeline
+from cases.service.replay import CaseNotYetOpen, Moment, business_date_at, diff, state_as_of, timeline
 from cases.errors import InvalidInput
 from tests.test_replay import D, drive_realistic_case
 

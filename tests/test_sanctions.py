@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from cases.aggregates.case_errors import CaseClosed, DateOutOfOrder, NoResultPending, NoSuchSitting
-from cases.application import CasesApplication
-from cases.intake import CandidateBanned
+from cases.service.application import CasesApplication
+from cases.service.intake import CandidateBanned
 from cases.rules.sanctions import UnknownSanction
 from tests.builders import (
     apply,

@@ -24,13 +24,13 @@ from cases.aggregates.sitting import (
     SittingClosed,
     SittingInPast,
 )
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.calendar.working_days import WorkingDayCalendar
 from cases.errors import NotFound
 from cases.rulebook.loader import DATA_DIR, load_rulebook
 from cases.rulebook.lookup import ApplicationOutsideWindow
 from cases.rules.schedule import InvalidMonth
-from cases.scheduling import SittingMismatch, SittingOutsideWindow, TicketNotAvailable
+from cases.service.scheduling import SittingMismatch, SittingOutsideWindow, TicketNotAvailable
 from cases.settings import Settings
 from tests.builders import (
     PROJECTS,

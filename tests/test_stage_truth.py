@@ -15,12 +15,12 @@ from eventsourcing.domain import Snapshot
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.case_errors import CaseBarred, NoRetakeAfterBan
 from cases.aggregates.evaluation_case import EvaluationCase, stage_on
-from cases.application import CasesApplication
-from cases.intake import CandidateBanned
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cases.service.intake import CandidateBanned
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore
 from cases.projections.validity_windows import ValidityWindows, closing_within, expired_between, window_of
-from cases.replay import summarise
+from cases.service.replay import summarise
 from cases.rules.sanctions import NO_RETAKE_AFTER_BAN, RETAKE_AFTER_BAN, retake_after
 from cases.settings import Settings
 from tests.builders import apply, events_named, new_id_number, paid, refused, sat_with_scores
@@ -228,7 +228,7 @@ def test_reapplying_inside_the_window_after_the_ban_has_ended_waives_the_barred_
 
 
 def test_the_state_as_of_a_business_date_after_the_ban_shows_the_stage_that_holds_then(app_to_2030, store):
-    from cases.replay import state_as_of
+    from cases.service.replay import state_as_of
 
     app = app_to_2030
     case_id = failed_skills(app)

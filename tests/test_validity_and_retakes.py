@@ -13,9 +13,9 @@ from cases.aggregates.case_errors import (
     ValidityWindowClosed,
 )
 from cases.aggregates.evaluation_case import NO_REFUND_CLAUSE, NO_RETAKE, RETAKE_WAIVED
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.errors import RuleViolation
-from cases.intake import DuplicateApplication
+from cases.service.intake import DuplicateApplication
 from cases.rulebook.lookup import ApplicationOutsideWindow
 from cases.rules.validity import open_window
 from tests.builders import (

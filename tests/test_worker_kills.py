@@ -27,11 +27,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.projections.registry import PROJECTIONS
-from cases.projections.runner import Lease
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.runner import Lease
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import apply, certify, event_count, new_id_number, paid, sat_with_scores
 from tests.support.projection_worker import sigkill, start_projections_run, start_serve
@@ -258,7 +259,7 @@ def kill_at_random_then_verify(
     head = event_count(app)
     print(f"{writer.stories} stories, {head} events; {KILLS} kills and a clean catch-up in {time.monotonic() - started:.1f}s")
 
-    differences = Projections(app, read_models).verify()
+    differences = Projections(app, read_models, all_projections()).verify()
     assert differences == [], f"seed {seed}: {differences[:5]}"
     assert set(positions(read_models).values()) == {head}
 

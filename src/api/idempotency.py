@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from api.problems import PROBLEM, domain_problem, problem
 from api.tokens import Principal
 from cases.errors import DomainError
-from cases.projections.store import ReadModelStore, ensure_tables
+from cases.projections.engine.store import ReadModelStore, ensure_tables
 
 STALE_AFTER = timedelta(seconds=60)
 _metadata = MetaData()

@@ -22,7 +22,7 @@ from cases.errors import InvalidInput
 from cases.limits import MAX_POSITION
 from cases.projections.case_index import CaseIndex
 from cases.projections.certificates import CertificateRegister
-from cases.projections.service import LiveView, ReadModels
+from cases.projections.engine.service import LiveView, ReadModels
 
 WaitForPosition = Annotated[
     int | None,

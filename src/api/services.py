@@ -11,10 +11,11 @@ import anyio
 import anyio.to_thread
 
 from api.tokens import TokenCache
-from cases.application import CasesApplication
-from cases.projections.follow_all import FollowAll
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 
 MAX_WAIT_SECONDS = 5.0
@@ -40,7 +41,7 @@ class Services:
     def open(cls, settings: Settings, *, in_process_projections: bool | None = None) -> Services:
         app = CasesApplication(settings)
         store = ReadModelStore.from_settings(settings)
-        services = cls(settings, app, Projections(app, store), TokenCache(store), anyio.CapacityLimiter(settings.commands_at_once))
+        services = cls(settings, app, Projections(app, store, all_projections()), TokenCache(store), anyio.CapacityLimiter(settings.commands_at_once))
         if in_process_projections if in_process_projections is not None else not settings.uses_postgres:
             services.start_followers()
         return services

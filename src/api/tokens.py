@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
 
 from cases.errors import InvalidInput, NotFound
-from cases.projections.store import ReadModelStore, ensure_tables
+from cases.projections.engine.store import ReadModelStore, ensure_tables
 
 ROLES = {
     "registrar": "a body's registrar: intake, review, fees, sittings, results, certificates",

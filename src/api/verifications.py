@@ -1,5 +1,5 @@
 """Register verifications run by the API for compliance officers: `cases projections verify` (see
-`cases.projections.verify`) started over HTTP, run in a thread of the worker that took the request, and followed
+`cases.projections.engine.verify`) started over HTTP, run in a thread of the worker that took the request, and followed
 by polling.
 
 A verification can take minutes on a large log, longer than an HTTP request should wait, so the request only
@@ -22,9 +22,9 @@ import structlog
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, inspect, select, update
 
 from cases.errors import NotFound
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore, ensure_tables
-from cases.projections.verify import Difference
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore, ensure_tables
+from cases.projections.engine.verify import Difference
 
 log = structlog.get_logger("api.verifications")
 PROGRESS_EVERY_SECONDS = 0.5

@@ -3,7 +3,7 @@ transaction, so "the case as of a moment" is a lookup, not a scan (eventsourcing
 
 Chosen through eventsourcing's APPLICATION_RECORDER_TOPIC; the rest of the native recorders is unchanged. Each
 also reads the log as plain rows (`select_notification_rows`) for the projections' reader
-(cases.projections.reading): the same query as the library's `select_notifications`, without a `Notification`
+(cases.projections.engine.reading): the same query as the library's `select_notifications`, without a `Notification`
 object and a new `UUID` per row.
 """
 

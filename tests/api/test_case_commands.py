@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.tokens import create_token
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, event_count, events_named, new_id_number, paid, sat_with_scores, worked
 

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.tokens import create_token
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.observability import configure_logging
 from tests.builders import certify, event_count, event_names, events_named, paid
 

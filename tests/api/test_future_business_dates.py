@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from tests.builders import approved, event_count
 
 D = date.fromisoformat

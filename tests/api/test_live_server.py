@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from api.tokens import create_token
-from cases.application import CasesApplication
-from cases.projections.store import ReadModelStore
-from cases.projections.service import all_projections
+from cases.service.application import CasesApplication
+from cases.projections.engine.store import ReadModelStore
+from cases.projections.registry import all_projections
 from cases.settings import Settings
 from tests.builders import new_id_number
 from tests.support.live_server import LiveServer, example_call, is_open, live_server, operations

@@ -34,7 +34,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from api.policy import Scope, rule_for
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.provisional import MARKER, SUFFIX
 from tests.builders import PROJECTS, certify, new_id_number, paid, sat_with_scores, worked
 from tests.support.live_server import example_call

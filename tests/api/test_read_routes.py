@@ -18,9 +18,10 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from api.services import Services
-from cases.application import CasesApplication
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.store import ReadModelStore
 from tests.builders import FULL_ID_NUMBER, approved, certify, new_id_number, paid, sat_with_scores
 
 D = date.fromisoformat
@@ -453,13 +454,13 @@ def test_a_query_whose_recent_view_was_dropped_by_a_rebuild_elsewhere_reads_agai
 ):  # fmt: skip
     """Queries reuse a live view for a tenth of a second; a rebuild in another process may switch generations and
     drop the old tables within it. The query then reads once more with a fresh view: the same rows, no error."""
-    monkeypatch.setattr("cases.projections.service.VIEW_MAX_AGE", 3600.0)  # the recent view stays in use
+    monkeypatch.setattr("cases.projections.engine.service.VIEW_MAX_AGE", 3600.0)  # the recent view stays in use
     headers = auth("compliance")
     before = client.get("/registers/certificates", headers=headers)
     assert before.status_code == 200 and before.json()
     live = services.projections.store.live_generation("certificates")
 
-    elsewhere = Projections(services.app, ReadModelStore(services.projections.store.url, services.projections.store.schema))
+    elsewhere = Projections(services.app, ReadModelStore(services.projections.store.url, services.projections.store.schema), all_projections())
     try:
         assert elsewhere.rebuild("certificates") == live + 1  # switched, and generation `live` dropped
     finally:

@@ -20,7 +20,7 @@ import pytest
 from api import middleware
 from api.tokens import create_token
 from cases.observability import configure_logging
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, new_id_number
 from tests.support.live_server import live_server

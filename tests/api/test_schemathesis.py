@@ -24,8 +24,8 @@ from schemathesis.checks import not_a_server_error
 
 from api.app import create_app
 from api.tokens import create_token
-from cases.application import CasesApplication
-from cases.projections.store import ReadModelStore
+from cases.service.application import CasesApplication
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import paid
 from tests.conftest import POSTGRES_URL, _execute, require_postgres

@@ -25,11 +25,11 @@ from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, update
 
-from cases.application import CasesApplication
-from cases.projections.base import UnitOfWork
+from cases.service.application import CasesApplication
+from cases.projections.engine.base import UnitOfWork
 from cases.projections.certificates import CertificateRegister
-from cases.projections.runner import ProjectionRunner
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.runner import ProjectionRunner
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.support.live_server import free_port, server_env
 

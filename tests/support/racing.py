@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.errors import DomainError
 from cases.settings import Settings
 

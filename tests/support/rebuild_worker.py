@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from cases.aggregates.evaluation_case import EvaluationCase as Case
-from cases.application import CasesApplication
-from cases.projections.base import Projection, UnitOfWork
-from cases.projections.rebuild_all import rebuild_all
+from cases.service.application import CasesApplication
+from cases.projections.engine.base import Projection, UnitOfWork
+from cases.projections.engine.rebuild_all import rebuild_all
 from cases.projections.registry import PROJECTIONS
-from cases.projections.service import Projections
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.service import Projections
+from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 
 

@@ -42,9 +42,9 @@ from api.schemas import (
     WithdrawalRequest,
 )
 from api.tokens import Principal
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.errors import DomainError
-from cases.replay import summarise
+from cases.service.replay import summarise
 
 router = APIRouter(prefix="/cases", tags=["case commands"])
 ANSWERS: dict[int | str, dict[str, Any]] = {200: COMMAND}

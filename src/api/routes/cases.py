@@ -23,7 +23,7 @@ from api.schemas import ApplyRequest, BatchApplyRequest, BatchResult, CommandRes
 from api.tokens import Principal
 from cases.errors import DomainError
 from cases.identity import mask_id_number
-from cases.replay import summarise
+from cases.service.replay import summarise
 from cases.settings import today
 
 router = APIRouter(prefix="/cases", tags=["cases"])

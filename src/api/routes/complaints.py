@@ -53,12 +53,12 @@ from api.routes.common import case_in_scope, etag, expected_version, services
 from api.schemas import Day
 from api.tokens import Principal
 from cases.aggregates.complaint import CATEGORIES, Complaint
-from cases.complaints import SHANGHAI, Complaints
+from cases.service.complaints import SHANGHAI, Complaints
 from cases.errors import Conflict, DomainError, StaleVersion
 from cases.limits import MAX_OFFSET, TEXT
 from cases.projections.complaints import complaint_queue
 from cases.identity import mask_contact
-from cases.replay import mask_in_text
+from cases.service.replay import mask_in_text
 from cases.rules.complaint_clock import standing
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])

@@ -15,10 +15,10 @@ from api.queries import Reading, reading
 from api.schemas import Day
 from api.routes.common import case_in_scope
 from api.tokens import Principal
-from cases import replay
+from cases.service import replay
 from cases.errors import InvalidInput
 from cases.limits import MAX_POSITION
-from cases.replay import MOMENT_HELP, Moment
+from cases.service.replay import MOMENT_HELP, Moment
 
 router = APIRouter(prefix="/cases", tags=["replay"])
 REPLAYERS = allow("registrar", "compliance", "supervisor")

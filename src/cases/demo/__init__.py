@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.demo.desk import TODAY, Desk
 from cases.demo.hotline import hotline
 from cases.demo.readback import summarise_body

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.demo.record import Notable
 from cases.errors import DomainError
 from cases.identity import make_test_id_number

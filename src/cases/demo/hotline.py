@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from uuid import UUID
 
 from cases.aggregates.complaint import CATEGORIES, ESCALATION_REASONS, OUTCOMES, STANDINGS
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.demo.desk import TODAY, Desk
 from cases.demo.record import ComplaintSummary
 from cases.identity import mask_contact

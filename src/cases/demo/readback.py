@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.demo.desk import TODAY, Desk
 from cases.demo.record import BodySummary, CaseSummary, CertificateSummary, Notable, Payment, SittingSummary
 

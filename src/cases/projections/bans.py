@@ -19,10 +19,10 @@ from uuid import UUID
 from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table, select
 
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.projections.engine.base import Projection, UnitOfWork, id_text
 
 if TYPE_CHECKING:
-    from cases.projections.service import ReadModels
+    from cases.projections.engine.base import ReadModels
 
 
 def _day(value: date | str) -> date:

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, MetaData, String, Table, and_, not_, or_, select
 
 from cases.aggregates.evaluation_case import BARRED, EvaluationCase, stage_on
-from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import deadline_fields, flagged
 from cases.settings import today
 
 if TYPE_CHECKING:
-    from cases.projections.service import ReadModels
+    from cases.projections.engine.base import ReadModels
 
 E = EvaluationCase
 # The business date each event records (the day the fact happened), by event class.

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table
 
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import deadline_fields
 
 

@@ -24,11 +24,11 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData
 from cases.aggregates.complaint import OPEN_STAGES, Complaint
 from cases.calendar.working_days import WorkingDayCalendar
 from cases.identity import mask_contact, mask_id_number, mask_phones
-from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.rules.complaint_clock import standing
 
 if TYPE_CHECKING:
-    from cases.projections.service import ReadModels
+    from cases.projections.engine.base import ReadModels
 
 C = Complaint
 COMPLAINT_EVENTS = (

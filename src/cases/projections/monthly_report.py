@@ -55,10 +55,10 @@ from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, 
 from cases.aggregates.complaint import Complaint
 from cases.aggregates.evaluation_case import EvaluationCase as Case
 from cases.calendar.working_days import WorkingDayCalendar
-from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.projections.engine.base import Projection, UnitOfWork, id_text
 
 if TYPE_CHECKING:
-    from cases.projections.service import ReadModels
+    from cases.projections.engine.base import ReadModels
 
 KEYS = ("month", "body", "occupation", "work_type", "level")
 SANCTION_TIERS = ("subject", "sitting", "grave", "materials")  # 须知 二, 三, 四, 一

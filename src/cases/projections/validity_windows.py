@@ -26,11 +26,11 @@ from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table, se
 
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.projections.base import Projection, UnitOfWork, id_text
+from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.projections.case_index import CASE_EVENTS, business_date
 
 if TYPE_CHECKING:
-    from cases.projections.service import ReadModels
+    from cases.projections.engine.base import ReadModels
 
 ENDED_STATES = {"waived": "waived", "withdrawn": "cancelled", "disqualified": "cancelled", "no_retake": "retake_barred"}
 USABLE = ("open", "barred")  # the stored states `state_as_of` judges on the day asked (open, barred or expired)

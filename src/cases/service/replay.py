@@ -26,7 +26,7 @@ from uuid import UUID
 
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.application import CasesApplication
+from cases.service.application import CasesApplication
 from cases.business_dates import business_date
 from cases.errors import InvalidInput, NotFound
 from cases.identity import mask_contact, mask_contacts, mask_id_number

@@ -11,7 +11,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
-from cases.cli.common import settings_of, stdout_console, text
+from cli.common import settings_of, stdout_console, text
 from cases.rulebook.loader import RuleBook, RuleBookError, load_rulebook
 from cases.rulebook.model import Body, Catalogue, LevelOffer
 

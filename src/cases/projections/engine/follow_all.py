@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from cases.projections.base import UnitOfWork
-from cases.projections.failures import clear_failure, describe, record_failure, recorded_failures, retry_after
-from cases.projections.follower import AggregateFollower
-from cases.projections.reading import EventDecoder
-from cases.projections.runner import LeaseHeld, PositionMoved, ProjectionRunner, Waker
+from cases.projections.engine.base import UnitOfWork
+from cases.projections.engine.failures import clear_failure, describe, record_failure, recorded_failures, retry_after
+from cases.projections.engine.follower import AggregateFollower
+from cases.projections.engine.reading import EventDecoder
+from cases.projections.engine.runner import LeaseHeld, PositionMoved, ProjectionRunner, Waker
 
 if TYPE_CHECKING:
-    from cases.projections.service import Projections
+    from cases.projections.engine.service import Projections
 
 log = structlog.get_logger("cases.projections")
 

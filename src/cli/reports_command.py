@@ -12,12 +12,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cases.cli.common import DATA_DIR_HELP, stdout_console, text
-from cases.cli.projections_command import _opened
+from cli.common import DATA_DIR_HELP, stdout_console, text
+from cli.projections_command import _opened
 from cases.errors import InvalidInput
 from cases.projections.monthly_report import COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, complaint_report, monthly_report, totals
-from cases.projections.runner import LeaseHeld, PositionMoved
-from cases.projections.service import Projections
+from cases.projections.engine.runner import LeaseHeld, PositionMoved
+from cases.projections.engine.service import Projections
 from cases.reports import chart_png, to_csv, to_xlsx
 
 reports = typer.Typer(help="Reports derived from the read models (CSV, Excel and chart exports).", no_args_is_help=True)

@@ -26,12 +26,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from cases.projections.follow_all import FollowAll
-from cases.projections.runner import LeaseHeld, ProjectionRunner
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.runner import LeaseHeld, ProjectionRunner
+from cases.projections.engine.store import ReadModelStore
 
 if TYPE_CHECKING:
-    from cases.projections.service import Projections
+    from cases.projections.engine.service import Projections
 
 Progress = Callable[[int, int], None]
 
@@ -169,7 +169,7 @@ def _build_group(
     projections: Projections, names: list[str], generations: dict[str, int], batch_size: int, failures: Any, write_turn: Any
 ) -> None:  # fmt: skip
     """In a forked worker: new connections (a forked connection must not be used), the same rule book and calendar."""
-    from cases.projections.service import Projections as Service
+    from cases.projections.engine.service import Projections as Service
 
     app, store = projections.app, projections.store
     own_app = type(app)(app.settings, rulebook=app.rulebook, calendar=app.calendar)

@@ -29,9 +29,9 @@ from cases.rules.schedule import evaluation_deadline, month_of
 from cases.rulebook.model import Body, FixedWindow
 
 if TYPE_CHECKING:
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
 
-log = structlog.get_logger("cases.intake")
+log = structlog.get_logger("cases.service.intake")
 CHANNELS = {"individual": "个人申报", "group": "团体申报", "competition": "职业技能竞赛"}
 ACTIVE_BEFORE_WINDOW = ("applied", "awaiting_payment", "ready_to_sit", "awaiting_results")
 WAIVABLE = ("retake_available", "awaiting_payment", "ready_to_sit")

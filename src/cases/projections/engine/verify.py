@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cases.projections.failures import recorded_failures
-from cases.projections.follow_all import FollowAll
-from cases.projections.rebuild_all import cyclic_gc_paused
-from cases.projections.runner import ProjectionRunner
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.failures import recorded_failures
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.rebuild_all import cyclic_gc_paused
+from cases.projections.engine.runner import ProjectionRunner
+from cases.projections.engine.store import ReadModelStore
 
 if TYPE_CHECKING:
-    from cases.projections.service import Projections
+    from cases.projections.engine.service import Projections
 
 Progress = Callable[[str, int, int], None]
 BATCH = 5000  # events per batch of the scratch rebuild (as `rebuild_all`)

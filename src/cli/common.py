@@ -24,7 +24,7 @@ from cases.identity import mask_id_number
 from cases.settings import Settings
 
 if TYPE_CHECKING:
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
 
 DOMAIN_ERROR_EXIT = 2
 WIDE = 160  # output that is not a terminal (a pipe, a file, a test) is laid out this wide
@@ -51,7 +51,7 @@ def settings_of(ctx: typer.Context, data_dir: Path | None = None) -> Settings:
 def opened_app(ctx: typer.Context, data_dir: Path | None = None) -> Iterator[CasesApplication]:
     """The application on an existing event store, closed afterwards. On SQLite a missing store is refused
     (naming --data-dir) rather than created empty by a command that only reads."""
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
 
     settings = settings_of(ctx, data_dir)
     store = settings.data_dir / "events.sqlite"

@@ -23,13 +23,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
-from cases.projections.follow_all import FollowAll
-from cases.projections.rebuild_all import rebuild_plan
-from cases.projections.runner import LeaseHeld
-from cases.projections.service import Projections
-from cases.projections.verify import Difference
-from cases.projections.store import ReadModelStore
+from cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.rebuild_all import rebuild_plan
+from cases.projections.engine.runner import LeaseHeld
+from cases.projections.engine.service import Projections
+from cases.projections.registry import all_projections
+from cases.projections.engine.verify import Difference
+from cases.projections.engine.store import ReadModelStore
 
 SETTLE_SECONDS = 3.0  # a server or `projections run` beside this command projects what was just written
 
@@ -149,7 +150,7 @@ def _opened(ctx: typer.Context, data_dir: Path | None) -> Iterator[Projections]:
     with opened_app(ctx, data_dir) as app:
         store = ReadModelStore.from_settings(app.settings)
         try:
-            yield Projections(app, store)
+            yield Projections(app, store, all_projections())
         finally:
             store.dispose()
 

@@ -20,9 +20,9 @@ from cases.limits import check_text
 from cases.rules.complaint_clock import CHANNELS, acceptance_due, extended_due, received, result_due
 
 if TYPE_CHECKING:
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
 
-log = structlog.get_logger("cases.complaints")
+log = structlog.get_logger("cases.service.complaints")
 SHANGHAI = timezone(timedelta(hours=8))
 
 

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Float, MetaData, Table, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from cases.projections.base import Projection, RowCache, UnitOfWork
-from cases.projections.store import ReadModelStore, create_tables
+from cases.projections.engine.base import Projection, RowCache, UnitOfWork
+from cases.projections.engine.store import ReadModelStore, create_tables
 
 if TYPE_CHECKING:
-    from cases.application import CasesApplication
-    from cases.projections.follow_all import FollowAll
+    from cases.service.application import CasesApplication
+    from cases.projections.engine.follow_all import FollowAll
 
 Progress = Callable[[int, int], None]  # (position reached, target position)
 
@@ -220,7 +220,7 @@ class ProjectionRunner:
         `LeaseHeld` when another process advances this projection. It is `FollowAll`'s batch over this runner
         alone: one way of applying a batch, whether one projection runs or all of them."""
         if self._batches is None:
-            from cases.projections.follow_all import FollowAll
+            from cases.projections.engine.follow_all import FollowAll
 
             self._batches = FollowAll.alone(self)
         return self._batches.run_batch(stop)

@@ -1,9 +1,9 @@
 """`cases case timeline | as-of | diff`: replay a case for compliance officers (DOMAIN §9), from its own events.
 `print_events` prints a timeline, a case's or a complaint's (`cases complaints show`).
 
-Each opens the store, calls one function of `cases.replay`, and prints it as tables, or as JSON with `--json`.
+Each opens the store, calls one function of `cases.service.replay`, and prints it as tables, or as JSON with `--json`.
 A moment is a version number, a business date (2026-05-01: what had happened by that day) or an ISO timestamp with
-its time zone (2026-05-08T09:00:00+08:00: what had been recorded by then) — `cases.replay.Moment`.
+its time zone (2026-05-08T09:00:00+08:00: what had been recorded by then) — `cases.service.replay.Moment`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cases import replay
-from cases.cli.case_command import _resolve
-from cases.cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
+from cases.service import replay
+from cli.case_command import _resolve
+from cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
 from cases.errors import InvalidInput
 
 CaseId = Annotated[str, typer.Argument(help="the case id, or a unique prefix of at least 8 characters")]

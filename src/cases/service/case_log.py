@@ -16,7 +16,7 @@ from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import Sitting
 
 if TYPE_CHECKING:
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
 
 PAGE = 1000
 

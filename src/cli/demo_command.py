@@ -10,8 +10,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
+from cases.service.application import CasesApplication
+from cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
 from cases.aggregates.complaint import STAGES
 from cases.demo import BodySummary, CaseSummary, ComplaintSummary, DemoRecord, SittingSummary, demo_settings, discard_store, run_demo
 

@@ -12,7 +12,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from cases.cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, stdout_console, text
+from cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, stdout_console, text
 from cases.provisional import marked
 from cases.rules.schedule import next_month, parse_month
 

@@ -11,18 +11,18 @@ from typing import Annotated
 
 import typer
 
-from cases.cli.case_command import case
-from cases.cli.catalogue_command import catalogue
-from cases.cli.common import DomainErrorsToExit
-from cases.cli.complaints_command import complaints
-from cases.cli.demo_command import demo
-from cases.cli.projections_command import projections
-from cases.cli.replay_command import as_of, diff, timeline
-from cases.cli.reports_command import reports
-from cases.cli.serve_command import serve
-from cases.cli.tokens_command import tokens
-from cases.cli.sittings_command import sittings
-from cases.cli.workdays_command import workdays
+from cli.case_command import case
+from cli.catalogue_command import catalogue
+from cli.common import DomainErrorsToExit
+from cli.complaints_command import complaints
+from cli.demo_command import demo
+from cli.projections_command import projections
+from cli.replay_command import as_of, diff, timeline
+from cli.reports_command import reports
+from cli.serve_command import serve
+from cli.tokens_command import tokens
+from cli.sittings_command import sittings
+from cli.workdays_command import workdays
 from cases.observability import configure_logging
 from cases.settings import Settings
 

@@ -9,15 +9,26 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, MetaData, Table, delete, select, tuple_
 
-from cases.projections.bulk_insert import insert_rows
-from cases.projections.follower import AggregateFollower
+from cases.projections.engine.bulk_insert import insert_rows
+from cases.projections.engine.follower import AggregateFollower
+
+if TYPE_CHECKING:
+    from cases.projections.engine.store import ReadModelStore
 
 Key = tuple[Any, ...]
+
+
+class ReadModels(Protocol):
+    """What a read-model query needs: the store, and the tables each projection serves from."""
+
+    store: ReadModelStore
+
+    def live_tables(self, name: str) -> dict[str, Table]: ...
 
 
 class Projection(ABC):

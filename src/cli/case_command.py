@@ -13,8 +13,8 @@ from rich import box
 from rich.table import Table
 
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, opened_app, resolve_id, stdout_console, text
+from cases.service.application import CasesApplication
+from cli.common import DATA_DIR_HELP, opened_app, resolve_id, stdout_console, text
 from cases.identity import mask_id_number
 from cases.provisional import deadline_text, marked
 

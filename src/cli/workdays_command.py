@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cases.calendar.working_days import WorkingDayCalendar
-from cases.cli.common import DATE_FORMATS, settings_of
+from cli.common import DATE_FORMATS, settings_of
 from cases.settings import Settings
 
 workdays = typer.Typer(help="Working days: public holidays, make-up working weekends (调休), provisional years.", no_args_is_help=True)

@@ -8,28 +8,22 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, Table, select, update
 
-from cases.projections.base import Projection
-from cases.projections.rebuild_all import rebuild_all
-from cases.projections.failures import recorded_failures
-from cases.projections.verify import Difference, canonical, verify
-from cases.projections.runner import ProjectionRunner, generation_tables
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.base import Projection, ReadModels  # noqa: F401  (ReadModels: named here for the API's queries)
+from cases.projections.engine.rebuild_all import rebuild_all
+from cases.projections.engine.failures import recorded_failures
+from cases.projections.engine.verify import Difference, canonical, verify
+from cases.projections.engine.runner import ProjectionRunner, generation_tables
+from cases.projections.engine.store import ReadModelStore
 
 if TYPE_CHECKING:
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
 
 Progress = Callable[[str, int, int], None]  # (projection, position, target)
 VIEW_MAX_AGE = 0.1  # seconds a live view is reused by the queries of one process
-
-
-def all_projections() -> list[Projection]:
-    from cases.projections.registry import PROJECTIONS
-
-    return [cls() for cls in PROJECTIONS]
 
 
 def table_rows(conn: Any, table: Table) -> dict[str, dict[str, Any]]:
@@ -38,14 +32,6 @@ def table_rows(conn: Any, table: Table) -> dict[str, dict[str, Any]]:
     for row in conn.execute(select(table)).mappings():
         result["|".join(str(row[k]) for k in pk)] = dict(row)
     return result
-
-
-class ReadModels(Protocol):
-    """What a read-model query needs: the store, and the tables each projection serves from."""
-
-    store: ReadModelStore
-
-    def live_tables(self, name: str) -> dict[str, Table]: ...
 
 
 @dataclass(frozen=True)
@@ -73,9 +59,9 @@ class LiveView:
 
 
 class Projections:
-    def __init__(self, app: CasesApplication, store: ReadModelStore, projections: list[Projection] | None = None) -> None:
+    def __init__(self, app: CasesApplication, store: ReadModelStore, projections: list[Projection]) -> None:
         self.app, self.store = app, store
-        self.projections = {p.name: p for p in (projections or all_projections())}
+        self.projections = {p.name: p for p in projections}
         self._table_cache: dict[tuple[str, int], dict[str, Table]] = {}
         self._live_view_query: Select | None = None
         self._recent: tuple[float, LiveView] | None = None  # (read at, view): see `recent_view`
@@ -166,7 +152,7 @@ class Projections:
         over the log catching them all up (the last events written while building); then drop the old
         generations' tables. After a full rebuild every register switches at once: no reader sees some rebuilt
         and some not."""
-        from cases.projections.follow_all import FollowAll
+        from cases.projections.engine.follow_all import FollowAll
 
         catching_up = FollowAll(self, batch_size=2000, runners=list(runners.values()))
         while catching_up.run_batch():

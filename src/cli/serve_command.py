@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cases.cli.common import DATA_DIR_HELP, settings_of
+from cli.common import DATA_DIR_HELP, settings_of
 
 
 def serve(
@@ -29,7 +29,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
     from cases.demo import run_demo
     from cases.observability import get_logger
 

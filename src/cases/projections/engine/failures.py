@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from cases.identity import mask_id_number, mask_phones
-from cases.projections.store import ReadModelStore
+from cases.projections.engine.store import ReadModelStore
 
 FIRST_RETRY_SECONDS = 2.0
 LAST_RETRY_SECONDS = 300.0

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from cases import case_log
+from cases.service import case_log
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import FoldRefused, Sitting
 from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
@@ -35,7 +35,7 @@ from cases.rules.schedule import (
 from cases.rules.service_levels import results_due
 
 if TYPE_CHECKING:
-    from cases.application import CasesApplication
+    from cases.service.application import CasesApplication
 
 WAITING = ("awaiting_payment", "ready_to_sit")  # approved, not yet sat: these make up a cohort
 

@@ -16,13 +16,13 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cases import replay
+from cases.service import replay
 from cases.aggregates.complaint import CATEGORIES, ESCALATION_REASONS, OUTCOMES, STAGES, STANDINGS, Complaint
-from cases.application import CasesApplication
-from cases.cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, resolve_id, stdout_console, text
-from cases.cli.projections_command import _opened
-from cases.cli.replay_command import print_events
-from cases.cli.reports_command import current_for_reading
+from cases.service.application import CasesApplication
+from cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, resolve_id, stdout_console, text
+from cli.projections_command import _opened
+from cli.replay_command import print_events
+from cli.reports_command import current_for_reading
 from cases.errors import InvalidInput
 from cases.identity import mask_contact
 from cases.projections.complaints import ComplaintRegister, complaint_queue, today_in_shanghai

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cases.cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
-from cases.projections.store import ReadModelStore
+from cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
+from cases.projections.engine.store import ReadModelStore
 
 tokens = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
 DataDir = Annotated[Path | None, typer.Option(help=DATA_DIR_HELP)]

@@ -28,9 +28,9 @@ from cases.business_dates import refuse_future
 from cases.aggregates.case_errors import ReissueNotOffered
 from cases.cipher import WrongCipherKey
 from cases.errors import Conflict, NotFound, StaleVersion
-from cases.complaints import Complaints
-from cases.intake import CandidateBanned, Intake
-from cases.scheduling import Scheduling
+from cases.service.complaints import Complaints
+from cases.service.intake import CandidateBanned, Intake
+from cases.service.scheduling import Scheduling
 from cases.identity import candidate_stream_id
 from cases.limits import check_storable
 from cases.rulebook.loader import RuleBook, load_rulebook
@@ -43,7 +43,7 @@ from cases.rules.service_levels import certificate_collectable_from, results_due
 from cases.rules.validity import open_window
 from cases.settings import Settings
 
-log = structlog.get_logger("cases.application")
+log = structlog.get_logger("cases.service.application")
 
 
 class DateAsISO(Transcoding):
@@ -196,7 +196,7 @@ class CasesApplication(Application):
             level=case.level, year=case.rulebook_year,
         )  # fmt: skip
 
-    # --- intake and review (delegated to cases.intake) ----------------------------------------------
+    # --- intake and review (delegated to cases.service.intake) ----------------------------------------------
 
     def apply(self, **application: Any) -> UUID:
         """Applied (申报): see `Intake.apply` for the fields."""
