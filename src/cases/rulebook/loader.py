@@ -122,9 +122,7 @@ def load_rulebook(
     operator_path = operator_file or DATA_DIR / "operator.toml"
     operator = _read_toml(operator_path)
     if standards is None:
-        from cases.rules.eligibility import load_standards
-
-        standards = load_standards()
+        standards = _standard_ids(DATA_DIR / "standards.toml")
     catalogues: dict[int, Catalogue] = {}
     files = sorted(directory.glob(YEAR_FILE_GLOB))
     if not files:
@@ -149,6 +147,12 @@ def load_rulebook(
     except (ValidationError, TypeError) as error:
         raise RuleBookError(f"operator settings {operator_path.name}: complaints: {error}") from None
     return RuleBook(catalogues, terms)
+
+
+def _standard_ids(path: Path) -> dict[str, Any]:
+    """The standards a project may name (their clause sets are read and checked by `rules.eligibility`, which the
+    rule book does not import: rules sit above the rule book)."""
+    return dict.fromkeys(_read_toml(path).get("standards", {}))
 
 
 def _check_cross_references(catalogue: Catalogue, standards: dict[str, Any], source: str) -> None:
