@@ -15,6 +15,8 @@ from cases.errors import DomainError
 from cases.identity import mask_id_number
 
 PROBLEM = "application/problem+json"
+# A command's argument that reaches it over HTTP under another name: a problem names the request's own field.
+HTTP_NAMES = {"expected_version": "If-Match"}
 
 
 def problem(request: Request, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
@@ -23,7 +25,9 @@ def problem(request: Request, status: int, code: str, detail: str, **extra: Any)
 
 def problem_response(scope: Scope, status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     """The problem answer for a request's scope (also before any route, from middleware); its `request_id` is the
-    one `api.middleware.request_ids` holds for the request."""
+    one `api.middleware.request_ids` holds for the request. A `field` is the request's (`HTTP_NAMES`)."""
+    if extra.get("field") in HTTP_NAMES:
+        extra["field"] = HTTP_NAMES[extra["field"]]
     body = {
         "type": f"urn:cases:problem:{code}", "title": code.replace("_", " "), "status": status,
         "detail": mask_id_number(detail), "code": code, "instance": scope.get("path"),

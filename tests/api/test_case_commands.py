@@ -427,14 +427,14 @@ def test_a_stale_if_match_is_412_and_writes_nothing_the_current_one_succeeds_wit
     case_id = client.post("/cases", json=application("wgsh", 4), headers=registrar).json()["case_id"]
     before = event_count(cases_app)
 
-    stale = refused(post(case_id, "review", {"decided_on": "2026-03-03"}, registrar, if_match='"0"'), 412, "stale_version", "expected_version")
+    stale = refused(post(case_id, "review", {"decided_on": "2026-03-03"}, registrar, if_match='"0"'), 412, "stale_version", "If-Match")
     assert stale["details"]["current_version"] == 1
     assert event_count(cases_app) == before
 
     etag = client.get(f"/cases/{case_id}", headers=registrar).headers["ETag"]
     answered(post(case_id, "review", {"decided_on": "2026-03-03"}, registrar, if_match=etag), 2, "awaiting_payment")
     fee = {"amount": 528, "paid_on": "2026-03-04"}
-    refused(post(case_id, "payments", fee, registrar, if_match=etag), 412, "stale_version", "expected_version")
+    refused(post(case_id, "payments", fee, registrar, if_match=etag), 412, "stale_version", "If-Match")
     refused(post(case_id, "payments", fee, registrar, if_match="seven"), 422, "invalid_input", "If-Match")
     answered(post(case_id, "payments", fee, registrar, if_match='W/"2"'), 3, "ready_to_sit")
 
@@ -444,7 +444,7 @@ def test_a_stale_if_match_on_schedule_is_412_and_takes_no_seat(cases_app, auth, 
     sitting_id = plan_sitting(cases_app, "wgsh", "2026-04-18")
     before = event_count(cases_app)
     stale = post(case_id, "schedule", {"sitting_id": str(sitting_id), "on": "2026-03-10"}, auth("registrar", "wgsh"), if_match='"2"')
-    refused(stale, 412, "stale_version", "expected_version")
+    refused(stale, 412, "stale_version", "If-Match")
     assert (event_count(cases_app), cases_app.get_sitting(sitting_id).headcount) == (before, 0)
 
 
@@ -491,7 +491,7 @@ def test_a_batch_retried_with_its_key_applies_no_row_twice(client, cases_app, au
 def test_a_retry_after_a_restart_still_gets_the_first_answer(store: Settings):
     body = application("wgsh", 4)
     with TestClient(create_app(store, in_process_projections=False)) as before_restart:
-        token, _ = create_token(before_restart.app.state.services.projections.store, role="registrar", body="wgsh", label="desk-1")
+        token, _ = create_token(before_restart.app.state.services.api_store, role="registrar", body="wgsh", label="desk-1")
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "intake-0302-001"}
         first = before_restart.post("/cases", json=body, headers=headers)
         assert first.status_code == 201, first.json()

@@ -38,7 +38,7 @@ def cases_app(client: TestClient) -> CasesApplication:
 def as_(client: TestClient) -> Headers:
     """`as_(role, body=None, label=…)`: the Authorization header of a fresh token; the label is the staff member's
     name the API records as who decided (recusal compares it with the staff named in a complaint)."""
-    store = client.app.state.services.projections.store
+    store = client.app.state.services.api_store
 
     def _headers(role: str, body: str | None = None, label: str | None = None) -> dict[str, str]:
         token, _ = create_token(store, role=role, body=body, label=label or f"{role}-{body or 'all'}")
@@ -296,7 +296,7 @@ def test_a_stale_if_match_is_412_and_writes_nothing_the_current_one_succeeds(cli
     etag = client.get(f"/complaints/{complaint_id}", headers=supervisor).headers["ETag"]
     answered(send(client, complaint_id, "assignment", {"handler": "王五", "on": "2026-06-05"}, supervisor, if_match=etag), 2, "received")
     before = event_count(cases_app)
-    stale = refused(send(client, complaint_id, "acceptance", {"on": "2026-06-08"}, supervisor, if_match=etag), 412, "stale_version", "expected_version")
+    stale = refused(send(client, complaint_id, "acceptance", {"on": "2026-06-08"}, supervisor, if_match=etag), 412, "stale_version", "If-Match")
     assert stale["details"] == {"current_version": 2}
     assert event_count(cases_app) == before
     answered(send(client, complaint_id, "acceptance", {"on": "2026-06-08"}, supervisor, if_match='"2"'), 3, "accepted")

@@ -206,9 +206,9 @@ class Sitting(Aggregate):
         """Seed 004 二(三) 注: a thin window is gathered into November; candidates told by `notify_by`."""
         self._require_planned("be folded")
         if self.window_name is None:
-            raise FoldRefused("only a fixed-window sitting is folded; this one is planned by month", field="into_window", clause=clause)
+            raise FoldRefused("only a fixed-window sitting is folded; this one is planned by month", field="window", clause=clause)
         if into_window == self.window_name:
-            raise FoldRefused(f"the {self.window_name} window cannot be folded into itself", field="into_window", clause=clause)
+            raise FoldRefused(f"the {self.window_name} window cannot be folded into itself", field="window", clause=clause)
         if on > notify_by:
             raise FoldRefused(
                 f"candidates must be told by {notify_by}; a fold decided on {on} is too late", field="on", clause=clause
