@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from eventsourcing.utils import get_topic
@@ -18,7 +18,11 @@ from cases.projections.engine.bulk_insert import insert_rows
 from cases.projections.engine.follower import AggregateFollower
 
 if TYPE_CHECKING:
+    from cases.calendar.working_days import WorkingDayCalendar
+    from cases.projections.engine.lease import Lease
     from cases.projections.engine.store import ReadModelStore
+    from cases.rulebook.loader import RuleBook
+    from cases.settings import Settings
 
 Key = tuple[Any, ...]
 
@@ -29,6 +33,65 @@ class ReadModels(Protocol):
     store: ReadModelStore
 
     def live_tables(self, name: str) -> dict[str, Table]: ...
+
+
+class LoggedApplication(Protocol):
+    """What the engine needs of the application whose log it follows (`CasesApplication` is one): the recorder
+    (notification log), the mapper (decoding), the repository (an aggregate as of a version), and what a rebuild's
+    forked worker makes its own copy from (`type(app)(settings, rulebook=…, calendar=…)`)."""
+
+    recorder: Any
+    mapper: Any
+    repository: Any
+    settings: Settings
+    rulebook: RuleBook
+    calendar: WorkingDayCalendar
+
+    def close(self) -> None: ...
+
+
+class Runner(Protocol):
+    """What applying a batch needs of one projection's runner (`runner.ProjectionRunner` is one): its generation,
+    lease, position and remembered rows."""
+
+    app: LoggedApplication
+    store: ReadModelStore
+    projection: Projection
+    fixed_generation: int | None
+    batch_size: int
+    lease: Lease
+    cache: RowCache
+
+    def generation(self) -> int: ...
+    def tables(self, generation: int) -> dict[str, Table]: ...
+    def reached(self, target: int) -> bool: ...
+    def position_in(self, conn: Any, generation: int) -> int: ...
+    def advance(self, conn: Any, generation: int, position: int, reached: int, events: int, seconds: float) -> None: ...
+    def applied(self, rows: UnitOfWork, generation: int, reached: int) -> None: ...
+    def forget(self) -> None: ...
+
+
+class LiveGenerations(Protocol):
+    @property
+    def generations(self) -> dict[str, int]: ...
+
+
+class ProjectionSet(Protocol):
+    """What following, rebuilding and verifying need of the projections they run (`service.Projections` is one;
+    they make another of its kind, over another application or store, with `type(projections)(app, store, [...])`)."""
+
+    app: LoggedApplication
+    store: ReadModelStore
+    projections: dict[str, Projection]
+
+    def __init__(self, app: LoggedApplication, store: ReadModelStore, projections: list[Projection]) -> None: ...
+    def runner(self, name: str, **options: Any) -> Runner: ...
+    def live_view(self) -> LiveGenerations: ...
+    def next_generation(self, name: str) -> int: ...
+    def switch(self, runners: Mapping[str, Runner]) -> None: ...
+    def snapshot(
+        self, name: str, store: ReadModelStore | None = None, generation: int | None = None
+    ) -> tuple[int, dict[str, dict[str, dict[str, Any]]]]: ...
 
 
 class Projection(ABC):

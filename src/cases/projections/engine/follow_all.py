@@ -7,7 +7,9 @@ times a second; in the API server, whose commands share the process, they cost m
 HTTP handling (bench/api.py). The guarantees are the runners': each projection's position moves, conditional on
 its old value, in the transaction that writes its rows (exactly once), and only while this process holds that
 projection's lease; a projection whose lease another process holds is left to it. Projections may stand at
-different positions (one just rebuilt, say): each gets only the events after its own.
+different positions (one just rebuilt, say): each gets only the events after its own. Between looks at the log a
+follower sleeps on the `Waker`: PostgreSQL wakes it on NOTIFY, SQLite polls. It knows runners and the projections it
+runs by what it needs of them (`base.Runner`, `base.ProjectionSet`): `runner.ProjectionRunner.run_batch` is this.
 """
 
 from __future__ import annotations
@@ -15,26 +17,23 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import AbstractContextManager, ExitStack, nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
 
-from cases.projections.engine.base import UnitOfWork
+from cases.projections.engine.base import LoggedApplication, ProjectionSet, Runner, UnitOfWork
 from cases.projections.engine.failures import clear_failure, describe, record_failure, recorded_failures, retry_after
 from cases.projections.engine.follower import AggregateFollower
+from cases.projections.engine.lease import LeaseHeld, PositionMoved
 from cases.projections.engine.reading import EventDecoder
-from cases.projections.engine.runner import LeaseHeld, PositionMoved, ProjectionRunner, Waker
-
-if TYPE_CHECKING:
-    from cases.projections.engine.service import Projections
 
 log = structlog.get_logger("cases.projections")
 
 
 class FollowAll:
     def __init__(
-        self, projections: Projections | None, *, batch_size: int = 500, names: list[str] | None = None,
-        runners: list[ProjectionRunner] | None = None, stop: int | None = None, write_turn: AbstractContextManager[Any] | None = None,
+        self, projections: ProjectionSet | None, *, batch_size: int = 500, names: list[str] | None = None,
+        runners: list[Runner] | None = None, stop: int | None = None, write_turn: AbstractContextManager[Any] | None = None,
         refuse_held_leases: bool = False,
     ) -> None:  # fmt: skip
         """Over the live generations of `names` (all when omitted), or over the given `runners` (each of a fixed
@@ -57,14 +56,14 @@ class FollowAll:
         self.decoder = EventDecoder(self.app.mapper)
         self.follower = AggregateFollower(lambda aggregate_id, version: self.app.repository.get(aggregate_id, version=version))
         self.runners = runners
-        self.failing: dict[ProjectionRunner, tuple[float, int]] | None = None  # → (retry at, attempts); read at the first batch
-        self.by_topic: dict[str, list[ProjectionRunner]] = {}
+        self.failing: dict[Runner, tuple[float, int]] | None = None  # → (retry at, attempts); read at the first batch
+        self.by_topic: dict[str, list[Runner]] = {}
         for runner in self.runners:  # one follower for all: one aggregate per case, followed once for every projection
             for topic in runner.projection.topics:
                 self.by_topic.setdefault(topic, []).append(runner)
 
     @classmethod
-    def alone(cls, runner: ProjectionRunner) -> FollowAll:
+    def alone(cls, runner: Runner) -> FollowAll:
         """The batches of one runner (its `run_batch`): in its own generation, raising `LeaseHeld` when another
         process holds its lease."""
         return cls(None, batch_size=runner.batch_size, runners=[runner], refuse_held_leases=True)
@@ -89,7 +88,7 @@ class FollowAll:
             turn = _Turn(self.write_turn, until_committed)
             if any(runner.lease.due() for runner in self.runners):
                 turn.take()  # the lease is written first: this batch writes from its start
-            behind: dict[ProjectionRunner, tuple[int, int]] = {}  # runner → (generation, position)
+            behind: dict[Runner, tuple[int, int]] = {}  # runner → (generation, position)
             for runner, generation in generations.items():
                 if not runner.lease.acquire(conn):
                     if self.refuse_held_leases:
@@ -134,7 +133,7 @@ class FollowAll:
 
     # --- projections that cannot advance (failures.py) ----------------------------------------------------
 
-    def _failing(self, generations: dict[ProjectionRunner, int]) -> dict[ProjectionRunner, tuple[float, int]]:
+    def _failing(self, generations: dict[Runner, int]) -> dict[Runner, tuple[float, int]]:
         """The runners whose projection has a failure recorded, by this process or an earlier one (tried again at
         once after a restart)."""
         if self.failing is None:
@@ -173,7 +172,7 @@ class FollowAll:
             log.warning("projection.batch_failed", error=describe(error), projections=[r.projection.name for r in self.runners])
         return found
 
-    def _record(self, runner: ProjectionRunner, error: Exception, failing: dict[ProjectionRunner, tuple[float, int]]) -> None:
+    def _record(self, runner: Runner, error: Exception, failing: dict[Runner, tuple[float, int]]) -> None:
         generation = runner.fixed_generation or runner.generation()
         position = self.store.position(runner.projection.name, generation)
         rows = self.app.recorder.select_notification_rows(position + 1, 1, None, sorted(runner.projection.topics))
@@ -217,6 +216,33 @@ class FollowAll:
         self.follower.clear()
         for runner in self.runners:
             runner.forget()
+
+
+class Waker:
+    """Sleep until new events may exist: LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite."""
+
+    def __init__(self, app: LoggedApplication, poll_seconds: float) -> None:
+        self.poll_seconds = poll_seconds
+        self.connection = None
+        channel = getattr(app.recorder, "channel_name", None)
+        if channel and app.settings.database_url:
+            import psycopg
+
+            self.connection = psycopg.connect(app.settings.database_url, autocommit=True)
+            self.connection.execute(f'LISTEN "{channel}"')
+
+    def wait(self, stopping: threading.Event) -> None:
+        if self.connection is None:
+            stopping.wait(self.poll_seconds)
+            return
+        deadline = time.monotonic() + max(self.poll_seconds, 1.0)
+        while not stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            for _ in self.connection.notifies(timeout=min(left, 0.25), stop_after=1):  # short waits: see `stopping` soon
+                return
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
 
 
 class _Turn:

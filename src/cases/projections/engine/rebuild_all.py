@@ -24,14 +24,13 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cases.projections.engine.base import ProjectionSet
 from cases.projections.engine.follow_all import FollowAll
-from cases.projections.engine.runner import LeaseHeld, ProjectionRunner
+from cases.projections.engine.lease import LeaseHeld
+from cases.projections.engine.runner import ProjectionRunner
 from cases.projections.engine.store import ReadModelStore
-
-if TYPE_CHECKING:
-    from cases.projections.engine.service import Projections
 
 Progress = Callable[[int, int], None]
 
@@ -59,7 +58,7 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def rebuild_all(
-    projections: Projections, *, batch_size: int = 5000, progress: Progress | None = None, processes: int | None = None
+    projections: ProjectionSet, *, batch_size: int = 5000, progress: Progress | None = None, processes: int | None = None
 ) -> dict[str, int]:  # fmt: skip
     """Build a fresh generation of every projection in one pass, then switch each to it. Returns the generations."""
     app, store = projections.app, projections.store
@@ -80,14 +79,14 @@ def rebuild_all(
         return {name: runner.fixed_generation for name, runner in runners.items()}
 
 
-def rebuild_plan(projections: Projections, processes: int | None = None) -> list[list[str]]:
+def rebuild_plan(projections: ProjectionSet, processes: int | None = None) -> list[list[str]]:
     """The projections each process of a full rebuild started now would build: `process_groups`, when this
     process may fork; otherwise all of them here."""
     groups = process_groups(projections, processes or projections.app.settings.rebuild_processes)
     return groups if len(groups) > 1 and _can_fork() else [list(projections.projections)]
 
 
-def process_groups(projections: Projections, processes: int) -> list[list[str]]:
+def process_groups(projections: ProjectionSet, processes: int) -> list[list[str]]:
     """The projections each process rebuilds: one group, or those that follow aggregates and the rest."""
     if processes < 2:
         return [list(projections.projections)]
@@ -105,7 +104,7 @@ def _can_fork() -> bool:
 
 
 def _build_here(
-    projections: Projections, runners: dict[str, ProjectionRunner], batch_size: int, progress: Progress | None, target: int
+    projections: ProjectionSet, runners: dict[str, ProjectionRunner], batch_size: int, progress: Progress | None, target: int
 ) -> None:  # fmt: skip
     def report() -> None:
         if progress:
@@ -116,7 +115,7 @@ def _build_here(
 
 
 def _follow_to_the_end(
-    projections: Projections, runners: list[ProjectionRunner], batch_size: int, after_batch: Callable[[], None], write_turn: Any = None
+    projections: ProjectionSet, runners: list[ProjectionRunner], batch_size: int, after_batch: Callable[[], None], write_turn: Any = None
 ) -> None:  # fmt: skip
     building = FollowAll(projections, batch_size=batch_size, runners=runners, write_turn=write_turn)
     while building.run_batch():
@@ -130,7 +129,7 @@ def _require_reached(store: ReadModelStore, runners: dict[str, ProjectionRunner]
 
 
 def _build_in_processes(
-    projections: Projections, runners: dict[str, ProjectionRunner], groups: list[list[str]], batch_size: int,
+    projections: ProjectionSet, runners: dict[str, ProjectionRunner], groups: list[list[str]], batch_size: int,
     progress: Progress | None, target: int,
 ) -> None:  # fmt: skip
     context = multiprocessing.get_context("fork")
@@ -166,17 +165,15 @@ def _build_in_processes(
 
 
 def _build_group(
-    projections: Projections, names: list[str], generations: dict[str, int], batch_size: int, failures: Any, write_turn: Any
+    projections: ProjectionSet, names: list[str], generations: dict[str, int], batch_size: int, failures: Any, write_turn: Any
 ) -> None:  # fmt: skip
     """In a forked worker: new connections (a forked connection must not be used), the same rule book and calendar."""
-    from cases.projections.engine.service import Projections as Service
-
     app, store = projections.app, projections.store
     own_app = type(app)(app.settings, rulebook=app.rulebook, calendar=app.calendar)
     own_store = ReadModelStore(store.url, store.schema)
     runners = []
     try:
-        own = Service(own_app, own_store, [projections.projections[name] for name in names])
+        own = type(projections)(own_app, own_store, [projections.projections[name] for name in names])
         runners = [ProjectionRunner(own_app, own_store, own.projections[n], generation=generations[n], batch_size=batch_size) for n in names]
         _follow_to_the_end(own, runners, batch_size, lambda: None, write_turn)
     except BaseException as error:

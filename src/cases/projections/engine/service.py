@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, Table, select, update
 
-from cases.projections.engine.base import Projection, ReadModels  # noqa: F401  (ReadModels: named here for the API's queries)
-from cases.projections.engine.rebuild_all import rebuild_all
+from cases.projections.engine.base import LoggedApplication, Projection, ReadModels, Runner  # noqa: F401  (ReadModels: named here for the API's queries)
 from cases.projections.engine.failures import recorded_failures
+from cases.projections.engine.follow_all import FollowAll
+from cases.projections.engine.rebuild_all import rebuild_all
 from cases.projections.engine.verify import Difference, canonical, verify
 from cases.projections.engine.runner import ProjectionRunner, generation_tables
 from cases.projections.engine.store import ReadModelStore
-
-if TYPE_CHECKING:
-    from cases.service.application import CasesApplication
 
 Progress = Callable[[str, int, int], None]  # (projection, position, target)
 VIEW_MAX_AGE = 0.1  # seconds a live view is reused by the queries of one process
@@ -59,7 +57,7 @@ class LiveView:
 
 
 class Projections:
-    def __init__(self, app: CasesApplication, store: ReadModelStore, projections: list[Projection]) -> None:
+    def __init__(self, app: LoggedApplication, store: ReadModelStore, projections: list[Projection]) -> None:
         self.app, self.store = app, store
         self.projections = {p.name: p for p in projections}
         self._table_cache: dict[tuple[str, int], dict[str, Table]] = {}
@@ -147,13 +145,11 @@ class Projections:
     def next_generation(self, name: str) -> int:
         return max(self.store.live_generation(name) or 0, self._highest_generation(name)) + 1
 
-    def switch(self, runners: dict[str, ProjectionRunner]) -> None:
+    def switch(self, runners: Mapping[str, Runner]) -> None:
         """Make each runner's generation the live one of its projection, all in one transaction, after one pass
         over the log catching them all up (the last events written while building); then drop the old
         generations' tables. After a full rebuild every register switches at once: no reader sees some rebuilt
         and some not."""
-        from cases.projections.engine.follow_all import FollowAll
-
         catching_up = FollowAll(self, batch_size=2000, runners=list(runners.values()))
         while catching_up.run_batch():
             pass

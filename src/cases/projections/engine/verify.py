@@ -15,16 +15,14 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cases.projections.engine.base import ProjectionSet
 from cases.projections.engine.failures import recorded_failures
 from cases.projections.engine.follow_all import FollowAll
 from cases.projections.engine.rebuild_all import cyclic_gc_paused
 from cases.projections.engine.runner import ProjectionRunner
 from cases.projections.engine.store import ReadModelStore
-
-if TYPE_CHECKING:
-    from cases.projections.engine.service import Projections
 
 Progress = Callable[[str, int, int], None]
 BATCH = 5000  # events per batch of the scratch rebuild (as `rebuild_all`)
@@ -45,7 +43,7 @@ def canonical(row: dict[str, Any]) -> str:
 
 
 def verify(
-    projections: Projections, progress: Progress | None = None, *, pause_collector: bool = True, settle_seconds: float = 0.0
+    projections: ProjectionSet, progress: Progress | None = None, *, pause_collector: bool = True, settle_seconds: float = 0.0
 ) -> list[Difference]:  # fmt: skip
     """`pause_collector`: pause Python's cyclic collector meanwhile, as a rebuild does (process-wide: a server
     whose other threads keep serving passes False). `settle_seconds`: first give the live registers that long to
@@ -77,7 +75,7 @@ def verify(
     return differences
 
 
-def _settle(projections: Projections, seconds: float) -> None:
+def _settle(projections: ProjectionSet, seconds: float) -> None:
     """Wait (at most `seconds`) until every live register that has not failed on an event reaches the head."""
     head = projections.app.recorder.max_notification_id() or 0
     deadline = time.monotonic() + seconds
@@ -88,12 +86,12 @@ def _settle(projections: Projections, seconds: float) -> None:
         time.sleep(0.05)
 
 
-def _live_position(projections: Projections, name: str) -> int:
+def _live_position(projections: ProjectionSet, name: str) -> int:
     return projections.store.position(name, projections.store.live_generation(name) or 1)
 
 
 def _build_scratch(
-    projections: Projections, scratch: ReadModelStore, runners: dict[str, ProjectionRunner], stop: int, progress: Progress | None
+    projections: ProjectionSet, scratch: ReadModelStore, runners: dict[str, ProjectionRunner], stop: int, progress: Progress | None
 ) -> None:  # fmt: skip
     in_scratch = type(projections)(projections.app, scratch, list(projections.projections.values()))
     building = FollowAll(in_scratch, batch_size=BATCH, runners=list(runners.values()), stop=stop)
