@@ -1,8 +1,9 @@
 """The evaluation case (评价案件): one candidate's evaluation for one project and level (DOMAIN §2, §4-§6, §8).
 
-Public methods are commands: they check the case's state and raise named errors; only then do they trigger
-an event (a private `@event` method whose body merely applies the fact). Replaying runs only those bodies,
-so history never consults today's rule book: every event carries the amounts, clauses and dates decided.
+Public methods are commands: they check the case's state and raise named errors (`case_guards`); only then do they
+trigger an event (a private `@event` method whose body merely applies the fact). Replaying runs only those bodies,
+so history never consults today's rule book: every event carries the amounts, clauses and dates decided. Beside
+it: its stages (`case_stages`), the clauses its events cite (`case_clauses`), its snapshot rows (`case_snapshot`).
 """
 
 from __future__ import annotations
@@ -13,67 +14,23 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from cases.aggregates import case_guards as guards
+from cases.aggregates import case_snapshot as snapshot
 from cases.aggregates import subject_standing as standing
-from cases.aggregates.case_errors import (
-    CaseBarred,
-    CaseClosed,
-    CertificateNotValid,
-    DateOutOfOrder,
-    InvalidScore,
-    NoResultPending,
-    NoRetakeAfterBan,
-    NoRetakeForCompetition,
-    NoSuchSitting,
-    NotYetLapsed,
-    PaymentAfterDeadline,
-    PaymentBeforeWindow,
-    SubjectNotOutstanding,
-    ValidityWindowClosed,
-    WrongAmount,
-    WrongStage,
+from cases.aggregates.case_clauses import (  # re-exported: tests cite them from here
+    INVALIDATED_CLAUSE,
+    NO_REFUND_CLAUSE,
+    NO_RETAKE,
+    PASS_CLAUSE,
+    RETAKE_WAIVED,
+    WINDOW_CLOSED,
 )
-from cases.rules.sanctions import NO_RETAKE_COMPETITION, retake_after
+from cases.aggregates.case_stages import BARRED, ENDED, SETTLED, outstanding_stage, retake_decision, stage_on
 
-ENDED = ("rejected", "withdrawn", "lapsed", "waived", "disqualified")
-# A sanction in force (须知 三/四): a retake remains after it (`barred`) or none does (`barred_no_retake`).
-BARRED = ("barred", "barred_no_retake")
-# Stages where a sanction that leaves subjects outstanding decides what follows (see `_sanctioned`).
-SETTLED = ("awaiting_results", "retake_available", "qualified", "certified", "no_retake", *BARRED)
-# Clauses are cited against the notice governing the case (its `notice`, e.g. "seed 003"); all five notices
-# carry these rules in the same sections (四 retakes; 二(四) fees).
-RETAKE_WAIVED = "四(二): 视为放弃补考机会，之前的合格科目成绩不再保留"
-NO_RETAKE = NO_RETAKE_COMPETITION
-WINDOW_CLOSED = "四(一): 超过成绩有效期须重新申报所有科目认定"
-NO_REFUND_CLAUSE = "seed 000 二(四)1: 因个人原因不参加考试的参评人员不退费"
-PASS_CLAUSE = "DOMAIN §5: every subject of the level passed within one validity window"
-INVALIDATED_CLAUSE = "须知 末段: 已颁发证书的…宣布评价成绩无效，并对已发放证书…作出相应处理"
-
-
-def stage_on(stage: str, retake: dict[str, Any] | None, day: date) -> str:
-    """The stage as it holds on `day` (like validity_windows.state_as_of): a ban's stage gives way, the day after the
-    ban's last day, to what follows it — `barred` to `retake_available`, `barred_no_retake` to `no_retake`. `retake`
-    is the decision the latest sanction recorded (`EvaluationCase.retake_after_sanction`)."""
-    until = (retake or {}).get("barred_until")
-    if stage in BARRED and until is not None and day > until:
-        return "retake_available" if stage == "barred" else "no_retake"
-    return stage
-
-
-def outstanding_stage(retake: dict[str, Any] | None, day: date) -> str:
-    """The stage, on `day`, of a case with subjects outstanding and no result pending, as a sanction's recorded
-    decision leaves it (rules/sanctions.py Decision); with no sanction, a retake is available."""
-    if retake is None:
-        return "retake_available"
-    until = retake.get("barred_until")
-    if until is not None and day <= until:
-        return "barred" if retake["possible"] else "barred_no_retake"
-    return "retake_available" if retake["possible"] else "no_retake"
-
-
-def _sitting(row: list[Any]) -> dict[str, Any]:
-    """A sitting as the case keeps it compactly ([sat_on ISO, sitting_id, attended, subjects]), as a dict."""
-    sat_on, sitting_id, attended, subjects = row
-    return {"sat_on": date.fromisoformat(sat_on), "sitting_id": sitting_id, "attended": attended, "subjects": list(subjects)}
+__all__ = [
+    "BARRED", "ENDED", "INVALIDATED_CLAUSE", "NO_REFUND_CLAUSE", "NO_RETAKE", "PASS_CLAUSE", "RETAKE_WAIVED", "SETTLED",
+    "WINDOW_CLOSED", "EvaluationCase", "outstanding_stage", "stage_on",
+]  # fmt: skip
 
 
 class EvaluationCase(Aggregate):
@@ -86,26 +43,11 @@ class EvaluationCase(Aggregate):
 
     @event("Applied")
     def __init__(
-        self,
-        *,
-        candidate_id: UUID,
-        holder_name: str,
-        holder_id_masked: str,
-        body: str,
-        occupation: str,
-        work_type: str | None,
-        level: int,
-        subjects: list[str],
-        channel: str,
-        institution: str | None,
-        evidence: dict[str, Any],
-        applied_on: date,
-        rulebook_year: int,
-        window_name: str | None,
-        paper_requested: bool,
-        notice: str,
-        actor: str,
-    ) -> None:
+        self, *, candidate_id: UUID, holder_name: str, holder_id_masked: str, body: str, occupation: str,
+        work_type: str | None, level: int, subjects: list[str], channel: str, institution: str | None,
+        evidence: dict[str, Any], applied_on: date, rulebook_year: int, window_name: str | None, paper_requested: bool,
+        notice: str, actor: str,
+    ) -> None:  # fmt: skip
         self.candidate_id = candidate_id
         self.notice = notice  # the operating notice that governs the case, e.g. "seed 004"
         self.holder_name = holder_name
@@ -127,11 +69,9 @@ class EvaluationCase(Aggregate):
         self.fee_due: dict[str, Any] | None = None
         self.pay_from: date | None = None
         self.pay_by: date | None = None
-        # Long histories stay cheap to snapshot: payments and sittings as compact rows (see the properties),
-        # and only each subject's latest attempt, which is all the standing rule reads (history is in the events).
-        self._payments: list[list[Any]] = []  # [amount, kind, paid_on ISO, reference]
-        self._sittings: list[list[Any]] = []  # [sat_on ISO, sitting_id, attended, subjects]
-        self.attempts: list[dict[str, Any]] = []
+        self._payments: list[list[Any]] = []  # compact rows (case_snapshot), read through `payments`
+        self._sittings: list[list[Any]] = []  # compact rows (case_snapshot), read through `sittings`
+        self.attempts: list[dict[str, Any]] = []  # each subject's latest attempt only (subject_standing)
         self.window_opened_on: date | None = None
         self.window_last_day: date | None = None
         self.retake_subjects: list[str] | None = None
@@ -145,104 +85,28 @@ class EvaluationCase(Aggregate):
         self.deferrals: list[dict[str, Any]] = []
         self.results_due: dict[str, Any] | None = None
 
-    class_version = 3
+    class_version = 3  # eventsourcing upgrades older snapshots with these, in turn (case_snapshot)
+    upcast_v1_v2 = staticmethod(snapshot.upcast_v1_v2)
+    upcast_v2_v3 = staticmethod(snapshot.upcast_v2_v3)
     pay_by_provisional = False  # snapshots taken before the flag was kept: `_owe` sets it from the payment
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        """Snapshots taken before the compact rows: convert payments, sittings and attempts."""
-        state["_payments"] = [[p["amount"], p["kind"], p["paid_on"].isoformat(), p["reference"]] for p in state.pop("payments", [])]
-        state["_sittings"] = [
-            [x["sat_on"].isoformat(), x["sitting_id"], x["attended"], list(x["subjects"])] for x in state.pop("sittings", [])
-        ]
-        latest: dict[str, dict[str, Any]] = {}
-        for attempt in state.get("attempts", []):
-            latest[attempt["subject"]] = attempt
-        state["attempts"] = list(latest.values())
-
-    @staticmethod
-    def upcast_v2_v3(state: dict[str, Any]) -> None:
-        """Snapshots taken before issue 12: a waived case's passes no longer count; each sanction records whether a
-        retake remains after it, and a case a ban bars (or leaves without a retake) says so, as replaying the events
-        now does (`_sanctioned`, `_retake_waived`)."""
-        if state["stage"] == "waived":
-            standing.discard_passes(state["attempts"], state["subjects"])
-        bans: list[date] = []
-        for entry in state["sanctions"]:
-            if entry.get("ban"):
-                bans.append(entry["ban"]["ends_on"])
-            ended_before = state["stage"] in ENDED and state.get("ended_on") and entry["decided_on"] > state["ended_on"]
-            if "retake" not in entry:
-                entry["retake"] = None if entry["tier"] == "materials" or ended_before else retake_after(
-                    barred_until=max(bans, default=None), window_last_day=state.get("window_last_day"),
-                    competition=state["channel"] == "competition", notice=state["notice"],
-                )  # fmt: skip
-        retake = next((e["retake"] for e in reversed(state["sanctions"]) if e.get("retake")), None)
-        if retake is None:
-            return
-        day = max(state["last_fact_on"], state["sanctions"][-1]["decided_on"])
-        if state["stage"] in ("retake_available", "no_retake"):
-            state["stage"] = outstanding_stage(retake, day)
-        elif state["stage"] in ("awaiting_payment", "ready_to_sit") and state.get("window_opened_on") and not retake["possible"]:
-            state.update(stage=outstanding_stage(retake, day), fee_due=None, retake_subjects=None)
 
     @property
     def payments(self) -> list[dict[str, Any]]:
-        return [{"amount": a, "kind": k, "paid_on": date.fromisoformat(d), "reference": r} for a, k, d, r in self._payments]
+        return [snapshot.payment(row) for row in self._payments]
 
     @property
     def sittings(self) -> list[dict[str, Any]]:
-        return [_sitting(row) for row in self._sittings]
+        return [snapshot.sitting(row) for row in self._sittings]
 
     @property
     def last_sitting(self) -> dict[str, Any] | None:
         """`sittings[-1]`, or None before the first: without building the others (the case index asks per batch)."""
-        return _sitting(self._sittings[-1]) if self._sittings else None
+        return snapshot.sitting(self._sittings[-1]) if self._sittings else None
 
     @property
     def paid_total(self) -> int:
         """The sum of every payment's amount."""
         return sum(row[0] for row in self._payments)
-
-    def _record_sitting(self, sat_on: date, sitting_id: str | None, subjects: list[str], attended: bool, outcome: str) -> None:
-        self._sittings.append([sat_on.isoformat(), sitting_id, attended, list(subjects)])
-        self.attempts = [a for a in self.attempts if a["subject"] not in subjects]
-        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": outcome, "score": None} for s in subjects)
-
-    # --- guards -------------------------------------------------------------------------------------
-
-    def _require_stage(self, *stages: str, action: str, on: date | None = None) -> None:
-        """The stage must be one of `stages` (on the day `on`, when given: a ban may have ended by then)."""
-        stage = self.stage if on is None else self.stage_on(on)
-        if stage in ENDED:
-            raise CaseClosed(f"the case is {stage} since {self.ended_on}; it cannot {action}", field="case_id")
-        if stage not in stages:
-            raise WrongStage(f"the case is {stage}; to {action} it must be {' or '.join(stages)}", field="case_id", stage=stage)
-
-    def _refuse_if_barred(self, day: date, *, field: str, action: str) -> None:
-        """A sanction's ban in force on `day`, or one that left no retake, refuses a retake (须知 三/四; 四(一))."""
-        retake, stage = self.retake_after_sanction, self.stage_on(day)
-        if retake is None or stage not in (*BARRED, "no_retake"):
-            return
-        ban = max((s["ban"] for s in self.sanctions if s.get("ban")), key=lambda b: b["ends_on"], default=None)
-        named = f" ({ban['clause']})" if ban else ""
-        if stage == "barred":
-            raise CaseBarred(
-                f"the candidate is barred from evaluations until {retake['barred_until']}{named}; the case can {action} "
-                f"from {retake['from']}", field=field, clause=retake["clause"], ends_on=str(retake["barred_until"]),
-                retake_from=str(retake["from"]),
-            )  # fmt: skip
-        if not retake["possible"] and self.channel != "competition":
-            raise NoRetakeAfterBan(
-                f"the ban until {retake['barred_until']}{named} lasts to or past the validity window's last day "
-                f"{retake['window_last_day']}: no retake remains; all subjects must be applied for again",
-                field=field, clause=retake["clause"], ends_on=str(retake["barred_until"]),
-                last_day=str(retake["window_last_day"]),
-            )  # fmt: skip
-
-    def _require_not_before(self, day: date, earlier: date | None, field: str, what: str) -> None:
-        if earlier is not None and day < earlier:
-            raise DateOutOfOrder(f"{day} is before {what} ({earlier})", field=field)
 
     @property
     def is_retake_round(self) -> bool:
@@ -261,8 +125,15 @@ class EvaluationCase(Aggregate):
         return next((s["retake"] for s in reversed(self.sanctions) if s.get("retake")), None)
 
     def stage_on(self, day: date) -> str:
-        """The stage as it holds on `day` (see the module's `stage_on`)."""
+        """The stage as it holds on `day` (case_stages.stage_on)."""
         return stage_on(self.stage, self.retake_after_sanction, day)
+
+    def plan_month(self) -> str | None:
+        return self.plan["plan_month"] if self.plan else None
+
+    def _require_stage(self, *stages: str, action: str, on: date | None = None) -> None:
+        """The stage must be one of `stages` (on the day `on`, when given: a ban may have ended by then)."""
+        guards.require_stage(self.stage if on is None else self.stage_on(on), stages, action=action, ended_on=self.ended_on)
 
     # --- review -------------------------------------------------------------------------------------
 
@@ -272,7 +143,7 @@ class EvaluationCase(Aggregate):
     ) -> None:  # fmt: skip
         """`plan`: the month the case is evaluated in and its last day (seeds 000-004 二(三))."""
         self._require_stage("applied", action="be approved")
-        self._require_not_before(decided_on, self.applied_on, "decided_on", "the application")
+        guards.require_not_before(decided_on, self.applied_on, "decided_on", "the application")
         self._approved(clause=clause, fee=fee, payment=payment, plan=plan, decided_on=decided_on, actor=actor)
 
     @event("Approved")
@@ -286,7 +157,7 @@ class EvaluationCase(Aggregate):
 
     def reject(self, *, reasons: list[dict[str, Any]], decided_on: date, actor: str) -> None:
         self._require_stage("applied", action="be rejected")
-        self._require_not_before(decided_on, self.applied_on, "decided_on", "the application")
+        guards.require_not_before(decided_on, self.applied_on, "decided_on", "the application")
         self._rejected(reasons=reasons, decided_on=decided_on, actor=actor)
 
     @event("Rejected")
@@ -307,30 +178,15 @@ class EvaluationCase(Aggregate):
     def pay(self, *, amount: int, paid_on: date, actor: str, reference: str | None = None) -> None:
         self._require_stage("awaiting_payment", action="take a payment")
         assert self.fee_due is not None and self.pay_by is not None
-        self._require_not_before(paid_on, self.last_fact_on, "paid_on", "the decision that set the fee")
-        if amount != self.fee_due["total"]:
-            raise WrongAmount(
-                f"{amount} yuan paid but {self.fee_due['total']} yuan is due ({self.fee_due['kind']} fee)",
-                field="amount",
-                clause=self.fee_due["clause"],
-                due=self.fee_due["total"],
-            )
-        if self.pay_from is not None and paid_on < self.pay_from:
-            raise PaymentBeforeWindow(
-                f"payment is taken only from {self.pay_from} to {self.pay_by}", field="paid_on", clause="seed 004 二(四)"
-            )
-        if paid_on > self.pay_by:
-            raise PaymentAfterDeadline(
-                f"the fee was due by {self.pay_by}; a payment on {paid_on} is refused and the case can lapse",
-                field="paid_on",
-                clause=self.decision["clause"].get("payment_clause") if self.decision else None,
-                deadline=self.pay_by.isoformat(),
-            )
-        self._fee_paid(amount=amount, kind=self.fee_due["kind"], lines=self.fee_due["lines"], paid_on=paid_on, reference=reference, actor=actor)
+        guards.require_not_before(paid_on, self.last_fact_on, "paid_on", "the decision that set the fee")
+        deadline_clause = self.decision["clause"].get("payment_clause") if self.decision else None
+        guards.check_payment(self.fee_due, amount, paid_on, pay_from=self.pay_from, pay_by=self.pay_by, deadline_clause=deadline_clause)
+        fee = self.fee_due
+        self._fee_paid(amount=amount, kind=fee["kind"], lines=fee["lines"], paid_on=paid_on, reference=reference, actor=actor)
 
     @event("FeePaid")
     def _fee_paid(self, amount: int, kind: str, lines: list[dict[str, Any]], paid_on: date, reference: str | None, actor: str) -> None:
-        self._payments.append([amount, kind, paid_on.isoformat(), reference])
+        self._payments.append(snapshot.payment_row(amount, kind, paid_on, reference))
         self.fee_due = None
         self.stage = "ready_to_sit"
         self.last_fact_on = paid_on
@@ -338,8 +194,7 @@ class EvaluationCase(Aggregate):
     def lapse(self, *, on: date, actor: str) -> None:
         self._require_stage("awaiting_payment", action="lapse")
         assert self.pay_by is not None
-        if on <= self.pay_by:
-            raise NotYetLapsed(f"the fee is due by {self.pay_by}; the case cannot lapse on {on}", field="on")
+        guards.require_past_deadline(self.pay_by, on)
         self._lapsed(due_on=self.pay_by, on=on, retake=self.is_retake_round, actor=actor, due_on_provisional=self.pay_by_provisional)
 
     @event("Lapsed")
@@ -355,9 +210,8 @@ class EvaluationCase(Aggregate):
 
     def withdraw(self, *, on: date, reason: str, actor: str) -> None:
         self._require_stage("applied", "awaiting_payment", "ready_to_sit", "retake_available", "barred", action="be withdrawn")
-        self._require_not_before(on, self.last_fact_on, "on", "the case's last fact")
-        paid = sum(row[0] for row in self._payments)
-        self._withdrawn(on=on, reason=reason, fees_paid=paid, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
+        guards.require_not_before(on, self.last_fact_on, "on", "the case's last fact")
+        self._withdrawn(on=on, reason=reason, fees_paid=self.paid_total, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
 
     @event("Withdrawn")
     def _withdrawn(self, on: date, reason: str, fees_paid: int, refunded: int, clause: str, actor: str) -> None:
@@ -370,13 +224,9 @@ class EvaluationCase(Aggregate):
     ) -> None:
         """`ticket_from`, `ticket_clause`: the day the admission ticket can be had and the body's own notice saying so."""
         self._require_stage("awaiting_payment", "ready_to_sit", action="be scheduled")
-        if self.scheduled is not None:
-            raise WrongStage(f"the case already holds a seat at sitting {self.scheduled['sitting_id']}", field="case_id")
-        if self.is_retake_round and dates[-1] > self.window_last_day:  # type: ignore[operator]
-            raise ValidityWindowClosed(
-                f"the sitting ends after the window's last day {self.window_last_day}", field="sitting_id",
-                clause=f"{self.notice} {WINDOW_CLOSED}",
-            )  # fmt: skip
+        guards.require_no_seat(self.scheduled)
+        if self.is_retake_round:
+            guards.require_sitting_in_window(self.window_last_day, dates[-1], self.notice)
         self._scheduled(sitting_id=sitting_id, dates=dates, venue=venue, ticket_from=ticket_from, ticket_clause=ticket_clause, on=on, actor=actor)
 
     @event("Scheduled")
@@ -411,9 +261,6 @@ class EvaluationCase(Aggregate):
         self.plan = {**(self.plan or {}), **moved, **({"window": window} if window else {})}
         self.scheduled = None
 
-    def plan_month(self) -> str | None:
-        return self.plan["plan_month"] if self.plan else None
-
     # --- sittings and results -----------------------------------------------------------------------
 
     def record_attendance(
@@ -423,47 +270,34 @@ class EvaluationCase(Aggregate):
         """`window` is the validity window the first sitting opens: {"last_day", "years", "clause"};
         `results_due` the date results are owed by (seeds 002-004 三)."""
         self._require_stage("ready_to_sit", action="record attendance")
-        if self.scheduled and (sitting_id or self.scheduled["sitting_id"]) != self.scheduled["sitting_id"]:
-            raise NoSuchSitting(f"the case is scheduled at sitting {self.scheduled['sitting_id']}", field="sitting_id")
-        if self.scheduled and sat_on not in self.scheduled["dates"]:
-            days = ", ".join(str(d) for d in self.scheduled["dates"])
-            raise NoSuchSitting(f"the case's sitting takes place on {days}, not {sat_on}", field="sat_on")
-        sitting_id = sitting_id or (self.scheduled["sitting_id"] if self.scheduled else None)
-        self._require_not_before(sat_on, self.last_fact_on, "sat_on", "the payment")
-        if self.is_retake_round and not self.window_is_open_on(sat_on):
-            raise ValidityWindowClosed(
-                f"a retake must be sat by the window's last day {self.window_last_day}; {sat_on} is too late",
-                field="sat_on",
-                clause=f"{self.notice} {WINDOW_CLOSED}",
-                last_day=str(self.window_last_day),
-            )
+        sitting_id = guards.seat_sat(self.scheduled, sitting_id, sat_on)
+        guards.require_not_before(sat_on, self.last_fact_on, "sat_on", "the payment")
+        if self.is_retake_round:
+            guards.require_sat_in_window(self.window_is_open_on(sat_on), self.window_last_day, sat_on, self.notice)
         subjects = self.retake_subjects or list(self.subjects)
         if attended:
             self._sat(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, results_due=results_due, actor=actor)
         else:
             self._absent(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
         if self.window_opened_on is None:
-            self._window_opened(
-                opened_on=sat_on, last_day=window["last_day"], years=window["years"], clause=window["clause"], actor=actor
-            )
+            self._window_opened(opened_on=sat_on, last_day=window["last_day"], years=window["years"], clause=window["clause"], actor=actor)
         self._settle(actor)
 
     @event("Sat")
     def _sat(self, sat_on: date, sitting_id: str | None, subjects: list[str], results_due: dict[str, Any] | None, actor: str) -> None:
         self._record_sitting(sat_on, sitting_id, subjects, attended=True, outcome="pending")
-        self._after_sitting(sat_on)
         self.results_due = results_due
 
     @event("Absent")
     def _absent(self, sat_on: date, sitting_id: str | None, subjects: list[str], refunded: int, clause: str, actor: str) -> None:
         self._record_sitting(sat_on, sitting_id, subjects, attended=False, outcome="absent")
-        self._after_sitting(sat_on)
         self._stage_after_results()
 
-    def _after_sitting(self, sat_on: date) -> None:
-        self.retake_subjects = None
-        self.scheduled = None
-        self.results_due = None
+    def _record_sitting(self, sat_on: date, sitting_id: str | None, subjects: list[str], attended: bool, outcome: str) -> None:
+        self._sittings.append(snapshot.sitting_row(sat_on, sitting_id, attended, subjects))
+        self.attempts = [a for a in self.attempts if a["subject"] not in subjects]
+        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": outcome, "score": None} for s in subjects)
+        self.retake_subjects, self.scheduled, self.results_due = None, None, None
         self.stage = "awaiting_results"
         self.last_fact_on = sat_on
 
@@ -483,17 +317,14 @@ class EvaluationCase(Aggregate):
 
     def record_result(self, *, subject: str, score: float, pass_mark: int, recorded_on: date, actor: str) -> None:
         self._require_stage("awaiting_results", action="take a result")
-        if subject not in standing.pending(self.attempts):
-            raise NoResultPending(
-                f"no result is awaited for subject {subject!r} (awaited: {', '.join(standing.pending(self.attempts)) or 'none'})",
-                field="subject",
-            )
-        if not 0 <= score <= 100:
-            raise InvalidScore(f"score {score} is outside 0-100", field="score")
-        self._require_not_before(recorded_on, self.last_fact_on, "recorded_on", "the sitting")
-        last = self._sittings[-1]
-        sat_on, sitting_id = date.fromisoformat(last[0]), last[1]
-        result = dict(subject=subject, score=score, pass_mark=pass_mark, sat_on=sat_on, sitting_id=sitting_id, recorded_on=recorded_on, actor=actor)
+        guards.check_result(subject, score, standing.pending(self.attempts))
+        guards.require_not_before(recorded_on, self.last_fact_on, "recorded_on", "the sitting")
+        last = self.last_sitting
+        assert last is not None
+        result = dict(
+            subject=subject, score=score, pass_mark=pass_mark, sat_on=last["sat_on"], sitting_id=last["sitting_id"],
+            recorded_on=recorded_on, actor=actor,
+        )  # fmt: skip
         if score >= pass_mark:
             self._subject_passed(**result)
         else:
@@ -550,23 +381,15 @@ class EvaluationCase(Aggregate):
         """The case's refusals of a retake request, checked before its price and payment dates are looked up, so a
         request after the window's last day is refused for the closed window (issue 12 point 4), not for a body's
         application dates (seed 004 二(三)) or a price the notice does not give."""
-        if self.channel == "competition":
-            raise NoRetakeForCompetition("a candidate who failed through a skills competition cannot retake", field="case_id", clause=f"{self.notice} {NO_RETAKE}")
-        self._refuse_if_barred(requested_on, field="requested_on", action="take a retake request")
+        guards.refuse_competition_retake(self.channel, self.notice)
+        guards.refuse_if_barred(
+            self.stage_on(requested_on), self.retake_after_sanction, self.sanctions, competition=self.channel == "competition",
+            field="requested_on", action="take a retake request",
+        )  # fmt: skip
         self._require_stage("retake_available", action="take a retake request", on=requested_on)
-        self._require_not_before(requested_on, self.last_fact_on, "requested_on", "the case's last fact")
-        if not self.window_is_open_on(requested_on):
-            raise ValidityWindowClosed(
-                f"the validity window closed after {self.window_last_day}; all subjects must be applied for again",
-                field="requested_on",
-                clause=f"{self.notice} {WINDOW_CLOSED}",
-            )
-        wrong = [s for s in subjects if s not in self.outstanding_subjects()]
-        if wrong or not subjects:
-            raise SubjectNotOutstanding(
-                f"retake subjects must be among the outstanding ones ({', '.join(self.outstanding_subjects())}); got {subjects}",
-                field="subjects",
-            )
+        guards.require_not_before(requested_on, self.last_fact_on, "requested_on", "the case's last fact")
+        guards.require_retake_window(self.window_is_open_on(requested_on), self.window_last_day, self.notice)
+        guards.require_outstanding(subjects, self.outstanding_subjects())
 
     @event("RetakeRequested")
     def _retake_requested(self, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str) -> None:
@@ -578,8 +401,7 @@ class EvaluationCase(Aggregate):
     def waive_retake(self, *, new_case_id: UUID, on: date, actor: str) -> None:
         """Re-applying for the same project and level inside the window waives the retake (视为放弃补考)."""
         self._require_stage("retake_available", "awaiting_payment", "ready_to_sit", action="have its retake waived", on=on)
-        if not self.window_is_open_on(on):
-            raise ValidityWindowClosed(f"the window is not open on {on}", field="applied_on", clause=f"{self.notice} {RETAKE_WAIVED}")
+        guards.require_waivable(self.window_is_open_on(on), on, self.notice)
         discarded = standing.passed(self.subjects, self.attempts)
         self._retake_waived(new_case_id=new_case_id, discarded_subjects=discarded, on=on, clause=f"{self.notice} {RETAKE_WAIVED}", actor=actor)
 
@@ -593,59 +415,31 @@ class EvaluationCase(Aggregate):
     # --- sanctions ----------------------------------------------------------------------------------
 
     def sanction(
-        self,
-        *,
-        tier: str,
-        cancels: str,
-        severity: str | None,
-        behaviour_clause: str,
-        behaviour: str,
-        tier_clause: str,
-        sitting_on: date | None,
-        subject: str | None,
-        ban: dict[str, Any] | None,
-        decided_on: date,
-        actor: str,
+        self, *, tier: str, cancels: str, severity: str | None, behaviour_clause: str, behaviour: str, tier_clause: str,
+        sitting_on: date | None, subject: str | None, ban: dict[str, Any] | None, decided_on: date, actor: str,
         source: dict[str, Any] | None = None,
-    ) -> None:
-        if self.stage in ("rejected", "withdrawn", "lapsed", "disqualified"):
-            raise CaseClosed(f"the case is {self.stage}; there is nothing to sanction", field="case_id")
-        self._require_not_before(decided_on, sitting_on or self.applied_on, "decided_on", "the conduct it sanctions")
-        cancelled = self._results_to_cancel(cancels, sitting_on, subject)
-        post_hoc = self.certificate is not None
+    ) -> None:  # fmt: skip
+        guards.require_sanctionable(self.stage)
+        guards.require_not_before(decided_on, sitting_on or self.applied_on, "decided_on", "the conduct it sanctions")
+        cancelled = guards.results_to_cancel(self.sittings, cancels, sitting_on, subject)
         retake = self._retake_decision(tier, ban)
         self._sanctioned(
             tier=tier, severity=severity, behaviour_clause=behaviour_clause, behaviour=behaviour, clause=tier_clause,
             sitting_on=sitting_on, subject=subject, cancelled=cancelled, ban=ban, fees_refunded=0,
-            post_hoc=post_hoc, decided_on=decided_on, actor=actor, **({"source": source} if source else {}),
-            **({"retake": retake} if retake else {}),
+            post_hoc=self.certificate is not None, decided_on=decided_on, actor=actor,
+            **({"source": source} if source else {}), **({"retake": retake} if retake else {}),
         )  # fmt: skip
         if self.certificate and self.certificate["status"] == "valid":
-            self._cert_revoked(number=self.certificate["number"], on=decided_on, reason=f"sanction ({tier}, {behaviour_clause})", clause=INVALIDATED_CLAUSE, actor=actor)
+            reason = f"sanction ({tier}, {behaviour_clause})"
+            self._cert_revoked(number=self.certificate["number"], on=decided_on, reason=reason, clause=INVALIDATED_CLAUSE, actor=actor)
 
     def _retake_decision(self, tier: str, ban: dict[str, Any] | None) -> dict[str, Any] | None:
-        """Whether a retake remains after this sanction (rules/sanctions.py Decision): the longest ban of the case's
-        sanctions against its window's last day. None for a materials sanction (it ends the case) or an ended case."""
-        if tier == "materials" or self.stage in ENDED:
-            return None
+        """Whether a retake remains after this sanction, given the case's earlier bans (case_stages.retake_decision)."""
         bans = [s["ban"]["ends_on"] for s in self.sanctions if s.get("ban")] + ([ban["ends_on"]] if ban else [])
-        return retake_after(
-            barred_until=max(bans, default=None), window_last_day=self.window_last_day,
+        return retake_decision(
+            tier, ended=self.stage in ENDED, bans=bans, window_last_day=self.window_last_day,
             competition=self.channel == "competition", notice=self.notice,
         )  # fmt: skip
-
-    def _results_to_cancel(self, cancels: str, sitting_on: date | None, subject: str | None) -> list[dict[str, Any]]:
-        if cancels == "qualification":
-            return [{"subject": subject, "sat_on": s["sat_on"]} for s in self.sittings for subject in s["subjects"]]
-        sitting = next((s for s in self.sittings if s["sat_on"] == sitting_on), None)
-        if sitting is None:
-            dates = ", ".join(str(s["sat_on"]) for s in self.sittings) or "none"
-            raise NoSuchSitting(f"the case has no sitting on {sitting_on} (sittings: {dates})", field="sitting_on")
-        if cancels == "subject":
-            if subject not in sitting["subjects"]:
-                raise NoSuchSitting(f"subject {subject!r} was not sat on {sitting_on}", field="subject")
-            return [{"subject": subject, "sat_on": sitting_on}]
-        return [{"subject": s, "sat_on": sitting_on} for s in sitting["subjects"]]
 
     @event("Sanctioned")
     def _sanctioned(
@@ -685,7 +479,7 @@ class EvaluationCase(Aggregate):
         self, *, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None, clause: str, actor: str
     ) -> None:
         self._require_stage("qualified", action="have a certificate issued")
-        self._require_not_before(issued_on, self.qualified_on, "issued_on", "the qualification")
+        guards.require_not_before(issued_on, self.qualified_on, "issued_on", "the qualification")
         self._cert_issued(number=number, issued_on=issued_on, form=form, delivery=delivery, collectable_from=collectable_from, clause=clause, actor=actor)
 
     @event("CertIssued")
@@ -698,15 +492,9 @@ class EvaluationCase(Aggregate):
         }  # fmt: skip
         self.stage = "certified"
 
-    def _require_valid_certificate(self, action: str) -> dict[str, Any]:
-        if not self.certificate or self.certificate["status"] != "valid":
-            state = self.certificate["status"] if self.certificate else "none issued"
-            raise CertificateNotValid(f"the case's certificate is {state}; it cannot {action}", field="case_id")
-        return self.certificate
-
     def revoke_certificate(self, *, on: date, reason: str, clause: str, actor: str) -> None:
-        certificate = self._require_valid_certificate("be revoked")
-        self._require_not_before(on, certificate["issued_on"], "on", "the certificate's issue")
+        certificate = guards.valid_certificate(self.certificate, "be revoked")
+        guards.require_not_before(on, certificate["issued_on"], "on", "the certificate's issue")
         self._cert_revoked(number=certificate["number"], on=on, reason=reason, clause=clause, actor=actor)
 
     @event("CertRevoked")
@@ -718,8 +506,8 @@ class EvaluationCase(Aggregate):
             self.stage = "certificate_revoked"
 
     def reissue_certificate(self, *, number: str, on: date, reason: str, delivery: str, clause: str, actor: str) -> None:
-        certificate = self._require_valid_certificate("be reissued")
-        self._require_not_before(on, certificate["issued_on"], "on", "the certificate's issue")
+        certificate = guards.valid_certificate(self.certificate, "be reissued")
+        guards.require_not_before(on, certificate["issued_on"], "on", "the certificate's issue")
         self._cert_reissued(number=number, replaces=certificate["number"], on=on, reason=reason, delivery=delivery, clause=clause, actor=actor)
 
     @event("CertReissued")
