@@ -111,9 +111,9 @@ def test_every_attendance_in_the_demo_is_at_a_sitting_the_case_was_scheduled_for
     settings, _ = demo_store
     demo_app = CasesApplication(settings)
     try:
-        attended = [e for case in case_log.all_cases(demo_app) for e in demo_app.events.get(case.id)
+        attended = [e for case in case_log.all_cases(demo_app.work) for e in demo_app.events.get(case.id)
                     if type(e).__name__ in ("Sat", "Absent")]  # fmt: skip
-        scheduled = {(e.originator_id, e.sitting_id) for case in case_log.all_cases(demo_app)
+        scheduled = {(e.originator_id, e.sitting_id) for case in case_log.all_cases(demo_app.work)
                      for e in demo_app.events.get(case.id) if type(e).__name__ == "Scheduled"}  # fmt: skip
     finally:
         demo_app.close()

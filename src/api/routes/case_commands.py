@@ -15,6 +15,7 @@ Who may do what (DOMAIN §9). Admin may do everything; compliance officers only 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -44,32 +45,33 @@ from api.schemas import (
 from api.tokens import Principal
 from cases.service.application import CasesApplication
 from cases.errors import DomainError
+from cases.service.outcome import Outcome
 from cases.service.replay import summarise
 
 router = APIRouter(prefix="/cases", tags=["case commands"])
 ANSWERS: dict[int | str, dict[str, Any]] = {200: COMMAND}
-Method = Callable[[CasesApplication], Callable[..., Any]]
+Method = Callable[[CasesApplication], Callable[..., Outcome]]
 
 
 async def on_case(
     request: Request, who: Principal, case_id: UUID, payload: Any, key: str | None, if_match: str | None, method: Method,
     *, named: str | None = None, whole: bool = False, **arguments: Any,
 ) -> JSONResponse:  # fmt: skip
-    """Body scope, If-Match and Idempotency-Key around one application call:
-    `method(app)(case_id, **payload, **arguments, actor=…, expected_version=…)`; what it returns is the answer's
-    `result.<named>` (`whole`: the answer's `result` itself). A refusal becomes its problem response here, so that
-    `run_once` stores it for a retry."""
+    """Body scope, If-Match and Idempotency-Key around one use case:
+    `method(app)(case_id, **payload, **arguments, actor=…, expected_version=…, loaded=…)`; the answer is its
+    `Outcome`, whose result is the answer's `result.<named>` (`whole`: the answer's `result` itself). A refusal
+    becomes its problem response here, so that `run_once` stores it for a retry."""
     version = expected_version(if_match)
 
     def command() -> JSONResponse:
         app = services(request).app
         case = case_in_scope(request, who, case_id)  # another body's case: 404, like a missing one
-        try:
-            with app.starting_from(case):  # the case just loaded for the scope check: not read twice
-                value = method(app)(case_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
+        try:  # the case just loaded for the scope check is not read twice; a write in between still conflicts
+            outcome = method(app)(case_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version, loaded=case)
         except DomainError as error:
             return refusal(request, error)
-        return answer(request, case_id, result=value if whole else {named: value} if named else None)
+        value = outcome.result
+        return answer(outcome, result=value if whole else {named: value} if named else None)
 
     return await run_once(request, who, key, payload, command)
 
@@ -105,13 +107,13 @@ async def review(
     return await on_case(request, who, case_id, payload, key, if_match, reviewed, whole=True)
 
 
-def reviewed(app: CasesApplication) -> Callable[..., Any]:
-    """The review, answering what it decided, as the case now shows it (its `decision`, `fee_due`, `plan`)."""
+def reviewed(app: CasesApplication) -> Callable[..., Outcome]:
+    """The review, answering what it decided, as the reviewed case shows it (its `decision`, `fee_due`, `plan`)."""
 
-    def review(case_id: UUID, **arguments: Any) -> dict[str, Any]:
-        app.review(case_id, **arguments)
-        state = summarise(app.just_saved(case_id) or app.get_case(case_id)).to_dict()
-        return {"decision": state["decision"], "fee_due": state["fee_due"], "plan": state["plan"]}
+    def review(case_id: UUID, **arguments: Any) -> Outcome:
+        outcome = app.intake.review(case_id, **arguments)
+        state = summarise(outcome.result).to_dict()
+        return replace(outcome, result={"decision": state["decision"], "fee_due": state["fee_due"], "plan": state["plan"]})
 
     return review
 
@@ -122,7 +124,7 @@ async def reject(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar: rejects an application for a reason the evidence cannot show (e.g. incomplete materials)."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.reject)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.intake.reject)
 
 
 @router.post("/{case_id}/payments", responses=ANSWERS, summary="FeePaid: the fee or retake fee, exactly as due")
@@ -131,7 +133,7 @@ async def pay(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.pay_fee)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.fees.pay_fee)
 
 
 @router.post("/{case_id}/schedule", responses=ANSWERS, summary="Scheduled: a seat at a planned sitting")
@@ -140,12 +142,7 @@ async def schedule(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The answer's `result.ticket_from` is the day the admission ticket can be downloaded."""
-    return await on_case(request, who, case_id, payload, key, if_match, schedule_checking_version, named="ticket_from")
-
-
-def schedule_checking_version(app: CasesApplication) -> Callable[..., Any]:
-    """The scheduling service's command, with the If-Match version checked at the save like every command."""
-    return app.scheduling.schedule_case
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.sittings.schedule_case, named="ticket_from")
 
 
 @router.post("/{case_id}/attendance", responses=ANSWERS, summary="Sat or Absent (no refund)")
@@ -155,7 +152,7 @@ async def attendance(
 ) -> JSONResponse:  # fmt: skip
     """Examiner or registrar. The first sitting opens the validity window."""
     sitting_id = str(payload.sitting_id) if payload.sitting_id else None  # the case names its seat's sitting as text
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_attendance, sitting_id=sitting_id)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.results.record_attendance, sitting_id=sitting_id)
 
 
 @router.post("/{case_id}/results", responses=ANSWERS, summary="SubjectPassed or SubjectFailed at the year's pass mark")
@@ -165,7 +162,7 @@ async def record_result(
 ) -> JSONResponse:  # fmt: skip
     """Examiner, or the registrar entering marked results. The answer's `stage` says what follows
     (`qualified`, `retake_available`, or `awaiting_results` while subjects are outstanding)."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.record_result)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.results.record_result)
 
 
 @router.post("/{case_id}/retake", responses=ANSWERS, summary="RetakeRequested at the retake price")
@@ -174,7 +171,7 @@ async def retake(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The answer's `result.fee_due` is the retake fee and its payment dates."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.request_retake, named="fee_due")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.results.request_retake, named="fee_due")
 
 
 @router.post("/{case_id}/sanctions", responses=ANSWERS, summary="Sanctioned (参评人员须知 一-四)")
@@ -184,7 +181,7 @@ async def sanction(
 ) -> JSONResponse:  # fmt: skip
     """Examiner: the subject and sitting tiers, on the day. Supervisor: every tier, post-hoc too (an issued
     certificate is invalidated). A registrar may not sanction. The answer's `result.ban` is the ban imposed."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.sanction, named="ban")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.sanctions.sanction, named="ban")
 
 
 @router.post("/{case_id}/certificate", responses=ANSWERS, summary="CertIssued: numbered per the body's filing number")
@@ -193,7 +190,7 @@ async def issue_certificate(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar. The answer's `result.number` is the certificate number."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.issue_certificate, named="number")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.certificates.issue, named="number")
 
 
 @router.post("/{case_id}/certificate/revocation", responses=ANSWERS, summary="CertRevoked: the certificate is invalid")
@@ -202,7 +199,7 @@ async def revoke_certificate(
     who: Principal = Depends(allow("registrar", "supervisor")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar of the issuing body, or a supervisor."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.revoke_certificate)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.certificates.revoke)
 
 
 @router.post("/{case_id}/certificate/reissue", responses=ANSWERS, summary="CertReissued (遗失补办) under a new number")
@@ -211,7 +208,7 @@ async def reissue_certificate(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar, where the body's notice offers reissue (seed 002 五(三)); elsewhere `reissue_not_offered`."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.reissue_certificate, named="number")
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.certificates.reissue, named="number")
 
 
 @router.post("/{case_id}/withdrawal", responses=ANSWERS, summary="Withdrawn: the candidate leaves; a seat is freed")
@@ -220,7 +217,7 @@ async def withdraw(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.withdraw)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.fees.withdraw)
 
 
 @router.post("/{case_id}/lapse", responses=ANSWERS, summary="Lapsed: the fee was not paid by its deadline")
@@ -229,4 +226,4 @@ async def lapse(
     who: Principal = Depends(allow("registrar")),
 ) -> JSONResponse:  # fmt: skip
     """Registrar."""
-    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.lapse)
+    return await on_case(request, who, case_id, payload, key, if_match, lambda app: app.fees.lapse)

@@ -45,10 +45,10 @@ async def apply(payload: ApplyRequest, request: Request, key: IdempotencyKey = N
 
     def command() -> JSONResponse:
         try:
-            case_id = services(request).app.apply(**payload.model_dump(), actor=who.actor)
+            outcome = services(request).app.intake.apply(**payload.model_dump(), actor=who.actor)
         except DomainError as error:
             return refusal(request, error)
-        return answer(request, case_id, status=201)
+        return answer(outcome, status=201)
 
     return await run_once(request, who, key, payload, command)
 
@@ -66,18 +66,20 @@ async def apply_batch(
     def command() -> JSONResponse:
         app = services(request).app
         rows: list[dict[str, Any]] = []
+        position = None  # the last applied row's
         for index, candidate in enumerate(payload.candidates):
             try:
-                case_id = app.apply(
+                outcome = app.intake.apply(
                     **candidate.model_dump(), body=payload.body, applied_on=payload.applied_on, channel="group",
                     institution=payload.institution, actor=who.actor,
                 )  # fmt: skip
             except DomainError as error:
                 rows.append({"row": index, "status": error.http_status, "problem": _body_of(refusal(request, error))})
                 continue
-            rows.append({"row": index, "status": 201, "case_id": str(case_id), "location": f"/cases/{case_id}"})
+            position = outcome.position
+            rows.append({"row": index, "status": 201, "case_id": str(outcome.id), "location": f"/cases/{outcome.id}"})
         applied = sum(1 for row in rows if row["status"] == 201)
-        result = BatchResult(applied=applied, refused=len(rows) - applied, position=app.last_position() if applied else None, rows=rows)
+        result = BatchResult(applied=applied, refused=len(rows) - applied, position=position, rows=rows)
         return JSONResponse(result.model_dump(mode="json"), status_code=207)
 
     return await run_once(request, who, key, payload, command)

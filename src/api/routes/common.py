@@ -14,6 +14,7 @@ from api.services import Services
 from api.tokens import Principal
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.errors import InvalidInput
+from cases.service.outcome import Outcome
 
 
 def services(request: Request) -> Services:
@@ -40,12 +41,11 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def answer(request: Request, case_id: UUID, status: int = 200, result: dict[str, Any] | None = None) -> JSONResponse:
-    found = services(request)
-    case = found.app.just_saved(case_id) or found.app.get_case(case_id)  # the version this command wrote
-    body = CommandResult(case_id=str(case.id), version=case.version, stage=case.stage, position=found.app.last_position(), result=result)
+def answer(outcome: Outcome, status: int = 200, result: dict[str, Any] | None = None) -> JSONResponse:
+    """A case command's answer: the version it wrote (ETag), the stage, the log position it reached, `result`."""
+    body = CommandResult(case_id=str(outcome.id), version=outcome.version, stage=outcome.stage, position=outcome.position, result=result)
     response = JSONResponse(body.model_dump(mode="json"), status_code=status)
-    response.headers["ETag"] = etag(case.version)
+    response.headers["ETag"] = etag(body.version)
     if status == 201:
-        response.headers["Location"] = f"/cases/{case.id}"
+        response.headers["Location"] = f"/cases/{outcome.id}"
     return response

@@ -2,7 +2,7 @@
 POST /complaints/{id}/… accepts, declines, assigns, links a case, extends, escalates, resolves (with a post-hoc
 sanction of a linked case in the same write), records the callback, reopens and closes it. GET /complaints is the
 queue with each complaint's service-level standing, read from the complaints read model. Each route parses, authorises, calls one use case of
-`app.complaints` and answers; the rules are the domain's. Commands take `If-Match` (412 when stale) and
+`app.hotline` and answers from its outcome; the rules are the domain's. Commands take `If-Match` (412 when stale) and
 `Idempotency-Key`, and answer the complaint's version (ETag), stage, level and the log position reached.
 
 Who (DOMAIN §10 "Who sees what", "Escalation"; the policy rows are in `api.policy`):
@@ -54,6 +54,7 @@ from api.schemas import Day
 from api.tokens import Principal
 from cases.aggregates.complaint import CATEGORIES, Complaint
 from cases.service.complaints import SHANGHAI, Complaints
+from cases.service.outcome import Outcome
 from cases.errors import Conflict, DomainError, StaleVersion
 from cases.limits import MAX_OFFSET, TEXT
 from cases.projections.complaints import complaint_queue
@@ -65,7 +66,7 @@ router = APIRouter(prefix="/complaints", tags=["complaints"])
 SUPERVISORS = allow("supervisor")
 READERS = allow("registrar", "compliance", "supervisor")
 COMMAND = {200: {"model": ComplaintCommandResult, "description": "the complaint's new version, stage, level and the log position reached"}}
-Method = Callable[[Complaints], Callable[..., Any]]
+Method = Callable[[Complaints], Callable[..., Outcome]]
 
 
 class NotAtYourLevel(DomainError):
@@ -79,7 +80,7 @@ class NotAtYourLevel(DomainError):
 
 
 def complaint_in_scope(request: Request, who: Principal, complaint_id: UUID) -> Complaint:
-    complaint = services(request).app.complaints.get(complaint_id)
+    complaint = services(request).app.hotline.get(complaint_id)
     require_body(who, complaint.body, "complaint", complaint_id)  # another body's: 404, like a missing one
     return complaint
 
@@ -116,18 +117,26 @@ def require_acting(who: Principal, complaint: Complaint, *, pulled_in: bool = Fa
 # --- commands -------------------------------------------------------------------------------------------------
 
 
-def answer(request: Request, complaint_id: UUID, status: int = 200, result: dict[str, Any] | None = None) -> JSONResponse:
-    app = services(request).app
-    complaint = app.just_saved(complaint_id) or app.complaints.get(complaint_id)  # the version this command wrote
+def answer(outcome: Outcome, status: int = 200) -> JSONResponse:
+    """The complaint as the command saved it (version, also the ETag; stage; level), the log position reached, and
+    the command's result when it is a mapping (a resolution's outcome, events caused and ban)."""
     body = ComplaintCommandResult(
-        complaint_id=str(complaint.id), version=complaint.version, stage=complaint.stage, level=complaint.level,
-        position=app.last_position(), result=result,
+        complaint_id=str(outcome.id), version=outcome.version, stage=outcome.stage, level=outcome.level,
+        position=outcome.position, result=outcome.result if isinstance(outcome.result, dict) else None,
     )  # fmt: skip
     response = JSONResponse(body.model_dump(mode="json"), status_code=status)
-    response.headers["ETag"] = etag(complaint.version)
+    response.headers["ETag"] = etag(body.version)
     if status == 201:
-        response.headers["Location"] = f"/complaints/{complaint.id}"
+        response.headers["Location"] = f"/complaints/{outcome.id}"
     return response
+
+
+def answering(request: Request, use_case: Callable[[], Outcome], status: int = 200) -> JSONResponse:
+    """The use case's answer, or its refusal as a problem response (so that `run_once` stores it for a retry)."""
+    try:
+        return answer(use_case(), status)
+    except DomainError as error:
+        return refusal(request, error)
 
 
 async def on_complaint(
@@ -135,31 +144,27 @@ async def on_complaint(
     method: Method, *, pulled_in: bool = False, case_id: UUID | None = None, **arguments: Any,
 ) -> JSONResponse:  # fmt: skip
     """Scope, level, If-Match and Idempotency-Key around one use case:
-    `method(app.complaints)(complaint_id, **payload, **arguments, actor=…, expected_version=…)`; a dict it returns
-    is the answer's `result`. Without If-Match the version checked for scope and level is the one the command
+    `method(app.hotline)(complaint_id, **payload, **arguments, actor=…, expected_version=…)`; its `Outcome` is the
+    answer. Without If-Match the version checked for scope and level is the one the command
     must find (a change in between is 409).
     `case_id`: a case the command names, which a body's staff must see (another body's answers 404)."""
     asked = expected_version(if_match)
 
-    def command() -> JSONResponse:
+    def use_case() -> Outcome:
+        complaint = complaint_in_scope(request, who, complaint_id)
+        require_acting(who, complaint, pulled_in=pulled_in)
+        if case_id is not None:
+            case_in_scope(request, who, case_id)
+        command = method(services(request).app.hotline)
+        version = complaint.version if asked is None else asked
         try:
-            complaint = complaint_in_scope(request, who, complaint_id)
-            require_acting(who, complaint, pulled_in=pulled_in)
-            if case_id is not None:
-                case_in_scope(request, who, case_id)
-            use_case = method(services(request).app.complaints)
-            version = complaint.version if asked is None else asked
-            try:
-                value = use_case(complaint_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
-            except StaleVersion as stale:
-                if asked is not None:
-                    raise
-                raise Conflict("the complaint changed while this command ran; read it again and retry", field="complaint_id") from stale
-        except DomainError as error:
-            return refusal(request, error)
-        return answer(request, complaint_id, result=value if isinstance(value, dict) else None)
+            return command(complaint_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
+        except StaleVersion as stale:
+            if asked is not None:
+                raise
+            raise Conflict("the complaint changed while this command ran; read it again and retry", field="complaint_id") from stale
 
-    return await run_once(request, who, key, payload, command)
+    return await run_once(request, who, key, payload, lambda: answering(request, use_case))
 
 
 @router.post("", status_code=201, responses={201: COMMAND[200]}, summary="Received: a complaint taken on a line, by letter, online or at a counter")
@@ -175,14 +180,10 @@ async def receive(payload: ReceiveRequest, request: Request, key: IdempotencyKey
         if who.body is not None:
             case_in_scope(request, who, case_id)
 
-    def command() -> JSONResponse:
-        try:
-            complaint_id = services(request).app.complaints.receive(**payload.model_dump(), actor=who.actor)
-        except DomainError as error:
-            return refusal(request, error)
-        return answer(request, complaint_id, status=201)
+    def use_case() -> Outcome:
+        return services(request).app.hotline.receive(**payload.model_dump(), actor=who.actor)
 
-    return await run_once(request, who, key, payload, command)
+    return await run_once(request, who, key, payload, lambda: answering(request, use_case, status=201))
 
 
 @router.post("/{complaint_id}/acceptance", responses=COMMAND, summary="Accepted: the result clock starts")

@@ -8,7 +8,8 @@ same `Idempotency-Key` replays it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from dataclasses import replace
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -24,6 +25,7 @@ from api.tokens import Principal
 from cases.errors import DomainError
 from cases.identity import mask_id_number
 from cases.rules.schedule import parse_month
+from cases.service.outcome import Outcome
 
 router = APIRouter(prefix="/sittings", tags=["sittings"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -33,9 +35,9 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 async def plan_sitting(payload: PlanSittingRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
     require_body(who, payload.body, "body", payload.body)
 
-    def command() -> dict[str, Any]:
-        sitting_id = services(request).app.scheduling.plan_sitting(**payload.model_dump(), actor=who.actor)
-        return {"sitting_id": str(sitting_id)}
+    def command() -> Outcome:
+        outcome = services(request).app.sittings.plan_sitting(**payload.model_dump(), actor=who.actor)
+        return replace(outcome, result={"sitting_id": str(outcome.id)})
 
     return await run_once(request, who, key, payload, lambda: _answer(request, command, status=201))
 
@@ -46,7 +48,7 @@ def month_plan(
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     parse_month(month, field="month")
-    bodies = read.services.app.scheduling.month_plan(month)
+    bodies = read.services.app.sittings.month_plan(month)
     return read.json({"month": month, "bodies": [b for b in bodies if who.sees(b["body"])]})
 
 
@@ -54,9 +56,9 @@ def month_plan(
 async def cohort_rule(payload: CohortRuleRequest, request: Request, key: IdempotencyKey = None, who: Principal = Depends(allow("registrar"))) -> JSONResponse:
     require_body(who, payload.body, "body", payload.body)
 
-    def command() -> dict[str, Any]:
-        lines = services(request).app.scheduling.apply_cohort_rule(**payload.model_dump(), actor=who.actor)
-        return {"body": payload.body, "plan_month": payload.plan_month, "cohorts": lines}
+    def command() -> Outcome:
+        outcome = services(request).app.sittings.apply_cohort_rule(**payload.model_dump(), actor=who.actor)
+        return replace(outcome, result={"body": payload.body, "plan_month": payload.plan_month, "cohorts": outcome.result})
 
     return await run_once(request, who, key, payload, lambda: _answer(request, command))
 
@@ -69,20 +71,20 @@ async def fold_window(
 ) -> JSONResponse:  # fmt: skip
     require_body(who, body, "body", body)
 
-    def command() -> dict[str, Any]:
-        return services(request).app.scheduling.fold_window(body=body, window=window, **payload.model_dump(), actor=who.actor)
+    def command() -> Outcome:
+        return services(request).app.sittings.fold_window(body=body, window=window, **payload.model_dump(), actor=who.actor)
 
     return await run_once(request, who, key, payload, lambda: _answer(request, command))
 
 
-def _answer(request: Request, command: Callable[[], dict[str, Any]], status: int = 200) -> JSONResponse:
-    """The command's result and a log position at or after its write (pass it as `wait_for_position`), or its
-    refusal. The log's head, not `last_position()`: a rule that changed nothing saves nothing, and the thread's
-    last position would then be another request's."""
+def _answer(request: Request, command: Callable[[], Outcome], status: int = 200) -> JSONResponse:
+    """The command's result and the log position of its write (pass it as `wait_for_position`), or its refusal. A
+    rule that changed nothing wrote nothing: its position is the log's head, which a reader has already reached
+    whatever it waits for."""
     try:
-        result = command()
+        outcome = command()
     except DomainError as error:
         details = {k: mask_id_number(v) if isinstance(v, str) else v for k, v in error.details.items()}
         return problem(request, error.http_status, error.code, error.message, field=error.field, clause=error.clause, details=details)
-    position = services(request).app.recorder.max_notification_id()
-    return JSONResponse({**jsonable_encoder(result), "position": position}, status_code=status)
+    position = outcome.position if outcome.position is not None else services(request).app.recorder.max_notification_id()
+    return JSONResponse({**jsonable_encoder(outcome.result), "position": position}, status_code=status)

@@ -16,15 +16,15 @@ from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import Sitting
 
 if TYPE_CHECKING:
-    from cases.service.application import CasesApplication
+    from cases.service.unit_of_work import UnitOfWork
 
 PAGE = 1000
 
 
-def _created_ids(app: CasesApplication, topic: str) -> Iterator[UUID]:
+def _created_ids(work: UnitOfWork, topic: str) -> Iterator[UUID]:
     start = 1
     while True:
-        page = app.recorder.select_notifications(start=start, limit=PAGE, topics=[topic])
+        page = work.store.recorder.select_notifications(start=start, limit=PAGE, topics=[topic])
         for notification in page:
             yield notification.originator_id
         if len(page) < PAGE:
@@ -32,19 +32,19 @@ def _created_ids(app: CasesApplication, topic: str) -> Iterator[UUID]:
         start = page[-1].id + 1
 
 
-def case_ids(app: CasesApplication) -> Iterator[UUID]:
-    return _created_ids(app, get_topic(EvaluationCase.Applied))
+def case_ids(work: UnitOfWork) -> Iterator[UUID]:
+    return _created_ids(work, get_topic(EvaluationCase.Applied))
 
 
-def sitting_ids(app: CasesApplication) -> Iterator[UUID]:
-    return _created_ids(app, get_topic(Sitting.Planned))
+def sitting_ids(work: UnitOfWork) -> Iterator[UUID]:
+    return _created_ids(work, get_topic(Sitting.Planned))
 
 
-def all_cases(app: CasesApplication) -> Iterator[EvaluationCase]:
-    for case_id in case_ids(app):
-        yield app.get_case(case_id)
+def all_cases(work: UnitOfWork) -> Iterator[EvaluationCase]:
+    for case_id in case_ids(work):
+        yield work.case(case_id)
 
 
-def all_sittings(app: CasesApplication) -> Iterator[Sitting]:
-    for sitting_id in sitting_ids(app):
-        yield app.repository.get(sitting_id)
+def all_sittings(work: UnitOfWork) -> Iterator[Sitting]:
+    for sitting_id in sitting_ids(work):
+        yield work.sitting(sitting_id)

@@ -9,18 +9,18 @@ saving); a `received_at` given with another offset is converted first.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import structlog
 
 from cases.aggregates.complaint import CATEGORIES, ComplaintError, Complaint
-from cases.errors import DomainError, InvalidInput, NotFound
+from cases.errors import DomainError, InvalidInput, NotFound, StaleVersion
 from cases.limits import check_text
 from cases.rules.complaint_clock import CHANNELS, acceptance_due, extended_due, received, result_due
-
-if TYPE_CHECKING:
-    from cases.service.application import CasesApplication
+from cases.service.outcome import Outcome
+from cases.service.sanctions import sanction_unsaved
+from cases.service.unit_of_work import UnitOfWork
 
 log = structlog.get_logger("cases.service.complaints")
 SHANGHAI = timezone(timedelta(hours=8))
@@ -36,19 +36,19 @@ class CaseNotLinked(ComplaintError):
 
 
 class Complaints:
-    def __init__(self, app: CasesApplication) -> None:
-        self.app = app
+    """Every command answers an `Outcome` about the complaint (its version, stage, level and the log position)."""
+
+    def __init__(self, work: UnitOfWork) -> Outcome:
+        self.work = work
 
     # --- reading ------------------------------------------------------------------------------------
 
     def get(self, complaint_id: UUID, version: int | None = None) -> Complaint:
-        return self.app._load_as(Complaint, complaint_id, "complaint_id", version)
+        return self.work.complaint(complaint_id, version)
 
     def _for_command(self, complaint_id: UUID, expected_version: int | None) -> Complaint:
         complaint = self.get(complaint_id)
         if expected_version is not None and complaint.version != expected_version:
-            from cases.errors import StaleVersion
-
             raise StaleVersion(
                 f"the complaint is at version {complaint.version}, not {expected_version}: it changed since you read it",
                 field="expected_version", current_version=complaint.version,
@@ -56,7 +56,7 @@ class Complaints:
         return complaint
 
     def _line_hours(self, body: str, channel: str, year: int) -> tuple[str, ...]:
-        catalogue = self.app.rulebook.for_year(year, field="received_at")
+        catalogue = self.work.rulebook.for_year(year, field="received_at")
         if channel == "municipal_line":
             return catalogue.municipal_supervisor.hours
         found = catalogue.body(body)
@@ -71,7 +71,7 @@ class Complaints:
         complainant_name: str | None = None, complainant_contact: str | None = None, anonymous: bool = False,
         case_ids: list[UUID] | None = None, candidate_id: UUID | None = None, staff_named: list[str] | None = None,
         evidence: list[str] | None = None, to_municipal_center: bool = False,
-    ) -> UUID:  # fmt: skip
+    ) -> Outcome:  # fmt: skip
         """Received (DOMAIN §10 Receiving): its acceptance clock starts at the next opening of the line. A call on
         the municipal line, or a letter, form or visit `to_municipal_center`, is the municipal center's from the
         start; anything else is the body's until escalated."""
@@ -90,12 +90,12 @@ class Complaints:
             raise InvalidInput("received_at needs its time zone (e.g. +08:00)", field="received_at")
         local = received_at.astimezone(SHANGHAI)
         hours = self._line_hours(body, channel, local.year)
-        linked = [self.app.get_case(case_id) for case_id in case_ids or []]
+        linked = [self.work.case(case_id) for case_id in case_ids or []]
         for case in linked:
             if case.body != body:
                 raise InvalidInput(f"case {case.id} is not {body}'s", field="case_ids")
-        receipt = received(local, channel, hours, self.app.calendar)
-        due = acceptance_due(receipt.counts_from, self.app.rulebook.complaint_terms, self.app.calendar)
+        receipt = received(local, channel, hours, self.work.calendar)
+        due = acceptance_due(receipt.counts_from, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint = Complaint(
             channel=channel, received_at=local, counts_from=receipt.counts_from, receipt_reason=receipt.reason,
             complainant={"name": None if anonymous else complainant_name, "contact": None if anonymous else complainant_contact,
@@ -105,54 +105,54 @@ class Complaints:
             acceptance_due=due.to_dict(), taken_by=actor, actor=actor,
             level="municipal" if to_municipal_center or channel == "municipal_line" else "body",
         )  # fmt: skip
-        self.app._save(complaint)
+        position = self.work.save(complaint)
         log.info("complaint.received", complaint_id=str(complaint.id), body=body, channel=channel, acceptance_due=str(due))
-        return complaint.id
+        return self._outcome(complaint, position, complaint.id)
 
-    def accept(self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> None:
+    def accept(self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> Outcome:
         complaint = self._for_command(complaint_id, expected_version)
-        due = result_due(on, self.app.rulebook.complaint_terms, self.app.calendar)
+        due = result_due(on, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.accept(on=on, result_due=due.to_dict(), actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
 
-    def decline(self, complaint_id: UUID, *, on: date, reason: str, actor: str, expected_version: int | None = None) -> None:
+    def decline(self, complaint_id: UUID, *, on: date, reason: str, actor: str, expected_version: int | None = None) -> Outcome:
         complaint = self._for_command(complaint_id, expected_version)
         complaint.decline(on=on, reason=reason, actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
 
-    def assign(self, complaint_id: UUID, *, handler: str, on: date, actor: str, expected_version: int | None = None) -> None:
+    def assign(self, complaint_id: UUID, *, handler: str, on: date, actor: str, expected_version: int | None = None) -> Outcome:
         complaint = self._for_command(complaint_id, expected_version)
         complaint.assign(handler=handler, on=on, actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
 
-    def link_case(self, complaint_id: UUID, *, case_id: UUID, on: date, actor: str, expected_version: int | None = None) -> None:
+    def link_case(self, complaint_id: UUID, *, case_id: UUID, on: date, actor: str, expected_version: int | None = None) -> Outcome:
         complaint = self._for_command(complaint_id, expected_version)
-        case = self.app.get_case(case_id)
+        case = self.work.case(case_id)
         complaint.link_case(case_id=case_id, case_body=case.body, on=on, actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
 
     def extend(
         self, complaint_id: UUID, *, working_days: int, reason: str, notice_recorded_on: date, on: date, actor: str,
         expected_version: int | None = None,
-    ) -> None:  # fmt: skip
+    ) -> Outcome:  # fmt: skip
         complaint = self._for_command(complaint_id, expected_version)
         current = complaint.due["result"]
         base = date.fromisoformat(str(current["due"])) if current else on
-        due = extended_due(base, working_days, self.app.rulebook.complaint_terms, self.app.calendar)
+        due = extended_due(base, working_days, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.extend(working_days=working_days, reason=reason, notice_recorded_on=notice_recorded_on, result_due=due.to_dict(), on=on, actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
 
-    def escalate(self, complaint_id: UUID, *, why: str, on: date, actor: str, expected_version: int | None = None) -> None:
+    def escalate(self, complaint_id: UUID, *, why: str, on: date, actor: str, expected_version: int | None = None) -> Outcome:
         """DOMAIN §10 Escalation: both clocks restart at the municipal center, the acceptance clock from `on`."""
         complaint = self._for_command(complaint_id, expected_version)
-        due = acceptance_due(on, self.app.rulebook.complaint_terms, self.app.calendar)
+        due = acceptance_due(on, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.escalate(why=why, on=on, acceptance_due=due.to_dict(), actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
 
     def resolve(
         self, complaint_id: UUID, *, outcome: str, findings: str, recorded_by: str, on: date, actor: str,
         sanction: dict[str, Any] | None = None, expected_version: int | None = None,
-    ) -> dict[str, Any]:  # fmt: skip
+    ) -> Outcome:  # fmt: skip
         """Resolved (DOMAIN §10 Result). An upheld complaint may sanction a linked case (DOMAIN §6, revoking an
         issued certificate): the case's `Sanctioned` names the complaint, the complaint's `Resolved` names the case
         events, and all of it is one write — a refused sanction writes nothing of either."""
@@ -167,15 +167,15 @@ class Complaints:
             case_id = UUID(str(sanction["case_id"]))
             if str(case_id) not in complaint.case_ids:
                 raise CaseNotLinked(f"case {case_id} is not linked to the complaint", field="sanction.case_id")
-            case = self.app.get_case(case_id)
+            case = self.work.case(case_id)
             graver = [s["tier"] for s in case.sanctions if TIER_RANK.get(s["tier"], 0) >= TIER_RANK.get(sanction["tier"], 0)]
             if graver:
                 raise AlreadySanctioned(
                     f"case {case_id} was sanctioned already at the {graver[0]} tier, as grave or graver", field="sanction.case_id", clause="须知",
                 )  # fmt: skip
-            candidate = self.app.get_candidate(case.candidate_id)
+            candidate = self.work.candidate(case.candidate_id)
             try:
-                ban = self.app.sanction_unsaved(
+                ban = sanction_unsaved(
                     case, candidate, tier=sanction["tier"], behaviour=sanction["behaviour"], decided_on=on, actor=actor,
                     severity=sanction.get("severity"), sitting_on=sanction.get("sitting_on"), subject=sanction.get("subject"),
                     source={"complaint_id": str(complaint.id)},
@@ -186,36 +186,40 @@ class Complaints:
             caused = _caused(case, "case_id") + _caused(candidate, "candidate_id")
             changed += [case, candidate]
         complaint.resolve(outcome=outcome, findings=findings, recorded_by=recorded_by, on=on, caused=caused, actor=actor)
-        self.app._save(*changed)
+        position = self.work.save(*changed)
         log.info("complaint.resolved", complaint_id=str(complaint_id), outcome=outcome, caused=len(caused))
-        return {"outcome": outcome, "caused": caused, "ban": ban}
+        return self._outcome(complaint, position, {"outcome": outcome, "caused": caused, "ban": ban})
 
     def record_callback(
         self, complaint_id: UUID, *, satisfied: bool, on: date, actor: str, notes: str | None = None, expected_version: int | None = None,
-    ) -> str:  # fmt: skip
+    ) -> Outcome:  # fmt: skip
         """CallbackRecorded (回访). Dissatisfied with a body's result: reopened and escalated to the municipal center
         in the same write (DOMAIN §10 Callback); with the municipal center's, its result stands. Returns the stage."""
         complaint = self._for_command(complaint_id, expected_version)
         check_text("notes", notes, "words", free_text=True)
         complaint.record_callback(satisfied=satisfied, on=on, notes=notes, actor=actor)
         if not satisfied and complaint.level == "body":
-            due = acceptance_due(on, self.app.rulebook.complaint_terms, self.app.calendar)
+            due = acceptance_due(on, self.work.rulebook.complaint_terms, self.work.calendar)
             complaint.reopen(reason="dissatisfied at the callback", on=on, acceptance_due=due.to_dict(), actor=actor)
             complaint.escalate(why="dissatisfaction", on=on, acceptance_due=due.to_dict(), actor=actor)
-        self.app._save(complaint)
-        return complaint.stage
+        return self._outcome(complaint, self.work.save(complaint), complaint.stage)
 
-    def reopen(self, complaint_id: UUID, *, reason: str, on: date, actor: str, expected_version: int | None = None) -> None:
+    def reopen(self, complaint_id: UUID, *, reason: str, on: date, actor: str, expected_version: int | None = None) -> Outcome:
         """Reopened (new evidence, say): back to received at its level, its acceptance clock restarted from `on`."""
         complaint = self._for_command(complaint_id, expected_version)
-        due = acceptance_due(on, self.app.rulebook.complaint_terms, self.app.calendar)
+        due = acceptance_due(on, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.reopen(reason=reason, on=on, acceptance_due=due.to_dict(), actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
 
-    def close(self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> None:
+    def close(self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> Outcome:
         complaint = self._for_command(complaint_id, expected_version)
         complaint.close(on=on, actor=actor)
-        self.app._save(complaint)
+        return self._outcome(complaint, self.work.save(complaint))
+
+
+    @staticmethod
+    def _outcome(complaint: Complaint, position: int | None, result: Any = None) -> Outcome:
+        return Outcome.of(complaint, position, result, level=complaint.level)
 
 
 TIER_RANK = {"subject": 1, "sitting": 2, "grave": 3, "materials": 4}  # 须知 二 < 三 < 四 < 一 (qualification void)

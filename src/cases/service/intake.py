@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import structlog
@@ -27,18 +27,13 @@ from cases.rules.fees import full_fee
 from cases.rules.payment import payment_due
 from cases.rules.schedule import evaluation_deadline, month_of
 from cases.rulebook.model import Body, FixedWindow
-
-if TYPE_CHECKING:
-    from cases.service.application import CasesApplication
+from cases.service.outcome import Outcome
+from cases.service.unit_of_work import CandidateBanned, UnitOfWork
 
 log = structlog.get_logger("cases.service.intake")
 CHANNELS = {"individual": "个人申报", "group": "团体申报", "competition": "职业技能竞赛"}
 ACTIVE_BEFORE_WINDOW = ("applied", "awaiting_payment", "ready_to_sit", "awaiting_results")
 WAIVABLE = ("retake_available", "awaiting_payment", "ready_to_sit")
-
-
-class CandidateBanned(RuleViolation):
-    code = "candidate_banned"
 
 
 class DuplicateApplication(RuleViolation):
@@ -53,9 +48,14 @@ class NoWindowLeft(RuleViolation):
     code = "no_window_left"
 
 
+__all__ = ["AlreadyCertified", "CandidateBanned", "DuplicateApplication", "Intake", "NoWindowLeft"]
+
+
 class Intake:
-    def __init__(self, app: CasesApplication) -> None:
-        self.app = app
+    """Apply (申报), review, reject."""
+
+    def __init__(self, work: UnitOfWork) -> None:
+        self.work = work
         self.standards = load_standards()
 
     def apply(
@@ -74,7 +74,8 @@ class Intake:
         evidence: dict[str, Any] | None = None,
         phone: str | None = None,
         paper_certificate: bool = False,
-    ) -> UUID:
+    ) -> Outcome:
+        """Applied (申报); the outcome's result is the new case's id."""
         if not name or not name.strip():
             raise InvalidInput("the candidate's name is required", field="name")
         for field, value, kind in (("name", name, "name"), ("id_number", id_number, "id_number"), ("body", body, "code"),
@@ -84,7 +85,7 @@ class Intake:
         work_type = (work_type or "").strip() or None  # "" and None both mean: the occupation has no work type
         resident = parse_id_number(id_number, today=applied_on)
         offer = find_offer(
-            self.app.rulebook, body=body, occupation=occupation, work_type=work_type, level=level, year=applied_on.year
+            self.work.rulebook, body=body, occupation=occupation, work_type=work_type, level=level, year=applied_on.year
         )
         check_minimum_age(resident, applied_on, minimum=offer.catalogue.minimum_age)
         if channel not in CHANNELS:
@@ -94,11 +95,11 @@ class Intake:
         declared = Evidence.from_dict(evidence or {}, as_of=applied_on)
         window = window_for_application(offer.body, level, applied_on) if offer.body.schedule == "fixed_windows" else None
 
-        candidate = self.app.find_candidate(resident.number) or Candidate.register(
-            self.app.candidate_id_for(resident.number), name=name.strip(), id_number=resident.number,
+        candidate = self.work.find_candidate(resident.number) or Candidate.register(
+            self.work.candidate_id_for(resident.number), name=name.strip(), id_number=resident.number,
             birth_date=resident.birth_date, gender=resident.gender, phone=phone, actor=actor,
         )  # fmt: skip
-        self.app._refuse_if_banned(candidate, applied_on, field="id_number")
+        self.work.refuse_if_banned(candidate, applied_on, field="id_number")
         waived = self._earlier_cases_to_waive(candidate, offer.project.occupation, work_type, level, applied_on)
 
         case = EvaluationCase(
@@ -115,9 +116,9 @@ class Intake:
             case_id=case.id, body=body, occupation=occupation, work_type=work_type, level=level,
             channel=channel, applied_on=applied_on, actor=actor,
         )  # fmt: skip
-        self.app._save(candidate, *waived, case)
+        position = self.work.save(candidate, *waived, case)
         log.info("case.applied", case_id=str(case.id), body=body, level=level, waived=[str(c.id) for c in waived])
-        return case.id
+        return Outcome.of(case, position, case.id)
 
     def _earlier_cases_to_waive(
         self, candidate: Candidate, occupation: str, work_type: str | None, level: int, on: date
@@ -125,7 +126,7 @@ class Intake:
         """Earlier cases for the same project and level: an open window is waived; an active one refuses."""
         waived = []
         for case_id in candidate.cases_for(occupation, work_type, level):
-            old = self.app.get_case(case_id)
+            old = self.work.case(case_id)
             if old.stage_on(on) in WAIVABLE and old.is_retake_round and old.window_is_open_on(on):
                 waived.append(old)
             elif old.stage in ACTIVE_BEFORE_WINDOW:
@@ -147,10 +148,15 @@ class Intake:
                 )
         return waived
 
-    def review(self, case: EvaluationCase, *, decided_on: date, actor: str) -> str:
-        """Compute the satisfied clauses from the declared evidence plus this product's own register."""
-        offer = self.app.offer_for(case)
-        candidate = self.app.get_candidate(case.candidate_id)
+    def review(
+        self, case_id: UUID, *, decided_on: date, actor: str, expected_version: int | None = None, loaded: EvaluationCase | None = None
+    ) -> Outcome:
+        """Approved naming the clause, or Rejected naming why (DOMAIN §2 Decision), computed from the declared
+        evidence plus this product's own register. The outcome's result is the case as reviewed (its decision, fee
+        due and plan)."""
+        case = self.work.case_for_command(case_id, expected_version, loaded)
+        offer = self.work.offer_for(case)
+        candidate = self.work.candidate(case.candidate_id)
         evidence, discarded = self._evidence_with_register(Evidence.from_dict(case.evidence), candidate)
         result = evaluate_eligibility(
             standard=self.standards[offer.project.standard], occupation=case.occupation, level=case.level,
@@ -162,9 +168,9 @@ class Intake:
             case.reject(reasons=reasons, decided_on=decided_on, actor=actor)
         else:
             window = self._payable_window(offer.body, case, decided_on) if offer.body.payment.rule == "window" else None
-            due = payment_due(offer.body, decided_on, self.app.calendar, window)
+            due = payment_due(offer.body, decided_on, self.work.calendar, window)
             clause = {**chosen.to_dict(), "standard": result.standard, "payment_clause": due.clause, "discarded": discarded}
-            plan = evaluation_deadline(offer.body, case.applied_on, self.app.calendar).to_dict()
+            plan = evaluation_deadline(offer.body, case.applied_on, self.work.calendar).to_dict()
             if window is not None and window.name != case.window_name:
                 plan = {"plan_month": month_of(window.evaluation_days[0]), "last_day": window.evaluation_days[-1].isoformat(),
                         "clause": f"seed 004 二(三): approved after the {case.window_name} window's payment dates, so the {window.name} window"}  # fmt: skip
@@ -173,9 +179,18 @@ class Intake:
             case.approve(
                 clause=clause, fee=full_fee(offer).to_dict(), payment=due.to_dict(), plan=plan, decided_on=decided_on, actor=actor
             )
-        self.app._save(case)
+        position = self.work.save(case)
         log.info("case.reviewed", case_id=str(case.id), stage=case.stage, clause=chosen.clause if chosen else None)
-        return case.stage
+        return Outcome.of(case, position, case)
+
+    def reject(
+        self, case_id: UUID, *, reason: str, decided_on: date, actor: str, expected_version: int | None = None,
+        loaded: EvaluationCase | None = None,
+    ) -> Outcome:  # fmt: skip
+        """Rejected by the registrar for a reason the evidence cannot show (e.g. incomplete materials)."""
+        case = self.work.case_for_command(case_id, expected_version, loaded)
+        case.reject(reasons=[{"clause": None, "reason": reason, "by": "registrar"}], decided_on=decided_on, actor=actor)
+        return Outcome.of(case, self.work.save(case))
 
     @staticmethod
     def _payable_window(body: Body, case: EvaluationCase, decided_on: date) -> FixedWindow:
@@ -192,7 +207,7 @@ class Intake:
 
     def _evidence_with_register(self, declared: Evidence, candidate: Candidate) -> tuple[Evidence, list[dict[str, Any]]]:
         """Certificates issued by this product are checked against its register; valid ones count (DOMAIN §2)."""
-        prefixes = {b.filing_number for c in self.app.rulebook.catalogues.values() for b in c.bodies if b.filing_number}
+        prefixes = {b.filing_number for c in self.work.rulebook.catalogues.values() for b in c.bodies if b.filing_number}
         held = candidate.valid_certificates()
         kept: list[HeldCertificate] = []
         discarded: list[dict[str, Any]] = []

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
-from cases.service import case_log
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import FoldRefused, Sitting
 from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
@@ -33,9 +32,9 @@ from cases.rules.schedule import (
     ticket_available_from,
 )
 from cases.rules.service_levels import results_due
-
-if TYPE_CHECKING:
-    from cases.service.application import CasesApplication
+from cases.service import case_log
+from cases.service.outcome import Outcome
+from cases.service.unit_of_work import UnitOfWork
 
 WAITING = ("awaiting_payment", "ready_to_sit")  # approved, not yet sat: these make up a cohort
 
@@ -53,19 +52,23 @@ class TicketNotAvailable(OutOfOrder):
 
 
 class Scheduling:
-    def __init__(self, app: CasesApplication) -> None:
-        self.app = app
+    """Commands answer an `Outcome`: about the sitting planned or the case seated; a rule over a month or a window
+    (cohort, carry-over, folding) is about no one aggregate, and its position is its last write's."""
+
+    def __init__(self, work: UnitOfWork) -> None:
+        self.work = work
 
     # --- sittings -----------------------------------------------------------------------------------
 
     def plan_sitting(
         self, *, body: str, occupation: str, work_type: str | None, levels: list[int], dates: list[date], venue: str,
         capacity: int, planned_on: date, actor: str,
-    ) -> UUID:  # fmt: skip
+    ) -> Outcome:  # fmt: skip
+        """A planned sitting; the outcome's result is its id."""
         if not dates:
             raise InvalidInput("a sitting needs at least one evaluation day", field="dates")
         offers = [
-            find_offer(self.app.rulebook, body=body, occupation=occupation, work_type=work_type, level=lv, year=dates[0].year, year_field="dates")
+            find_offer(self.work.rulebook, body=body, occupation=occupation, work_type=work_type, level=lv, year=dates[0].year, year_field="dates")
             for lv in levels
         ]  # fmt: skip
         found_body = offers[0].body if offers else None
@@ -77,8 +80,7 @@ class Scheduling:
             capacity=capacity, plan_month=month_of(dates[0]), window_name=window.name if window else None,
             planned_on=planned_on, actor=actor,
         )  # fmt: skip
-        self.app._save(sitting)
-        return sitting.id
+        return Outcome.of(sitting, self.work.save(sitting), sitting.id)
 
     @staticmethod
     def _window_holding(body: Body, dates: list[date]) -> FixedWindow:
@@ -89,16 +91,20 @@ class Scheduling:
         days = "; ".join(f"{w.name}: {', '.join(str(d) for d in w.evaluation_days)}" for w in body.windows)
         raise SittingOutsideWindow(f"{body.name} evaluates only on its windows' days ({days})", field="dates", clause="seed 004 二(三)")
 
-    def schedule_case(self, case_id: UUID, sitting_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> date:
-        """Scheduled: the case takes a seat at the sitting; returns the day its admission ticket is available."""
-        case = self.app._case_for_command(case_id, expected_version)
-        sitting = self.app.get_sitting(sitting_id)
+    def schedule_case(
+        self, case_id: UUID, sitting_id: UUID, *, on: date, actor: str, expected_version: int | None = None,
+        loaded: EvaluationCase | None = None,
+    ) -> Outcome:  # fmt: skip
+        """Scheduled: the case takes a seat at the sitting; the outcome's result is the day its admission ticket is
+        available."""
+        case = self.work.case_for_command(case_id, expected_version, loaded)
+        sitting = self.work.sitting(sitting_id)
         if (case.body, case.occupation, case.work_type) != (sitting.body, sitting.occupation, sitting.work_type):
             raise SittingMismatch("the sitting is for another body or project than the case", field="sitting_id")
         if not case.is_retake_round:
             self._check_plan(case, sitting)
-        self.app._refuse_if_banned(self.app.get_candidate(case.candidate_id), sitting.first_day, field="sitting_id")
-        body = self.app.offer_for(case).body
+        self.work.refuse_if_banned(self.work.candidate(case.candidate_id), sitting.first_day, field="sitting_id")
+        body = self.work.offer_for(case).body
         window = next((w for w in body.windows if w.name == sitting.window_name), None)
         ticket_from = ticket_available_from(body, sitting.first_day, window) or on  # no day in the notice: once seated (and paid)
         sitting.assign(case_id=case.id, level=case.level, on=on, actor=actor)
@@ -106,8 +112,7 @@ class Scheduling:
             sitting_id=str(sitting.id), dates=sitting.dates, venue=sitting.venue, ticket_from=ticket_from,
             ticket_clause=body.tickets.clause, on=on, actor=actor,
         )  # fmt: skip
-        self.app._save(sitting, case)
-        return ticket_from
+        return Outcome.of(case, self.work.save(sitting, case), ticket_from)
 
     @staticmethod
     def _check_plan(case: EvaluationCase, sitting: Sitting) -> None:
@@ -126,8 +131,8 @@ class Scheduling:
     def admission_ticket(self, case_id: UUID, *, on: date) -> dict[str, Any]:
         """准考证: only after approval and payment, and from the day the case's own notice gives (二(五); seed 004 二(三)
         the window's date; seeds 000/001 give none: once seated), as recorded when the case was seated."""
-        case = self.app.get_case(case_id)
-        clause = (case.scheduled or {}).get("ticket_clause") or self.app.offer_for(case).body.tickets.clause
+        case = self.work.case(case_id)
+        clause = (case.scheduled or {}).get("ticket_clause") or self.work.offer_for(case).body.tickets.clause
         if case.stage != "ready_to_sit":
             raise TicketNotAvailable(f"no admission ticket: the case is {case.stage}, not approved and paid", field="case_id", clause=clause)
         if not case.scheduled:
@@ -146,26 +151,28 @@ class Scheduling:
 
     def _waiting_cases(self, body: str, plan_month: str) -> list[EvaluationCase]:
         return [
-            c for c in case_log.all_cases(self.app)
+            c for c in case_log.all_cases(self.work)
             if c.body == body and c.stage in WAITING and not c.is_retake_round and c.plan_month() == plan_month
         ]  # fmt: skip
 
-    def apply_cohort_rule(self, *, body: str, plan_month: str, on: date, actor: str) -> list[dict[str, Any]]:
+    def apply_cohort_rule(self, *, body: str, plan_month: str, on: date, actor: str) -> Outcome:
         """Seeds 002 二(三)3, 003 二(三) 注: a month with fewer than 30 applicants, counted in the unit the body's
         catalogue names (for both notices the body's whole month), is deferred to the next month; each affected case
-        and sitting records it. Returns one line per project and level, with the count its decision was made on."""
-        found = self.app.rulebook.for_year(parse_month(plan_month)[0], field="plan_month").body(body)
+        and sitting records it. The outcome's result: one line per project and level, with the count its decision was
+        made on."""
+        found = self.work.rulebook.for_year(parse_month(plan_month)[0], field="plan_month").body(body)
         if found is None:
             raise NotFound(f"no evaluation body {body!r}", field="body")
-        outcome = []
+        lines: list[dict[str, Any]] = []
+        position = None
         to_month = next_month(plan_month)
         for unit in self._cohorts(found, self._waiting_cases(body, plan_month)):
             cases, decision = unit["cases"], unit["decision"]
-            outcome += unit["lines"]
+            lines += unit["lines"]
             if decision.holds:
                 continue
             groups = {(c.occupation, c.work_type, c.level) for c in cases}
-            sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.plan_month == plan_month and s.status == "planned"
+            sittings = [s for s in case_log.all_sittings(self.work) if s.body == body and s.plan_month == plan_month and s.status == "planned"
                         and any((s.occupation, s.work_type) == (o, w) and lv in s.levels for o, w, lv in groups)]  # fmt: skip
             deferred_ids = {c.id for c in cases}
             for sitting in sittings:
@@ -181,8 +188,8 @@ class Scheduling:
                     from_month=plan_month, to_month=to_month, reason=f"{len(cases)} applicants, fewer than {decision.minimum}",
                     clause=decision.clause, notify_by=None, last_day=month_end(*parse_month(to_month)), on=on, actor=actor,
                 )  # fmt: skip
-            self.app._save(*sittings, *cases)
-        return outcome
+            position = self.work.save(*sittings, *cases)
+        return Outcome(None, None, None, position, lines)
 
     @staticmethod
     def _cohorts(body: Body, cases: list[EvaluationCase]) -> list[dict[str, Any]]:
@@ -205,42 +212,42 @@ class Scheduling:
             found.append({"cases": members, "decision": decision, "lines": lines})
         return found
 
-    def carry_december(self, *, body: str, year: int, on: date, actor: str) -> list[UUID]:
-        """December applications not seated in December go into next year's plan (seeds 000-003 二(三))."""
-        found = self.app.rulebook.for_year(year, field="year").body(body)
+    def carry_december(self, *, body: str, year: int, on: date, actor: str) -> Outcome:
+        """December applications not seated in December go into next year's plan (seeds 000-003 二(三)); the
+        outcome's result is the cases carried."""
+        found = self.work.rulebook.for_year(year, field="year").body(body)
         if found is None:
             raise NotFound(f"no evaluation body {body!r}", field="body")
         carried = [c for c in self._waiting_cases(body, f"{year}-12") if not c.scheduled]
         for case in carried:
-            moved = carry_into_next_year(found, evaluation_deadline(found, case.applied_on, self.app.calendar))
+            moved = carry_into_next_year(found, evaluation_deadline(found, case.applied_on, self.work.calendar))
             case.defer(
                 from_month=f"{year}-12", to_month=moved.plan_month, reason="carried into next year's plan",
                 clause=moved.clause, notify_by=None, last_day=None, on=on, actor=actor, carried_into_next_year=True,
             )  # fmt: skip
-        if carried:
-            self.app._save(*carried)
-        return [c.id for c in carried]
+        position = self.work.save(*carried) if carried else None
+        return Outcome(None, None, None, position, [c.id for c in carried])
 
-    def fold_window(self, *, body: str, window: str, on: date, actor: str, minimum: int | None = None) -> dict[str, Any]:
+    def fold_window(self, *, body: str, window: str, on: date, actor: str, minimum: int | None = None) -> Outcome:
         """Seed 004 二(三) 注: a window without enough applicants is gathered into November; every candidate is to be
         told at least 10 days before the November evaluation (the deferral records that date)."""
-        found = self.app.rulebook.for_year(on.year, field="on").body(body)
+        found = self.work.rulebook.for_year(on.year, field="on").body(body)
         chosen = next((w for w in (found.windows if found else ()) if w.name == window), None)
         if found is None or chosen is None:
             raise NotFound(f"no window {window!r} for body {body!r}", field="window")
-        cases = [c for c in case_log.all_cases(self.app) if c.body == body and c.stage in WAITING
+        cases = [c for c in case_log.all_cases(self.work) if c.body == body and c.stage in WAITING
                  and ((c.plan or {}).get("window") or c.window_name) == window]  # first rounds and retakes alike
         decision = fold_decision(found, chosen, len(cases), minimum)
         result = {"window": window, "headcount": len(cases), "folded": decision.folded, "into": decision.into, "notify_by": decision.notify_by}
         if not decision.folded:
-            return result
+            return Outcome(None, None, None, None, result)
         if on > decision.notify_by:
             raise FoldRefused(
                 f"folding {window} into {decision.into} on {on} is too late: candidates must be told by {decision.notify_by}",
                 field="on", clause=decision.clause,
             )  # fmt: skip
         target = next(w for w in found.windows if w.name == decision.into)
-        sittings = [s for s in case_log.all_sittings(self.app) if s.body == body and s.window_name == window and s.status == "planned"]
+        sittings = [s for s in case_log.all_sittings(self.work) if s.body == body and s.window_name == window and s.status == "planned"]
         for sitting in sittings:
             sitting.fold(into_window=target.name, notify_by=decision.notify_by, clause=decision.clause, on=on, actor=actor)
         for case in cases:
@@ -249,8 +256,7 @@ class Scheduling:
                 reason=f"window {window} folded into {target.name} ({len(cases)} applicants)", clause=decision.clause,
                 notify_by=decision.notify_by, last_day=target.evaluation_days[-1], on=on, actor=actor, window=target.name,
             )  # fmt: skip
-        self.app._save(*sittings, *cases)
-        return result
+        return Outcome(None, None, None, self.work.save(*sittings, *cases), result)
 
     # --- reading: the month's plan and what is late --------------------------------------------------
 
@@ -258,13 +264,13 @@ class Scheduling:
         """Per body: the month's sittings with headcounts and ticket/results dates, the cases planned for the month
         by project and level with the cohort decision, and the deferrals into and out of the month."""
         year, _ = parse_month(plan_month)
-        cases = list(case_log.all_cases(self.app))
-        sittings = list(case_log.all_sittings(self.app))
+        cases = list(case_log.all_cases(self.work))
+        sittings = list(case_log.all_sittings(self.work))
         plan = []
-        earlier = [y for y in self.app.rulebook.years if y <= year]
+        earlier = [y for y in self.work.rulebook.years if y <= year]
         if not earlier:
-            self.app.rulebook.for_year(year, field="plan_month")  # names the missing year file
-        catalogue = self.app.rulebook.for_year(max(earlier))  # carried cases appear before next year's book exists
+            self.work.rulebook.for_year(year, field="plan_month")  # names the missing year file
+        catalogue = self.work.rulebook.for_year(max(earlier))  # carried cases appear before next year's book exists
         for body in catalogue.bodies:
             plan.append(self._body_plan(body, plan_month, [c for c in cases if c.body == body.code], [s for s in sittings if s.body == body.code]))
         return plan
@@ -277,7 +283,7 @@ class Scheduling:
             project = next((p for p in body.projects if (p.occupation, p.work_type) == (sitting.occupation, sitting.work_type)), None)
             marking = project.marking.involved if project else False
             tickets_from = ticket_available_from(body, sitting.first_day, window)
-            owed = results_due(body, sitting.last_day, marking, self.app.calendar)
+            owed = results_due(body, sitting.last_day, marking, self.work.calendar)
             sitting_lines.append({
                 "sitting_id": str(sitting.id), "occupation": sitting.occupation, "work_type": sitting.work_type,
                 "levels": sitting.levels, "dates": [str(d) for d in sitting.dates], "venue": sitting.venue,
@@ -301,7 +307,7 @@ class Scheduling:
         issued by the day results were owed (seeds 000-004 二(四), 三). Each line's `due` is flagged by
         `due_provisional` (`cases.provisional`)."""
         late: dict[str, list[dict[str, Any]]] = {"payments_overdue": [], "results_late": [], "certificates_late": []}
-        for case in case_log.all_cases(self.app):
+        for case in case_log.all_cases(self.work):
             line = {"case_id": str(case.id), "body": case.body, "holder": case.holder_id_masked, "level": case.level}
             owed = deadline_fields("due", case.results_due)
             due, results_flag = owed["due"], owed["due_provisional"]
