@@ -272,9 +272,9 @@ def main() -> int:
         serve(args.serve, Settings.from_env())
         return 0
 
+    from api.store import ApiStore
     from api.tokens import create_token
     from cases.observability import configure_logging
-    from cases.projections.engine.store import ReadModelStore
 
     configure_logging(json=True, stream=open(os.devnull, "w"))  # noqa: SIM115 (as the server's: written, not shown)
 
@@ -286,7 +286,7 @@ def main() -> int:
             case_ids, number = seed(settings, 3 * args.commands)
             n = args.commands
             over_http, on_service, alone = case_ids[:n], case_ids[n : 2 * n], case_ids[2 * n :]
-            tokens = ReadModelStore.from_settings(settings)
+            tokens = ApiStore.from_settings(settings)
             token, _ = create_token(tokens, role="registrar", body="wgsh", label="bench")
             tokens.dispose()
             print(f"seeded in {time.perf_counter() - began:.1f}s; starting the server …", flush=True)

@@ -163,3 +163,4 @@ def drop(settings: Settings) -> None:
 
         with psycopg.connect(settings.database_url, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {settings.postgres_schema} CASCADE")
+            conn.execute(f"DROP SCHEMA IF EXISTS {settings.postgres_schema}_api CASCADE")  # the API store's (api.store)

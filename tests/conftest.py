@@ -74,7 +74,7 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 @contextmanager
 def fresh_store(backend: str, directory: Path) -> Iterator[Settings]:
     """Settings for a fresh, empty event store: a SQLite data dir in `directory`, or a new PostgreSQL schema
-    (dropped afterwards)."""
+    (dropped afterwards, with the API store's schema beside it: `api.store`)."""
     base = Settings(data_dir=directory / "var", id_hash_key="test-id-hash-key")
     if backend == "sqlite":
         yield base
@@ -85,7 +85,7 @@ def fresh_store(backend: str, directory: Path) -> Iterator[Settings]:
     try:
         yield replace(base, database_url=POSTGRES_URL, postgres_schema=schema)
     finally:
-        _execute(f"DROP SCHEMA {schema} CASCADE")
+        _execute(f"DROP SCHEMA {schema} CASCADE; DROP SCHEMA IF EXISTS {schema}_api CASCADE")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -103,7 +103,7 @@ def test_ready_and_metrics_name_the_failed_projection_and_verify_refuses_to_say_
         metrics = client.get("/metrics").text
         assert 'cases_projection_failed{projection="certificates"} 1' in metrics
         assert 'cases_projection_failed{projection="bans"} 0' in metrics
-        token, _ = create_token(api.state.services.projections.store, role="compliance", body=None, label="c")
+        token, _ = create_token(api.state.services.api_store, role="compliance", body=None, label="c")
         started = client.post("/registers/verifications", headers={"Authorization": f"Bearer {token}"})
         href = started.json()["href"]
         eventually(lambda: client.get(href, headers={"Authorization": f"Bearer {token}"}).json()["outcome"] != "running", within=60)
@@ -175,7 +175,7 @@ def test_a_nul_in_a_name_is_refused_at_the_edge_and_by_the_application_and_nothi
     before = event_count(app)
     api = create_app(store, in_process_projections=False)
     with TestClient(api) as client:
-        token, _ = token_for(api.state.services.projections.store, role="registrar", body="wgsh", label="r")
+        token, _ = token_for(api.state.services.api_store, role="registrar", body="wgsh", label="r")
         answer = client.post("/cases", headers={"Authorization": f"Bearer {token}"}, json={
             "name": "王\u0000芳", "id_number": new_id_number(), "body": "wgsh", "occupation": "互联网营销师",
             "work_type": "视频创推员", "level": 3, "applied_on": "2026-03-02",

@@ -1,5 +1,5 @@
 """Idempotent commands: a retry with the same `Idempotency-Key` gets the first answer and writes nothing more,
-also after a restart (the answers are stored in the read-model database). The same key with a different
+also after a restart (the answers are kept in the API store, `api.store`). The same key with a different
 request is refused; a key whose first request is still running answers 409."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text,
 from sqlalchemy.exc import IntegrityError
 
 from api.problems import PROBLEM, domain_problem, problem
+from api.store import ApiStore
 from api.tokens import Principal
 from cases.errors import DomainError
-from cases.projections.engine.store import ReadModelStore, ensure_tables
 
 STALE_AFTER = timedelta(seconds=60)
 _metadata = MetaData()
@@ -53,8 +53,8 @@ def _once(request: Request, who: Principal, key: str | None, payload: Any, comma
             return command()
         except DomainError as error:
             return domain_problem(request, error)
-    store: ReadModelStore = request.app.state.services.projections.store
-    ensure_tables(_metadata, store)
+    store: ApiStore = request.app.state.services.api_store
+    store.ensure(_metadata)
     mark = fingerprint(request, payload)
     now = datetime.now(timezone.utc)
     try:
@@ -87,7 +87,7 @@ def _once(request: Request, who: Principal, key: str | None, payload: Any, comma
     return response
 
 
-def _earlier(store: ReadModelStore, scope: str, key: str) -> dict[str, Any]:
+def _earlier(store: ApiStore, scope: str, key: str) -> dict[str, Any]:
     with store.engine.connect() as conn:
         return dict(conn.execute(select(KEYS).where(KEYS.c.scope == scope, KEYS.c.key == key)).mappings().one())
 

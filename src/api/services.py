@@ -1,5 +1,5 @@
-"""What the routes use: the application service, the read models, and (on the embedded default) projection
-followers running in-process. With PostgreSQL, projections run as separate `cases projections run` workers."""
+"""What the routes use: the application service, the read models, the API's own store (tokens, idempotency keys,
+verification records: `api.store`), and (on the embedded default) projection followers running in-process. With PostgreSQL, projections run as separate `cases projections run` workers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import anyio
 import anyio.to_thread
 
+from api.store import ApiStore
 from api.tokens import TokenCache
 from cases.service.application import CasesApplication
 from cases.projections.engine.follow_all import FollowAll
@@ -29,6 +30,7 @@ class Services:
     settings: Settings
     app: CasesApplication
     projections: Projections
+    api_store: ApiStore
     tokens: TokenCache
     command_limiter: anyio.CapacityLimiter
     followers: list[threading.Thread] = field(default_factory=list)
@@ -41,7 +43,11 @@ class Services:
     def open(cls, settings: Settings, *, in_process_projections: bool | None = None) -> Services:
         app = CasesApplication(settings)
         store = ReadModelStore.from_settings(settings)
-        services = cls(settings, app, Projections(app, store, all_projections()), TokenCache(store), anyio.CapacityLimiter(settings.commands_at_once))
+        api_store = ApiStore.beside(store)  # the one a route handing `projections.store` finds too
+        services = cls(
+            settings, app, Projections(app, store, all_projections()), api_store, TokenCache(api_store),
+            anyio.CapacityLimiter(settings.commands_at_once),
+        )
         if in_process_projections if in_process_projections is not None else not settings.uses_postgres:
             services.start_followers()
         return services
@@ -82,4 +88,5 @@ class Services:
         for thread in self.followers + self.verifications:
             thread.join(timeout=5)  # a verification stops at its next batch, recorded as failed
         self.projections.store.dispose()
+        self.api_store.dispose()
         self.app.close()

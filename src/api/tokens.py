@@ -1,5 +1,6 @@
-"""API tokens: issued by `cases tokens create --role … [--body …]`, stored only as a SHA-256 of the secret,
-expiring and revocable. A token is `cases_<id>_<secret>`; the id finds the row, the secret proves it."""
+"""API tokens: issued by `cases tokens create --role … [--body …]`, stored only as a SHA-256 of the secret (in the
+API store, `api.store`), expiring and revocable. A token is `cases_<id>_<secret>`; the id finds the row, the secret
+proves it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from typing import Any, Literal
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert, select, update
 
+from api.store import ApiStore
 from cases.errors import InvalidInput, NotFound
-from cases.projections.engine.store import ReadModelStore, ensure_tables
 
 ROLES = {
     "registrar": "a body's registrar: intake, review, fees, sittings, results, certificates",
@@ -56,7 +57,7 @@ def _digest(secret: str) -> str:
 
 
 
-def create_token(store: ReadModelStore, *, role: str, body: str | None, label: str, days: int = 90) -> tuple[str, Principal]:
+def create_token(store: ApiStore, *, role: str, body: str | None, label: str, days: int = 90) -> tuple[str, Principal]:
     if role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
     if role in BODY_ROLES and not body:
@@ -67,7 +68,7 @@ def create_token(store: ReadModelStore, *, role: str, body: str | None, label: s
         raise InvalidInput(f"a {role} token covers every body; give no --body", field="body")
     if days < 1:
         raise InvalidInput("a token lives at least one day", field="days")
-    ensure_tables(_metadata, store)
+    store.ensure(_metadata)
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
     with store.engine.begin() as conn:
@@ -78,7 +79,7 @@ def create_token(store: ReadModelStore, *, role: str, body: str | None, label: s
     return f"cases_{token_id}_{secret}", Principal(token_id, role, body, label)
 
 
-def authenticate(store: ReadModelStore, token: str) -> Principal | None:
+def authenticate(store: ApiStore, token: str) -> Principal | None:
     """The token's principal, or None when unknown, wrong, expired or revoked."""
     parts = _parts(token)
     return check_token(_row(store, parts[1]), parts[2]) if parts else None
@@ -89,8 +90,8 @@ def _parts(token: str) -> list[str] | None:
     return parts if len(parts) == 3 and parts[0] == "cases" else None
 
 
-def _row(store: ReadModelStore, token_id: str) -> dict[str, Any] | None:
-    ensure_tables(_metadata, store)
+def _row(store: ApiStore, token_id: str) -> dict[str, Any] | None:
+    store.ensure(_metadata)
     with store.reader.connect() as conn:
         row = conn.execute(select(TOKENS).where(TOKENS.c.id == token_id)).mappings().first()
     return dict(row) if row else None
@@ -111,7 +112,7 @@ class TokenCache:
     without a database read (or a trip to the thread pool for one). The cost: a revocation takes effect in each
     worker within `ttl` (one second by default); expiry is checked on every request against the row."""
 
-    def __init__(self, store: ReadModelStore, ttl: float = 1.0) -> None:
+    def __init__(self, store: ApiStore, ttl: float = 1.0) -> None:
         self.store, self.ttl = store, ttl
         self.rows: dict[str, tuple[float, dict[str, Any] | None]] = {}  # token id → (read at, row or None)
 
@@ -137,14 +138,14 @@ class TokenCache:
         return check_token(row, parts[2])
 
 
-def revoke_token(store: ReadModelStore, token_id: str) -> None:
-    ensure_tables(_metadata, store)
+def revoke_token(store: ApiStore, token_id: str) -> None:
+    store.ensure(_metadata)
     with store.engine.begin() as conn:
         if not conn.execute(update(TOKENS).where(TOKENS.c.id == token_id).values(revoked_at=datetime.now(timezone.utc))).rowcount:
             raise NotFound(f"no token {token_id}", field="token_id")
 
 
-def list_tokens(store: ReadModelStore) -> list[dict]:
-    ensure_tables(_metadata, store)
+def list_tokens(store: ApiStore) -> list[dict]:
+    store.ensure(_metadata)
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(TOKENS).order_by(TOKENS.c.created_at)).mappings()]

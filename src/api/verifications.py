@@ -4,7 +4,8 @@ by polling.
 
 A verification can take minutes on a large log, longer than an HTTP request should wait, so the request only
 starts it. Its record — progress, outcome, the positions verified at and every difference found — lives in the
-read-model database, so any API worker can answer for it and it outlives the worker. One that a shutdown
+API store (`api.store`), so any API worker can answer for it, it outlives the worker, and a rebuild of the read
+models leaves it be. One that a shutdown
 interrupts is recorded as failed; one whose worker died without a word stays "running" and can simply be started
 again.
 """
@@ -19,11 +20,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import structlog
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, inspect, select, update
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
 
+from api.store import ApiStore
 from cases.errors import NotFound
 from cases.projections.engine.service import Projections
-from cases.projections.engine.store import ReadModelStore, ensure_tables
+from cases.projections.engine.store import ReadModelStore
 from cases.projections.engine.verify import Difference
 
 log = structlog.get_logger("api.verifications")
@@ -42,14 +44,6 @@ VERIFICATIONS = Table(
 )  # fmt: skip
 
 
-def _ensure_table(store: ReadModelStore) -> None:
-    """The table, with the `head` column that stores made before it lack."""
-    ensure_tables(_metadata, store)
-    if "head" not in {column["name"] for column in inspect(store.engine).get_columns(VERIFICATIONS.name)}:
-        with store.engine.begin() as conn:
-            conn.exec_driver_sql(f"ALTER TABLE {VERIFICATIONS.name} ADD COLUMN head INTEGER")
-
-
 class Interrupted(Exception):
     """The server is stopping: the verification ends, recorded as failed."""
 
@@ -57,8 +51,8 @@ class Interrupted(Exception):
 
 def start(projections: Projections, requested_by: str, stopping: threading.Event) -> tuple[str, threading.Thread]:
     """Record a new verification as running and start it in a thread of its own; returns its id and thread."""
-    store = projections.store
-    _ensure_table(store)
+    store = ApiStore.beside(projections.store)
+    store.ensure(_metadata)
     verification_id = uuid.uuid4().hex
     names = list(projections.projections)
     with store.engine.begin() as conn:
@@ -75,6 +69,7 @@ def start(projections: Projections, requested_by: str, stopping: threading.Event
 
 
 def _run(projections: Projections, verification_id: str, stopping: threading.Event) -> None:
+    store = ApiStore.beside(projections.store)
     progress: dict[str, list[int]] = {}
     last_written = 0.0
 
@@ -85,23 +80,23 @@ def _run(projections: Projections, verification_id: str, stopping: threading.Eve
         progress[name] = [position, target]
         if time.monotonic() - last_written >= PROGRESS_EVERY_SECONDS:
             last_written = time.monotonic()
-            _update(projections.store, verification_id, progress=json.dumps(progress))
+            _update(store, verification_id, progress=json.dumps(progress))
 
     try:
         differences = projections.verify(progress=advance, pause_collector=False, settle_seconds=SETTLE_SECONDS)  # others serve meanwhile
     except Exception as error:  # recorded for whoever polls; the log has the traceback
         log.exception("verification.failed", verification_id=verification_id)
-        _finish(projections.store, verification_id, "failed", progress, error=f"{type(error).__name__}: {error}")
+        _finish(store, verification_id, "failed", progress, error=f"{type(error).__name__}: {error}")
         return
-    head = find(projections.store, verification_id)["head"]
+    head = find(store, verification_id)["head"]
     behind = any(position < head for position, _ in progress.values())
     outcome = "differ" if differences else "behind" if behind else "equal"  # "equal" only up to the head
-    _finish(projections.store, verification_id, outcome, progress, differences=differences)
+    _finish(store, verification_id, outcome, progress, differences=differences)
     log.info("verification.finished", verification_id=verification_id, outcome=outcome, differences=len(differences))
 
 
 def _finish(
-    store: ReadModelStore, verification_id: str, outcome: str, progress: dict[str, list[int]], *,
+    store: ApiStore, verification_id: str, outcome: str, progress: dict[str, list[int]], *,
     differences: list[Difference] | None = None, error: str | None = None,
 ) -> None:  # fmt: skip
     values: dict[str, Any] = {"outcome": outcome, "finished_at": datetime.now(timezone.utc), "progress": json.dumps(progress), "error": error}
@@ -116,17 +111,19 @@ def _difference(difference: Difference) -> dict[str, Any]:
     return {"projection": difference.projection, "table": difference.table, "key": difference.key, "live": difference.live, "rebuilt": difference.rebuilt}
 
 
-def _update(store: ReadModelStore, verification_id: str, **values: Any) -> None:
+def _update(store: ApiStore, verification_id: str, **values: Any) -> None:
     with store.engine.begin() as conn:
         conn.execute(update(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id).values(**values))
 
 
-def find(store: ReadModelStore, verification_id: str) -> dict[str, Any]:
+def find(store: ApiStore | ReadModelStore, verification_id: str) -> dict[str, Any]:
     """A verification's record: outcome (running; equal; differ; behind: no row differs, but a register stood
     behind the log's head when it was verified, so it is not shown equal to the log; failed), the head, progress per
     projection as [position, target], and when finished the position each projection was verified at, those
     behind the head, and the differences."""
-    _ensure_table(store)
+    if isinstance(store, ReadModelStore):  # the deployment's read models, as the route hands them: the API store beside
+        store = ApiStore.beside(store)
+    store.ensure(_metadata)
     with store.reader.connect() as conn:
         row = conn.execute(select(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id)).mappings().first()
     if row is None:

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from api.store import ApiStore
 from cli.common import DATA_DIR_HELP, settings_of, stdout_console, text
-from cases.projections.engine.store import ReadModelStore
 
 tokens = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
 DataDir = Annotated[Path | None, typer.Option(help=DATA_DIR_HELP)]
@@ -26,8 +26,8 @@ class Role(StrEnum):
     admin = "admin"
 
 
-def _store(ctx: typer.Context, data_dir: Path | None) -> ReadModelStore:
-    return ReadModelStore.from_settings(settings_of(ctx, data_dir))
+def _store(ctx: typer.Context, data_dir: Path | None) -> ApiStore:
+    return ApiStore.from_settings(settings_of(ctx, data_dir))
 
 
 @tokens.command("create")

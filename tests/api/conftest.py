@@ -30,7 +30,7 @@ def token_for(api_app: FastAPI, client: TestClient) -> Callable[..., str]:
     """A fresh bearer token for `role` (and `body` for body-scoped roles)."""
 
     def _token(role: str, body: str | None = None) -> str:
-        token, _ = create_token(api_app.state.services.projections.store, role=role, body=body, label=f"test-{role}")
+        token, _ = create_token(api_app.state.services.api_store, role=role, body=body, label=f"test-{role}")
         return token
 
     return _token

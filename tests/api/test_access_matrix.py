@@ -264,7 +264,7 @@ def test_a_request_without_a_token_is_refused_with_401(client, routes, openapi, 
 @pytest.fixture
 def bad_tokens(api_app: FastAPI, token_for: Callable[..., str]) -> dict[str, str]:
     """Admin tokens (so only the token itself can be the reason) that must not authenticate."""
-    store = api_app.state.services.projections.store
+    store = api_app.state.services.api_store
     expired, expired_principal = create_token(store, role="admin", body=None, label="expired", days=1)
     with store.engine.begin() as conn:
         past = datetime.now(timezone.utc) - timedelta(seconds=1)

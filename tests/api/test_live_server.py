@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
+from api.store import ApiStore
 from api.tokens import create_token
 from cases.service.application import CasesApplication
-from cases.projections.engine.store import ReadModelStore
 from cases.projections.registry import all_projections
 from cases.settings import Settings
 from tests.builders import new_id_number
@@ -35,7 +35,7 @@ def server(store: Settings) -> Iterator[LiveServer]:
 @pytest.fixture
 def token(store: Settings) -> Iterator[Callable[..., str]]:
     """Issues tokens into the server's store (as `cases tokens create` would)."""
-    tokens = ReadModelStore.from_settings(store)
+    tokens = ApiStore.from_settings(store)
 
     def _token(role: str, body: str | None = None, label: str | None = None) -> str:
         return create_token(tokens, role=role, body=body, label=label or f"live-{role}")[0]

@@ -76,7 +76,7 @@ def demo(module_store: Settings) -> Iterator[tuple[FastAPI, TestClient, dict[str
         services = app.state.services
         run_demo(services.app)
         services.projections.catch_up()
-        token, _ = create_token(services.projections.store, role="admin", body=None, label="examples")
+        token, _ = create_token(services.api_store, role="admin", body=None, label="examples")
         yield app, client, {"Authorization": f"Bearer {token}"}
 
 

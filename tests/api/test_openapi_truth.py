@@ -150,7 +150,7 @@ def bearer(api_app: FastAPI, client: TestClient) -> Callable[[str, str | None], 
 
     def header(role: str, body: str | None = None) -> dict[str, str]:
         if (role, body) not in made:
-            token, _ = create_token(api_app.state.services.projections.store, role=role, body=body, label=f"truth-{role}")
+            token, _ = create_token(api_app.state.services.api_store, role=role, body=body, label=f"truth-{role}")
             made[role, body] = {"Authorization": f"Bearer {token}"}
         return made[role, body]
 

@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 from api import middleware
+from api.store import ApiStore
 from api.tokens import create_token
 from cases.observability import configure_logging
-from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER, new_id_number
 from tests.support.live_server import live_server
@@ -115,7 +115,7 @@ def test_no_full_id_number_or_mobile_number_reaches_the_log(client, auth, captur
 
 
 def test_the_live_servers_logs_hold_no_full_id_number_or_mobile_number(store: Settings):
-    tokens = ReadModelStore.from_settings(store)
+    tokens = ApiStore.from_settings(store)
     registrar = {"Authorization": f"Bearer {create_token(tokens, role='registrar', body='wgsh', label='desk')[0]}"}
     tokens.dispose()
     number = new_id_number()

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from api.app import create_app
+from api.store import ApiStore
 from api.tokens import create_token
 from cases.service.application import CasesApplication
-from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
 from tests.builders import paid
 from tests.conftest import POSTGRES_URL, _execute, require_postgres
@@ -63,7 +63,7 @@ def _seed(settings_: Settings) -> dict[str, str]:
         case_id = str(paid(cases, body="wgsh"))
     finally:
         cases.close()
-    tokens = ReadModelStore.from_settings(settings_)
+    tokens = ApiStore.from_settings(settings_)
     token, _ = create_token(tokens, role="admin", body=None, label="schemathesis")
     tokens.dispose()
     return {"Authorization": f"Bearer {token}", "case_id": case_id}
@@ -83,7 +83,7 @@ def seeded_postgres() -> Iterator[dict[str, str]]:
     try:
         yield _seed(STORES["postgres"])
     finally:
-        _execute(f"DROP SCHEMA {POSTGRES_SCHEMA} CASCADE")
+        _execute(f"DROP SCHEMA {POSTGRES_SCHEMA} CASCADE; DROP SCHEMA IF EXISTS {POSTGRES_SCHEMA}_api CASCADE")
         shutil.rmtree(ROOT, ignore_errors=True)
 
 

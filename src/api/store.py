@@ -1,0 +1,109 @@
+"""The API's own database: tokens, idempotency keys, register verifications. None of it can be rebuilt from the log,
+so it lives apart from the read models, which may be dropped and rebuilt at any time.
+
+SQLite: `api.sqlite` in the data dir, beside `events.sqlite` and `readmodels.sqlite`. PostgreSQL: the same database
+as the events, in a schema of its own, `<CASES_POSTGRES_SCHEMA>_api` (`cases_api` when no schema is set), created on
+first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+from cases.projections.engine.store import ReadModelStore, create_tables, read_model_url
+from cases.settings import Settings
+
+FILE_NAME = "api.sqlite"
+
+
+def api_schema(schema: str | None) -> str:
+    """The API's PostgreSQL schema beside the events' `schema` (a test's schema has its own, dropped with it)."""
+    return f"{schema}_api" if schema else "cases_api"
+
+
+@dataclass(eq=False)  # one store is one connection pool: compared and hashed by identity
+class ApiStore:
+    url: str
+    schema: str | None = None
+    _ensured: set[int] = field(default_factory=set, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ApiStore:
+        if settings.database_url:
+            return cls(read_model_url(settings), api_schema(settings.postgres_schema))
+        return cls(f"sqlite:///{Path(settings.data_dir) / FILE_NAME}")
+
+    @classmethod
+    def beside(cls, read_models: ReadModelStore) -> ApiStore:
+        """The API store of the deployment `read_models` belongs to (one per read-model store, so one pool)."""
+        found = _beside.get(read_models)
+        if found is None:
+            if read_models.is_sqlite:
+                found = cls(f"sqlite:///{Path(read_models.url.removeprefix('sqlite:///')).with_name(FILE_NAME)}")
+            else:
+                found = cls(read_models.url, api_schema(read_models.schema))
+            _beside[read_models] = found
+        return found
+
+    @cached_property
+    def engine(self) -> Engine:
+        if self.is_sqlite:
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(self.url, connect_args={"timeout": 30}, pool_size=50, max_overflow=10)  # as the read models'
+
+            @event.listens_for(engine, "connect")
+            def _wal(dbapi_connection, _record):  # readers never block a writer
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.close()
+
+            return engine
+        engine = create_engine(self.url, pool_size=5, max_overflow=30)
+        schema = self.schema
+
+        @event.listens_for(engine, "connect")
+        def _search_path(dbapi_connection, _record):
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f'SET search_path TO "{schema}"')
+            dbapi_connection.commit()
+
+        return engine
+
+    @cached_property
+    def reader(self) -> Engine:
+        """For one-statement reads (a token on each request): autocommit on PostgreSQL, the engine on SQLite."""
+        return self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def ensure(self, metadata: MetaData) -> None:
+        """Create `metadata`'s tables (and on PostgreSQL the schema) when missing, once per store."""
+        if id(metadata) in self._ensured:
+            return
+        with self._lock:
+            if not self.is_sqlite:
+                try:
+                    with self.engine.begin() as conn:
+                        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                except (IntegrityError, ProgrammingError):  # another process created it at the same moment
+                    pass
+            create_tables(metadata, self.engine)
+            self._ensured.add(id(metadata))
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+_beside: WeakKeyDictionary[ReadModelStore, ApiStore] = WeakKeyDictionary()
