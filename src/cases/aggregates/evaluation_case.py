@@ -17,20 +17,11 @@ from eventsourcing.domain import Aggregate, event
 from cases.aggregates import case_guards as guards
 from cases.aggregates import case_snapshot as snapshot
 from cases.aggregates import subject_standing as standing
-from cases.aggregates.case_clauses import (  # re-exported: tests cite them from here
-    INVALIDATED_CLAUSE,
-    NO_REFUND_CLAUSE,
-    NO_RETAKE,
-    PASS_CLAUSE,
-    RETAKE_WAIVED,
-    WINDOW_CLOSED,
-)
+from cases.aggregates.case_clauses import INVALIDATED_CLAUSE, NO_REFUND_CLAUSE, NO_RETAKE, PASS_CLAUSE, RETAKE_WAIVED
 from cases.aggregates.case_stages import BARRED, ENDED, SETTLED, outstanding_stage, retake_decision, stage_on
 
-__all__ = [
-    "BARRED", "ENDED", "INVALIDATED_CLAUSE", "NO_REFUND_CLAUSE", "NO_RETAKE", "PASS_CLAUSE", "RETAKE_WAIVED", "SETTLED",
-    "WINDOW_CLOSED", "EvaluationCase", "outstanding_stage", "stage_on",
-]  # fmt: skip
+# What other modules import from here (the clauses and stages re-exported from where they now live).
+__all__ = ["BARRED", "INVALIDATED_CLAUSE", "NO_REFUND_CLAUSE", "NO_RETAKE", "RETAKE_WAIVED", "EvaluationCase", "stage_on"]
 
 
 class EvaluationCase(Aggregate):
@@ -180,12 +171,14 @@ class EvaluationCase(Aggregate):
         assert self.fee_due is not None and self.pay_by is not None
         guards.require_not_before(paid_on, self.last_fact_on, "paid_on", "the decision that set the fee")
         deadline_clause = self.decision["clause"].get("payment_clause") if self.decision else None
-        guards.check_payment(self.fee_due, amount, paid_on, pay_from=self.pay_from, pay_by=self.pay_by, deadline_clause=deadline_clause)
         fee = self.fee_due
+        guards.check_payment(fee, amount, paid_on, pay_from=self.pay_from, pay_by=self.pay_by, deadline_clause=deadline_clause)
         self._fee_paid(amount=amount, kind=fee["kind"], lines=fee["lines"], paid_on=paid_on, reference=reference, actor=actor)
 
     @event("FeePaid")
-    def _fee_paid(self, amount: int, kind: str, lines: list[dict[str, Any]], paid_on: date, reference: str | None, actor: str) -> None:
+    def _fee_paid(
+        self, amount: int, kind: str, lines: list[dict[str, Any]], paid_on: date, reference: str | None, actor: str
+    ) -> None:
         self._payments.append(snapshot.payment_row(amount, kind, paid_on, reference))
         self.fee_due = None
         self.stage = "ready_to_sit"
@@ -195,7 +188,8 @@ class EvaluationCase(Aggregate):
         self._require_stage("awaiting_payment", action="lapse")
         assert self.pay_by is not None
         guards.require_past_deadline(self.pay_by, on)
-        self._lapsed(due_on=self.pay_by, on=on, retake=self.is_retake_round, actor=actor, due_on_provisional=self.pay_by_provisional)
+        provisional = self.pay_by_provisional
+        self._lapsed(due_on=self.pay_by, on=on, retake=self.is_retake_round, actor=actor, due_on_provisional=provisional)
 
     @event("Lapsed")
     def _lapsed(self, due_on: date, on: date, retake: bool, actor: str, due_on_provisional: bool = False) -> None:
@@ -220,21 +214,27 @@ class EvaluationCase(Aggregate):
     # --- scheduling (seeds 000-004 二(三), 二(五)) ----------------------------------------------------
 
     def schedule(
-        self, *, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str, ticket_clause: str | None = None
-    ) -> None:
+        self, *, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str,
+        ticket_clause: str | None = None,
+    ) -> None:  # fmt: skip
         """`ticket_from`, `ticket_clause`: the day the admission ticket can be had and the body's own notice saying so."""
         self._require_stage("awaiting_payment", "ready_to_sit", action="be scheduled")
         guards.require_no_seat(self.scheduled)
         if self.is_retake_round:
             guards.require_sitting_in_window(self.window_last_day, dates[-1], self.notice)
-        self._scheduled(sitting_id=sitting_id, dates=dates, venue=venue, ticket_from=ticket_from, ticket_clause=ticket_clause, on=on, actor=actor)
+        self._scheduled(
+            sitting_id=sitting_id, dates=dates, venue=venue, ticket_from=ticket_from, ticket_clause=ticket_clause, on=on,
+            actor=actor,
+        )  # fmt: skip
 
     @event("Scheduled")
     def _scheduled(
-        self, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str, ticket_clause: str | None = None
+        self, sitting_id: str, dates: list[date], venue: str, ticket_from: date, on: date, actor: str,
+        ticket_clause: str | None = None,
     ) -> None:  # fmt: skip
         """`ticket_clause`: recorded since issue 12 (each body's own notice); absent on earlier events."""
-        self.scheduled = {"sitting_id": sitting_id, "dates": list(dates), "venue": venue, "ticket_from": ticket_from, "ticket_clause": ticket_clause}
+        seat = {"sitting_id": sitting_id, "dates": list(dates), "venue": venue, "ticket_from": ticket_from}
+        self.scheduled = {**seat, "ticket_clause": ticket_clause}
 
     def defer(
         self, *, from_month: str, to_month: str, reason: str, clause: str, notify_by: date | None,
@@ -278,13 +278,17 @@ class EvaluationCase(Aggregate):
         if attended:
             self._sat(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, results_due=results_due, actor=actor)
         else:
-            self._absent(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, refunded=0, clause=NO_REFUND_CLAUSE, actor=actor)
+            clause = NO_REFUND_CLAUSE
+            self._absent(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, refunded=0, clause=clause, actor=actor)
         if self.window_opened_on is None:
-            self._window_opened(opened_on=sat_on, last_day=window["last_day"], years=window["years"], clause=window["clause"], actor=actor)
+            last_day, years, clause = window["last_day"], window["years"], window["clause"]
+            self._window_opened(opened_on=sat_on, last_day=last_day, years=years, clause=clause, actor=actor)
         self._settle(actor)
 
     @event("Sat")
-    def _sat(self, sat_on: date, sitting_id: str | None, subjects: list[str], results_due: dict[str, Any] | None, actor: str) -> None:
+    def _sat(
+        self, sat_on: date, sitting_id: str | None, subjects: list[str], results_due: dict[str, Any] | None, actor: str
+    ) -> None:
         self._record_sitting(sat_on, sitting_id, subjects, attended=True, outcome="pending")
         self.results_due = results_due
 
@@ -356,7 +360,8 @@ class EvaluationCase(Aggregate):
             return
         if standing.all_passed(self.subjects, self.attempts):
             scores = {a["subject"]: a["score"] for a in self.attempts if a["outcome"] == "passed"}
-            self._qualified(on=self.last_fact_on, scores=scores, window_last_day=self.window_last_day, clause=PASS_CLAUSE, actor=actor)
+            last_day = self.window_last_day
+            self._qualified(on=self.last_fact_on, scores=scores, window_last_day=last_day, clause=PASS_CLAUSE, actor=actor)
         elif self.channel == "competition":
             self._retake_barred(on=self.last_fact_on, clause=f"{self.notice} {NO_RETAKE}", actor=actor)
 
@@ -392,7 +397,9 @@ class EvaluationCase(Aggregate):
         guards.require_outstanding(subjects, self.outstanding_subjects())
 
     @event("RetakeRequested")
-    def _retake_requested(self, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str) -> None:
+    def _retake_requested(
+        self, subjects: list[str], fee: dict[str, Any], payment: dict[str, Any], requested_on: date, actor: str
+    ) -> None:
         self.retake_subjects = list(subjects)
         if payment.get("window"):  # a fixed-window body's retake sits in the window it was requested in
             self.plan = {**(self.plan or {}), "window": payment["window"]}
@@ -402,8 +409,8 @@ class EvaluationCase(Aggregate):
         """Re-applying for the same project and level inside the window waives the retake (视为放弃补考)."""
         self._require_stage("retake_available", "awaiting_payment", "ready_to_sit", action="have its retake waived", on=on)
         guards.require_waivable(self.window_is_open_on(on), on, self.notice)
-        discarded = standing.passed(self.subjects, self.attempts)
-        self._retake_waived(new_case_id=new_case_id, discarded_subjects=discarded, on=on, clause=f"{self.notice} {RETAKE_WAIVED}", actor=actor)
+        discarded, clause = standing.passed(self.subjects, self.attempts), f"{self.notice} {RETAKE_WAIVED}"
+        self._retake_waived(new_case_id=new_case_id, discarded_subjects=discarded, on=on, clause=clause, actor=actor)
 
     @event("RetakeWaived")
     def _retake_waived(self, new_case_id: UUID, discarded_subjects: list[str], on: date, clause: str, actor: str) -> None:
@@ -430,8 +437,8 @@ class EvaluationCase(Aggregate):
             **({"source": source} if source else {}), **({"retake": retake} if retake else {}),
         )  # fmt: skip
         if self.certificate and self.certificate["status"] == "valid":
-            reason = f"sanction ({tier}, {behaviour_clause})"
-            self._cert_revoked(number=self.certificate["number"], on=decided_on, reason=reason, clause=INVALIDATED_CLAUSE, actor=actor)
+            number, reason = self.certificate["number"], f"sanction ({tier}, {behaviour_clause})"
+            self._cert_revoked(number=number, on=decided_on, reason=reason, clause=INVALIDATED_CLAUSE, actor=actor)
 
     def _retake_decision(self, tier: str, ban: dict[str, Any] | None) -> dict[str, Any] | None:
         """Whether a retake remains after this sanction, given the case's earlier bans (case_stages.retake_decision)."""
@@ -453,7 +460,9 @@ class EvaluationCase(Aggregate):
         issue 12; on an earlier event it is decided here the same way, from the event's ban and the case's window."""
         if retake is None:
             retake = self._retake_decision(tier, ban)
-        self.sanctions.append({"tier": tier, "behaviour_clause": behaviour_clause, "decided_on": decided_on, "ban": ban, "retake": retake})
+        self.sanctions.append(
+            {"tier": tier, "behaviour_clause": behaviour_clause, "decided_on": decided_on, "ban": ban, "retake": retake}
+        )
         keys = {(c["subject"], c["sat_on"]) for c in cancelled}
         for attempt in self.attempts:
             if (attempt["subject"], attempt["sat_on"]) in keys:
@@ -476,14 +485,21 @@ class EvaluationCase(Aggregate):
     # --- certificates -------------------------------------------------------------------------------
 
     def issue_certificate(
-        self, *, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None, clause: str, actor: str
-    ) -> None:
+        self, *, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None,
+        clause: str, actor: str,
+    ) -> None:  # fmt: skip
         self._require_stage("qualified", action="have a certificate issued")
         guards.require_not_before(issued_on, self.qualified_on, "issued_on", "the qualification")
-        self._cert_issued(number=number, issued_on=issued_on, form=form, delivery=delivery, collectable_from=collectable_from, clause=clause, actor=actor)
+        self._cert_issued(
+            number=number, issued_on=issued_on, form=form, delivery=delivery, collectable_from=collectable_from,
+            clause=clause, actor=actor,
+        )  # fmt: skip
 
     @event("CertIssued")
-    def _cert_issued(self, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None, clause: str, actor: str) -> None:
+    def _cert_issued(
+        self, number: str, issued_on: date, form: str, delivery: str, collectable_from: dict[str, Any] | None,
+        clause: str, actor: str,
+    ) -> None:  # fmt: skip
         # The collection date (seeds 000/001 五: 证书可查询当日起20个工作日后) stays on the certificate for the views;
         # None where there is none (a group's, an electronic one, a body stating no such date).
         self.certificate = {
@@ -508,14 +524,17 @@ class EvaluationCase(Aggregate):
     def reissue_certificate(self, *, number: str, on: date, reason: str, delivery: str, clause: str, actor: str) -> None:
         certificate = guards.valid_certificate(self.certificate, "be reissued")
         guards.require_not_before(on, certificate["issued_on"], "on", "the certificate's issue")
-        self._cert_reissued(number=number, replaces=certificate["number"], on=on, reason=reason, delivery=delivery, clause=clause, actor=actor)
+        replaces = certificate["number"]
+        self._cert_reissued(number=number, replaces=replaces, on=on, reason=reason, delivery=delivery, clause=clause, actor=actor)
 
     @event("CertReissued")
     def _cert_reissued(self, number: str, replaces: str, on: date, reason: str, delivery: str, clause: str, actor: str) -> None:
         assert self.certificate is not None
         previous = [*self.certificate["previous"], {"number": replaces, "replaced_on": on, "reason": reason}]
         # The reissue records no collection date of its own: the first certificate's does not apply to the new one.
-        self.certificate.update({"number": number, "issued_on": on, "delivery": delivery, "previous": previous, "collectable_from": None})
+        self.certificate.update(
+            {"number": number, "issued_on": on, "delivery": delivery, "previous": previous, "collectable_from": None}
+        )
 
     # --- endings ------------------------------------------------------------------------------------
 
