@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cases.service.application import CasesApplication
 from cli import app
 from cases.demo import run_demo
-from cases.projections.registry import PROJECTIONS
+from cases.projections.registry import PROJECTIONS, all_projections
 from cases.projections.engine.service import Projections
 from cases.projections.engine.store import ReadModelStore
 from cases.settings import Settings
@@ -65,7 +65,7 @@ def alter_a_certificate(settings: Settings) -> tuple[str, str]:
     """Change one certificate's holder in the live register behind the projection's back: (number, old name)."""
     events, store = CasesApplication(settings), ReadModelStore.from_settings(settings)
     try:
-        certificates = Projections(events, store).live_tables("certificates")["certificates"]
+        certificates = Projections(events, store, all_projections()).live_tables("certificates")["certificates"]
         with store.engine.begin() as conn:
             number, name = conn.execute(select(certificates.c.number, certificates.c.holder_name).limit(1)).one()
             conn.execute(update(certificates).where(certificates.c.number == number).values(holder_name="李四"))

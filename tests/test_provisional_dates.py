@@ -15,11 +15,10 @@ from uuid import UUID
 
 import pytest
 
-from api.queries import find_certificates
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.service.application import CasesApplication
 from cases.projections.case_index import CaseIndex, find_cases, payments_due, payments_overdue
-from cases.projections.certificates import CertificateRegister
+from cases.projections.certificates import CertificateRegister, find_certificates
 from cases.projections.engine.service import Projections
 from cases.projections.engine.store import ReadModelStore
 from cases.provisional import deadline_fields, deadline_text, flagged, marked

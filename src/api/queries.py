@@ -1,18 +1,16 @@
 """What the query routes share: read-your-writes (`wait_for_position`), answers that say the projection position
-they were read at (`X-Projection-Position`), file answers, the caller's body scope over registers, and the small
-reads the projections do not offer themselves (the certificate register by number, body and status)."""
+they were read at (`X-Projection-Position`), file answers, and the caller's body scope over registers. The reads
+themselves, and their SQL, are the read models' own (`cases.projections`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
 from fastapi import HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
@@ -20,9 +18,7 @@ from api.services import WAITS_PER_CALLER, Services
 from api.tokens import Principal
 from cases.errors import InvalidInput
 from cases.limits import MAX_POSITION
-from cases.projections.case_index import CaseIndex
-from cases.projections.certificates import CertificateRegister
-from cases.projections.engine.service import LiveView, ReadModels
+from cases.projections.engine.service import LiveView
 
 WaitForPosition = Annotated[
     int | None,
@@ -30,7 +26,6 @@ WaitForPosition = Annotated[
 ]
 POSITION_HEADER = "X-Projection-Position"
 T = TypeVar("T")
-CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
 
 
 # --- read your writes -----------------------------------------------------------------------------------------
@@ -137,51 +132,3 @@ def scoped_body(who: Principal, body: str | None) -> str | None:
 
 def in_scope(rows: Iterable[dict[str, Any]], body: str | None) -> list[dict[str, Any]]:
     return [row for row in rows if body is None or row["body"] == body]
-
-
-def bodies_of(projections: ReadModels, case_ids: Iterable[str]) -> dict[str, str]:
-    """Case id → its body, from the case index."""
-    wanted = sorted(set(case_ids))
-    if not wanted:
-        return {}
-    t = projections.live_tables(CaseIndex.name)["cases"]
-    with projections.store.engine.connect() as conn:
-        return dict(conn.execute(select(t.c.case_id, t.c.body).where(t.c.case_id.in_(wanted))).tuples().all())
-
-
-# --- the certificate register ------------------------------------------------------------------------------
-
-
-def find_certificates(
-    projections: ReadModels, body: str | None = None, status: str | None = None, number: str | None = None,
-    limit: int = 100, offset: int = 0,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """Certificates matching every filter given, newest issue first."""
-    if status is not None and status not in CERTIFICATE_STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(CERTIFICATE_STATUSES)}", field="status")
-    t = projections.live_tables(CertificateRegister.name)["certificates"]
-    wanted = {"body": body, "status": status, "number": number}
-    query = select(t).where(*[t.c[column] == value for column, value in wanted.items() if value is not None])
-    with projections.store.engine.connect() as conn:
-        found = conn.execute(query.order_by(t.c.issued_on.desc(), t.c.number).limit(limit).offset(offset)).mappings()
-        return [dict(row) for row in found]
-
-
-PUBLIC_COLUMNS = (
-    "number", "holder_name", "body", "occupation", "work_type", "level", "issued_on", "collectable_from",
-    "collectable_from_provisional", "status", "status_on", "replaced_by",
-)  # fmt: skip
-
-
-def public_certificate(projections: ReadModels, number: str) -> dict[str, Any] | None:
-    """What the public may know of a certificate: never the holder's ID number, not even masked."""
-    with projections.store.reader.connect() as conn:
-        row = conn.execute(_public_lookup(projections.live_tables(CertificateRegister.name)["certificates"]), {"number": number})
-        found = row.mappings().first()
-    return dict(found) if found else None
-
-
-@lru_cache(maxsize=8)
-def _public_lookup(t: Table) -> Select:
-    """One statement per generation's table (the busiest query of all: built once, its compiled form reused)."""
-    return select(*(t.c[c] for c in PUBLIC_COLUMNS)).where(t.c.number == bindparam("number"))

@@ -15,10 +15,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from api.queries import Reading, not_waiting, public_certificate
+from api.queries import Reading, not_waiting
 from api.rate_limit import rate_limited
 from api.schemas import PublicCertificate
 from cases.errors import NotFound
+from cases.projections.certificates import public_certificate
 from cases.rulebook.loader import RuleBook
 
 router = APIRouter(prefix="/public", tags=["public"])

@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 
 from api.auth import READERS, allow
 from api.schemas import Day
-from api.queries import Reading, bodies_of, find_certificates, in_scope, reading, scoped_body
+from api.queries import Reading, in_scope, reading, scoped_body
 from api.tokens import Principal
 from cases.errors import InvalidInput
 from cases.limits import MAX_OFFSET
 from cases.projections.bans import active_bans
-from cases.projections.case_index import find_cases
+from cases.projections.case_index import bodies_of, find_cases
+from cases.projections.certificates import find_certificates
 from cases.projections.validity_windows import closing_within, expired_between
 from cases.rules.schedule import parse_month
 

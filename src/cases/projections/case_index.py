@@ -12,7 +12,7 @@ The worklists use the same tests as `Scheduling.late_on`, which scans the log; t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +163,16 @@ def results_late(projections: ReadModels, body: str | None, on: date) -> list[di
 def certificates_late(projections: ReadModels, body: str | None, on: date) -> list[dict[str, Any]]:
     """Qualified, no certificate yet, past the day results were owed."""
     return _worklist(projections, body, "qualified", "results_due", lambda due: due < on)
+
+
+def bodies_of(projections: ReadModels, case_ids: Iterable[str]) -> dict[str, str]:
+    """Case id → its body."""
+    wanted = sorted(set(case_ids))
+    if not wanted:
+        return {}
+    t = _table(projections)
+    with projections.store.engine.connect() as conn:
+        return dict(conn.execute(select(t.c.case_id, t.c.body).where(t.c.case_id.in_(wanted))).tuples().all())
 
 
 def columns(projections: ReadModels) -> list[str]:

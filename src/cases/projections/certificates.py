@@ -9,13 +9,20 @@ Owns: certificates, certificate_history, certificate_holders.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, Select, String, Table, bindparam, select
 
 from cases.aggregates.evaluation_case import EvaluationCase
+from cases.errors import InvalidInput
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import deadline_fields
+
+if TYPE_CHECKING:
+    from cases.projections.engine.base import ReadModels
+
+CERTIFICATE_STATUSES = ("valid", "revoked", "replaced")
 
 
 class CertificateRegister(Projection):
@@ -95,3 +102,41 @@ class CertificateRegister(Projection):
             "case_id": id_text(event.originator_id), "case_version": event.originator_version, "number": number,
             "on": on, "change": change, "detail": detail, "actor": event.actor,
         })  # fmt: skip
+
+
+# --- queries ------------------------------------------------------------------------------------------------
+
+
+def find_certificates(
+    projections: ReadModels, body: str | None = None, status: str | None = None, number: str | None = None,
+    limit: int = 100, offset: int = 0,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Certificates matching every filter given, newest issue first."""
+    if status is not None and status not in CERTIFICATE_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(CERTIFICATE_STATUSES)}", field="status")
+    t = projections.live_tables(CertificateRegister.name)["certificates"]
+    wanted = {"body": body, "status": status, "number": number}
+    query = select(t).where(*[t.c[column] == value for column, value in wanted.items() if value is not None])
+    with projections.store.engine.connect() as conn:
+        found = conn.execute(query.order_by(t.c.issued_on.desc(), t.c.number).limit(limit).offset(offset)).mappings()
+        return [dict(row) for row in found]
+
+
+PUBLIC_COLUMNS = (
+    "number", "holder_name", "body", "occupation", "work_type", "level", "issued_on", "collectable_from",
+    "collectable_from_provisional", "status", "status_on", "replaced_by",
+)  # fmt: skip
+
+
+def public_certificate(projections: ReadModels, number: str) -> dict[str, Any] | None:
+    """What the public may know of a certificate: never the holder's ID number, not even masked."""
+    with projections.store.reader.connect() as conn:
+        row = conn.execute(_public_lookup(projections.live_tables(CertificateRegister.name)["certificates"]), {"number": number})
+        found = row.mappings().first()
+    return dict(found) if found else None
+
+
+@lru_cache(maxsize=8)
+def _public_lookup(t: Table) -> Select:
+    """One statement per generation's table (the busiest query of all: built once, its compiled form reused)."""
+    return select(*(t.c[c] for c in PUBLIC_COLUMNS)).where(t.c.number == bindparam("number"))

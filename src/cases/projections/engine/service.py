@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, Table, select, update
 
-from cases.projections.engine.base import LoggedApplication, Projection, ReadModels, Runner  # noqa: F401  (ReadModels: named here for the API's queries)
+from cases.projections.engine.base import LoggedApplication, Projection, Runner
 from cases.projections.engine.failures import recorded_failures
 from cases.projections.engine.follow_all import FollowAll
 from cases.projections.engine.rebuild_all import rebuild_all
