@@ -235,9 +235,9 @@ def test_waiting_reads_hold_no_thread_and_one_caller_may_not_pile_them_up(store:
     same caller beyond two answers 429 at once, and the ordinary read answers within a second."""
     api = create_app(store, in_process_projections=False)
     with TestClient(api) as setup:
-        store_ = api.state.services.api_store
-        registrar, _ = create_token(store_, role="registrar", body="wgsh", label="r")
-        waiters = [create_token(store_, role="compliance", body=None, label=f"w{i}")[0] for i in range(8)]
+        store_, tokens = api.state.services.projections.store, api.state.services.api_store
+        registrar, _ = create_token(tokens, role="registrar", body="wgsh", label="r")
+        waiters = [create_token(tokens, role="compliance", body=None, label=f"w{i}")[0] for i in range(8)]
         setup.post("/cases", headers={"Authorization": f"Bearer {registrar}"}, json=application())
         leases = store_.table("projection_leases")
         with store_.engine.begin() as conn:  # a projector on another host holds them all: the server's own waits
