@@ -274,12 +274,11 @@ class EvaluationCase(Aggregate):
         guards.require_not_before(sat_on, self.last_fact_on, "sat_on", "the payment")
         if self.is_retake_round:
             guards.require_sat_in_window(self.window_is_open_on(sat_on), self.window_last_day, sat_on, self.notice)
-        subjects = self.retake_subjects or list(self.subjects)
+        sitting = dict(sat_on=sat_on, sitting_id=sitting_id, subjects=self.retake_subjects or list(self.subjects), actor=actor)
         if attended:
-            self._sat(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, results_due=results_due, actor=actor)
+            self._sat(**sitting, results_due=results_due)
         else:
-            clause = NO_REFUND_CLAUSE
-            self._absent(sat_on=sat_on, sitting_id=sitting_id, subjects=subjects, refunded=0, clause=clause, actor=actor)
+            self._absent(**sitting, refunded=0, clause=NO_REFUND_CLAUSE)
         if self.window_opened_on is None:
             last_day, years, clause = window["last_day"], window["years"], window["clause"]
             self._window_opened(opened_on=sat_on, last_day=last_day, years=years, clause=clause, actor=actor)
