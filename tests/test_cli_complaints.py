@@ -28,7 +28,7 @@ def stored(store: Settings) -> dict[str, str]:
     cases = CasesApplication(store)
     try:
         def received(body: str = "wgsh", **changes) -> UUID:
-            return cases.service.complaints.receive(**{
+            return cases.complaints.receive(**{
                 "channel": "body_line", "received_at": datetime(2026, 6, 5, 10, 15, tzinfo=SHANGHAI), "body": body,
                 "category": "results_late", "words": f"成绩未公布，请回电 {MOBILE}", "complainant_name": "李四",
                 "complainant_contact": MOBILE, "actor": SUPERVISOR, **changes,
@@ -38,12 +38,12 @@ def stored(store: Settings) -> dict[str, str]:
         case_id = paid(cases, body="wgsh")
         certify(cases, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
         upheld = received(category="candidate_misconduct", case_ids=[case_id], complainant_contact=LANDLINE, words=f"替考，电话 {LANDLINE}")
-        cases.service.complaints.accept(upheld, on=D("2026-06-08"), actor=SUPERVISOR)
-        cases.service.complaints.assign(upheld, handler="王五", on=D("2026-06-08"), actor=SUPERVISOR)
+        cases.complaints.accept(upheld, on=D("2026-06-08"), actor=SUPERVISOR)
+        cases.complaints.assign(upheld, handler="王五", on=D("2026-06-08"), actor=SUPERVISOR)
         sanction = {"case_id": case_id, "tier": "grave", "behaviour": "须知 四.4", "severity": "serious"}
-        cases.service.complaints.resolve(upheld, outcome="upheld", findings="属实", recorded_by="王五", on=D("2026-06-09"), actor=SUPERVISOR, sanction=sanction)
+        cases.complaints.resolve(upheld, outcome="upheld", findings="属实", recorded_by="王五", on=D("2026-06-09"), actor=SUPERVISOR, sanction=sanction)
         escalated = received(anonymous=True, complainant_name=None, complainant_contact=None, category="fees")
-        cases.service.complaints.escalate(escalated, why="choice", on=D("2026-06-08"), actor=SUPERVISOR)
+        cases.complaints.escalate(escalated, why="choice", on=D("2026-06-08"), actor=SUPERVISOR)
         theirs = received(body="dsxh", received_at=datetime(2026, 6, 5, 9, 45, tzinfo=SHANGHAI))
     finally:
         cases.close()

@@ -1,2 +1,12 @@
 """The service layer: the application (the event store, atomic saves) and its use cases by family. Only
-entrypoints (`cli`, `api`) and the demo import it; it imports the domain (aggregates, rules, rule book, calendar)."""
+entrypoints (`cli`, `api`) and the demo import it; it imports the domain (aggregates, rules, rule book, calendar).
+
+- `application.py`: the eventsourcing Application; builds the unit of work and the families, and keeps one-line
+  commands answering plain values (`app.apply`, `app.pay_fee`, …) for the demo, the CLI and the tests.
+- `unit_of_work.py`: what every use case shares (loading, the case a command starts from, one atomic save, the ban
+  check, the rule book and calendar). No use case imports the application.
+- `outcome.py`: `Outcome` (id, version, stage, log position, result), which every family command answers.
+- The families: `intake` (apply, review, reject), `fees` (pay, lapse, withdraw), `results` (attendance, results,
+  retakes), `sanctions`, `certificates` (issue, revoke, reissue, numbering), `complaints` (the hotline),
+  `scheduling` (sittings, the monthly plan's rules); `case_log` scans the log for them.
+- `replay.py`: a case as it stood at a moment."""

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-import structlog
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import Recording, JSONTranscoder, Transcoding
 
@@ -35,9 +34,6 @@ from cases.service.sanctions import Sanctions
 from cases.service.scheduling import Scheduling
 from cases.service.unit_of_work import UnitOfWork
 from cases.settings import Settings
-
-log = structlog.get_logger("cases.service.application")
-
 
 class DateAsISO(Transcoding):
     type = date
