@@ -5,6 +5,7 @@ events go to the store in one atomic save. That keeps generation fast without wr
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -15,6 +16,9 @@ from uuid import UUID, uuid4
 from cases.service.application import CasesApplication
 from cases.settings import Settings
 from cases.identity import make_test_id_number
+
+# A generated log runs its cases on through the years after 2026: "today" is set past them (cases.settings.today).
+os.environ.setdefault("CASES_TODAY", "2099-12-31")
 
 PLANS = [  # body, occupation, work type, level, applications open (month), sitting day offset
     ("wgsh", "互联网营销师", "视频创推员", 5), ("wgsh", "互联网营销师", "视频创推员", 4), ("wgsh", "互联网营销师", "视频创推员", 3),
@@ -28,31 +32,49 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "杰", "娟", "涛", "明", "超", "霞", "平", "刚", "桂英"]
 
 
+class HeldFirst:
+    """The application's repository, answering first from the aggregates held for the next flush."""
+
+    def __init__(self, repository: Any, held: dict[UUID, Any]) -> None:
+        self.repository, self.held = repository, held
+
+    def get(self, aggregate_id: UUID, version: int | None = None, **kwargs: Any) -> Any:
+        if version is None and aggregate_id in self.held:
+            return self.held[aggregate_id]
+        return self.repository.get(aggregate_id, version=version, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.repository, name)
+
+
 class BulkApplication(CasesApplication):
-    """Commands change aggregates held here; `flush` saves all their events in one transaction."""
+    """Commands change aggregates held here (the unit of work's loads and saves go through `repository` and `save`);
+    `flush` saves all their events in one transaction."""
 
     name = "cases"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.held: dict[UUID, Any] = {}
+        self._held_first = HeldFirst(super().repository, self.held)
 
-    def _load(self, aggregate_id: UUID, version: int | None = None) -> Any:
-        if version is None and aggregate_id in self.held:
-            return self.held[aggregate_id]
-        return super()._load(aggregate_id, version)
+    @property
+    def repository(self) -> Any:  # the library's is a read-only property: answered from the held aggregates first
+        return self._held_first
 
-    def _save(self, *aggregates: Any) -> int | None:
+    def save(self, *aggregates: Any, **kwargs: Any) -> list[Any]:
         for aggregate in aggregates:
             self.held[aggregate.id] = aggregate
-        return None
+        return []
 
     def flush(self, keep: Callable[[Any], bool] = lambda a: False) -> int:
         pending = [a for a in self.held.values() if a._pending_events]
         events = sum(len(a._pending_events) for a in pending)
         if pending:
-            self.save(*pending)
-        self.held = {k: a for k, a in self.held.items() if keep(a)}
+            CasesApplication.save(self, *pending)
+        kept = {k: a for k, a in self.held.items() if keep(a)}
+        self.held.clear()
+        self.held.update(kept)
         return events
 
 

@@ -43,7 +43,7 @@ class Services:
     def open(cls, settings: Settings, *, in_process_projections: bool | None = None) -> Services:
         app = CasesApplication(settings)
         store = ReadModelStore.from_settings(settings)
-        api_store = ApiStore.beside(store)  # the one a route handing `projections.store` finds too
+        api_store = ApiStore.from_settings(settings)
         services = cls(
             settings, app, Projections(app, store, all_projections()), api_store, TokenCache(api_store),
             anyio.CapacityLimiter(settings.commands_at_once),

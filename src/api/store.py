@@ -12,12 +12,11 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from cases.projections.engine.store import ReadModelStore, create_tables, read_model_url
+from cases.projections.engine.store import create_tables, read_model_url
 from cases.settings import Settings
 
 FILE_NAME = "api.sqlite"
@@ -40,18 +39,6 @@ class ApiStore:
         if settings.database_url:
             return cls(read_model_url(settings), api_schema(settings.postgres_schema))
         return cls(f"sqlite:///{Path(settings.data_dir) / FILE_NAME}")
-
-    @classmethod
-    def beside(cls, read_models: ReadModelStore) -> ApiStore:
-        """The API store of the deployment `read_models` belongs to (one per read-model store, so one pool)."""
-        found = _beside.get(read_models)
-        if found is None:
-            if read_models.is_sqlite:
-                found = cls(f"sqlite:///{Path(read_models.url.removeprefix('sqlite:///')).with_name(FILE_NAME)}")
-            else:
-                found = cls(read_models.url, api_schema(read_models.schema))
-            _beside[read_models] = found
-        return found
 
     @cached_property
     def engine(self) -> Engine:
@@ -106,4 +93,3 @@ class ApiStore:
             self.engine.dispose()
 
 
-_beside: WeakKeyDictionary[ReadModelStore, ApiStore] = WeakKeyDictionary()

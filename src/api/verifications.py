@@ -25,7 +25,6 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text,
 from api.store import ApiStore
 from cases.errors import NotFound
 from cases.projections.engine.service import Projections
-from cases.projections.engine.store import ReadModelStore
 from cases.projections.engine.verify import Difference
 
 log = structlog.get_logger("api.verifications")
@@ -49,9 +48,9 @@ class Interrupted(Exception):
 
 
 
-def start(projections: Projections, requested_by: str, stopping: threading.Event) -> tuple[str, threading.Thread]:
-    """Record a new verification as running and start it in a thread of its own; returns its id and thread."""
-    store = ApiStore.beside(projections.store)
+def start(projections: Projections, store: ApiStore, requested_by: str, stopping: threading.Event) -> tuple[str, threading.Thread]:
+    """Record a new verification (in the API's store) as running and start it in a thread of its own; returns its id
+    and thread."""
     store.ensure(_metadata)
     verification_id = uuid.uuid4().hex
     names = list(projections.projections)
@@ -61,15 +60,14 @@ def start(projections: Projections, requested_by: str, stopping: threading.Event
             progress=json.dumps({name: [0, None] for name in names}), head=projections.app.recorder.max_notification_id() or 0,
         ))  # fmt: skip
     thread = threading.Thread(
-        target=_run, args=(projections, verification_id, stopping), name=f"verification-{verification_id[:8]}", daemon=True
+        target=_run, args=(projections, store, verification_id, stopping), name=f"verification-{verification_id[:8]}", daemon=True
     )
     thread.start()
     log.info("verification.started", verification_id=verification_id, requested_by=requested_by)
     return verification_id, thread
 
 
-def _run(projections: Projections, verification_id: str, stopping: threading.Event) -> None:
-    store = ApiStore.beside(projections.store)
+def _run(projections: Projections, store: ApiStore, verification_id: str, stopping: threading.Event) -> None:
     progress: dict[str, list[int]] = {}
     last_written = 0.0
 
@@ -116,13 +114,11 @@ def _update(store: ApiStore, verification_id: str, **values: Any) -> None:
         conn.execute(update(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id).values(**values))
 
 
-def find(store: ApiStore | ReadModelStore, verification_id: str) -> dict[str, Any]:
+def find(store: ApiStore, verification_id: str) -> dict[str, Any]:
     """A verification's record: outcome (running; equal; differ; behind: no row differs, but a register stood
     behind the log's head when it was verified, so it is not shown equal to the log; failed), the head, progress per
     projection as [position, target], and when finished the position each projection was verified at, those
     behind the head, and the differences."""
-    if isinstance(store, ReadModelStore):  # the deployment's read models, as the route hands them: the API store beside
-        store = ApiStore.beside(store)
     store.ensure(_metadata)
     with store.reader.connect() as conn:
         row = conn.execute(select(VERIFICATIONS).where(VERIFICATIONS.c.id == verification_id)).mappings().first()

@@ -19,7 +19,7 @@ VERIFIERS = allow("compliance")
 @router.post("", status_code=202, summary="Start verifying every register against the log (poll the answer's href)")
 async def start(request: Request, who: Principal = Depends(VERIFIERS)) -> JSONResponse:
     services = request.app.state.services
-    verification_id, thread = await run_in_threadpool(verifications.start, services.projections, who.actor, services.stopping)
+    verification_id, thread = await run_in_threadpool(verifications.start, services.projections, services.api_store, who.actor, services.stopping)
     services.verifications.append(thread)
     href = f"/registers/verifications/{verification_id}"
     return JSONResponse({"id": verification_id, "outcome": "running", "href": href}, status_code=202, headers={"Location": href})
@@ -27,4 +27,4 @@ async def start(request: Request, who: Principal = Depends(VERIFIERS)) -> JSONRe
 
 @router.get("/{verification_id}", summary="A verification: running with its progress, or equal / differ (with each difference) / failed")
 def find(verification_id: str, request: Request, who: Principal = Depends(VERIFIERS)) -> JSONResponse:
-    return JSONResponse(jsonable_encoder(verifications.find(request.app.state.services.projections.store, verification_id)))
+    return JSONResponse(jsonable_encoder(verifications.find(request.app.state.services.api_store, verification_id)))
