@@ -101,7 +101,7 @@ def test_a_snapshot_taken_before_the_flag_was_kept_reads_as_settled():
 
 def test_the_log_scan_flags_every_due_date_it_lists(app):
     case_id = over_new_year(app)
-    (line,) = [line for line in app.scheduling.late_on(D("2027-01-05"))["payments_overdue"] if line["case_id"] == str(case_id)]
+    (line,) = [line for line in late_on(app, D("2027-01-05"))["payments_overdue"] if line["case_id"] == str(case_id)]
     assert (line["due"], line["due_provisional"]) == (PAST_THE_CALENDAR, True)
 
 
@@ -175,7 +175,7 @@ def test_a_diff_between_two_deadlines_flags_each_side():
 
 
 def test_a_complaints_timeline_line_marks_a_provisional_service_level_date():
-    from cases.service.replay import _complaint_summary
+    from cases.service.complaint_timeline import _complaint_summary
 
     accepted = _complaint_summary("Accepted", {"result_due": {"due": "2027-01-22", "provisional": True, "basis": "…"}})
     settled = _complaint_summary("Accepted", {"result_due": {"due": "2026-12-22", "provisional": False, "basis": "…"}})

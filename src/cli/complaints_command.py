@@ -16,7 +16,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cases.service import replay
+from cases.service import complaint_timeline
 from cases.aggregates.complaint import CATEGORIES, ESCALATION_REASONS, OUTCOMES, STAGES, STANDINGS, Complaint
 from cases.service.application import CasesApplication
 from cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, resolve_id, stdout_console, text
@@ -98,7 +98,7 @@ def show(
     day = on.date() if on else today_in_shanghai()
     with opened_app(ctx, data_dir) as app:
         found = app.complaints.get(_resolve(app, complaint_id))
-        entries = replay.complaint_timeline(app, found.id)
+        entries = complaint_timeline.complaint_timeline(app, found.id)
         clock = _running(app, found, day)
     person = found.complainant or {}
     complainant = "匿名" if person.get("anonymous") else f"{person.get('name')} {mask_contact(person.get('contact'))}"
@@ -107,7 +107,7 @@ def show(
             "complaint_id": str(found.id), "version": found.version, "body": found.body, "channel": found.channel,
             "category": found.category, "stage": found.stage, "level": found.level, "handler": found.handler,
             "complainant": complainant, "due": found.due, "standing": clock, "case_ids": found.case_ids,
-            "staff_named": found.staff_named, "outcome": replay.mask_values(found.outcome, person.get("contact")),
+            "staff_named": found.staff_named, "outcome": complaint_timeline.mask_values(found.outcome, person.get("contact")),
             "timeline": [e.to_dict() for e in entries],
         }  # fmt: skip
         return _print_json(view)

@@ -59,7 +59,7 @@ from cases.errors import Conflict, DomainError, StaleVersion
 from cases.limits import MAX_OFFSET, TEXT
 from cases.projections.complaints import complaint_queue
 from cases.identity import mask_contact
-from cases.service.replay import mask_in_text
+from cases.service.complaint_timeline import mask_in_text
 from cases.rules.complaint_clock import standing
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])

@@ -9,4 +9,6 @@ entrypoints (`cli`, `api`) and the demo import it; it imports the domain (aggreg
 - The families: `intake` (apply, review, reject), `fees` (pay, lapse, withdraw), `results` (attendance, results,
   retakes), `sanctions`, `certificates` (issue, revoke, reissue, numbering), `complaints` (the hotline),
   `scheduling` (sittings, the monthly plan's rules); `case_log` scans the log for them.
-- `replay.py`: a case as it stood at a moment."""
+- `replay.py`: a case's timeline, its state as of a version, a recording moment or a business date, and diffs;
+  `complaint_timeline.py`: a complaint's timeline, its complainant's contact masked. Both read the application
+  through a small protocol (`replay.EventSource`)."""

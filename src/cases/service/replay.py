@@ -21,20 +21,31 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
-from cases.service.application import CasesApplication
 from cases.business_dates import business_date
 from cases.errors import InvalidInput, NotFound
-from cases.identity import mask_contact, mask_contacts, mask_id_number
+from cases.identity import mask_id_number
 from cases.provisional import deadline_text, flag_of, flagged, marked
 from cases.limits import FIRST_DAY, LAST_DAY, MAX_POSITION, date_out_of_range
 
 METADATA = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 HEADER_FIELDS = ("version", "as_of")  # always differ between two moments; a diff shows them as its header
+
+
+class EventSource(Protocol):
+    """What replay reads of the application: a case's events, a case at a version, and the version recorded by a
+    moment (`CasesApplication` is one; replay never imports it)."""
+
+    events: Any  # .get(aggregate_id, gt=…, lte=…): the aggregate's stored events
+    complaints: Any  # .get(complaint_id): a complaint, for its timeline
+
+    def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase: ...
+
+    def version_at(self, aggregate_id: UUID, timestamp: datetime) -> int | None: ...
 
 
 class CaseNotYetOpen(NotFound):
@@ -152,7 +163,7 @@ MOMENT_HELP = "a version number, a business date (2026-05-01: the facts that had
 # --- timeline ---------------------------------------------------------------------------------------------
 
 
-def timeline(app: CasesApplication, case_id: UUID) -> list[TimelineEntry]:
+def timeline(app: EventSource, case_id: UUID) -> list[TimelineEntry]:
     """Every event of the case, oldest first: when, who, what, the clause relied on and the values decided."""
     app.get_case(case_id)  # an unknown id, or another aggregate's, is NotFound
     return _entries(list(app.events.get(case_id)))
@@ -166,7 +177,7 @@ def _entries(events: list[Any]) -> list[TimelineEntry]:
 def _entry(event: Any, keep: set[str]) -> TimelineEntry:
     name = type(event).__name__
     attrs = {key: value for key, value in vars(event).items() if key not in METADATA}
-    day, on = _business_day(attrs)
+    day, on = business_day(attrs)
     clause = _clause(name, attrs)
     values = {k: _plain(v, keep) for k, v in attrs.items() if k != day and not (k == "clause" and isinstance(v, str))}
     actor = getattr(event, "actor", None)
@@ -225,86 +236,11 @@ def _summary(name: str, a: dict[str, Any]) -> str:
     return f"{line}; on complaint {source['complaint_id']}" if isinstance(source, dict) and source.get("complaint_id") else line
 
 
-# --- a complaint's timeline (DOMAIN §10) -------------------------------------------------------------------
-
-COMPLAINT_CLAUSES = {  # the part of DOMAIN §10 each of a complaint's events applies
-    "Received": "DOMAIN §10 Receiving", "Accepted": "DOMAIN §10 Clock", "Declined": "DOMAIN §10 Result",
-    "Assigned": "DOMAIN §10 Recusal", "DeadlineExtended": "DOMAIN §10 Clock", "Escalated": "DOMAIN §10 Escalation",
-    "Resolved": "DOMAIN §10 Result", "CallbackRecorded": "DOMAIN §10 Callback", "Reopened": "DOMAIN §10 Callback",
-}  # fmt: skip
-
-
-def complaint_timeline(app: CasesApplication, complaint_id: UUID, *, contact_shown: bool = False) -> list[TimelineEntry]:
-    """Every event of the complaint, oldest first, as a case's timeline reads. The complainant's contact is masked
-    (DOMAIN §10 Privacy: in full only to the supervisors handling it), in the words and notes too, and so are
-    mobile and ID numbers anywhere in its texts; `contact_shown` leaves the contact as recorded."""
-    complaint = app.complaints.get(complaint_id)  # an unknown id, or another aggregate's, is NotFound
-    contact = (complaint.complainant or {}).get("contact")
-    entries = []
-    for event in app.events.get(complaint_id):
-        name = type(event).__name__
-        attrs = {key: value for key, value in vars(event).items() if key not in METADATA}
-        day, on = _business_day(attrs)
-        hide = partial(mask_values, contact=None if contact_shown else contact)
-        entries.append(TimelineEntry(
-            version=event.originator_version, recorded_at=event.timestamp.isoformat(), event=name,
-            actor=getattr(event, "actor", None), business_date=on,
-            clause=COMPLAINT_CLAUSES.get(name), values=hide({k: v for k, v in attrs.items() if k != day or isinstance(v, datetime)}),  # a moment keeps its time
-            summary=hide(_complaint_summary(name, attrs)),
-        ))  # fmt: skip
-    return entries
-
-
-def _complaint_summary(name: str, a: dict[str, Any]) -> str:
-    """One line of English for a complaint's event, from its own values."""
-    due = lambda key: deadline_text(a.get(key))  # noqa: E731  (marked when provisional)
-    caused = "; ".join(
-        f"{c['event']} on {'case ' + c['case_id'] if 'case_id' in c else 'candidate ' + str(c.get('candidate_id'))}" for c in a.get("caused") or []
-    )  # fmt: skip
-    lines = {
-        "Received": lambda: f"received ({a['channel']}) about {a['body']}, {a['category']}: counts from {a['counts_from']}, "
-                            f"accept or decline by {due('acceptance_due')}",
-        "Accepted": lambda: f"accepted; a result due by {due('result_due')}",
-        "Declined": lambda: f"declined: {a['reason']}",
-        "Assigned": lambda: f"assigned to {a['handler']}",
-        "CaseLinked": lambda: f"case {a['case_id']} linked",
-        "DeadlineExtended": lambda: f"extended by {a['working_days']} working days to {due('result_due')}: {a['reason']} "
-                                    f"(complainant told {a['notice_recorded_on']})",
-        "Escalated": lambda: f"escalated to the municipal center ({a['why']}); accept or decline by {due('acceptance_due')}",
-        "Resolved": lambda: f"resolved, {a['outcome']} (recorded by {a['recorded_by']}): {a['findings']}" + (f"; caused {caused}" if caused else ""),
-        "CallbackRecorded": lambda: f"called back: {'satisfied' if a['satisfied'] else 'dissatisfied'}" + (f" ({a['notes']})" if a.get("notes") else ""),
-        "Reopened": lambda: f"reopened: {a['reason']}; accept or decline by {due('acceptance_due')}",
-        "Closed": lambda: "closed (archived)",
-    }  # fmt: skip
-    return lines[name]() if name in lines else name
-
-
-def mask_in_text(text: str, contact: str | None) -> str:
-    """Text someone other than the handling supervisors reads: the complainant's contact, and any mobile or ID
-    number, masked."""
-    if contact:
-        text = text.replace(contact, mask_contact(contact) or "")
-    return mask_contacts(mask_id_number(text))
-
-
-def mask_values(value: Any, contact: str | None) -> Any:
-    """A value made JSON-safe, with `mask_in_text` applied to every text in it."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): mask_values(v, contact) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [mask_values(v, contact) for v in value]
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    return mask_in_text(str(value), contact)
-
-
 # --- state as of a version or a moment ---------------------------------------------------------------------
 
 
 def state_as_of(
-    app: CasesApplication, case_id: UUID, *, version: int | None = None, at: datetime | None = None, on: date | None = None
+    app: EventSource, case_id: UUID, *, version: int | None = None, at: datetime | None = None, on: date | None = None
 ) -> CaseState:
     """The case as it stood at a version, at a time-zone-aware recording moment (the version recorded last by then),
     or as of a business date (the facts that had happened by the end of that day; a ban's stage gives way the day
@@ -314,7 +250,7 @@ def state_as_of(
     return state if on is None else replace(state, stage=case.stage_on(on))
 
 
-def business_date_at(app: CasesApplication, case_id: UUID, version: int) -> str | None:
+def business_date_at(app: EventSource, case_id: UUID, version: int) -> str | None:
     """The day the case's facts had reached at `version`: the latest business date among its events up to it."""
     return latest_business_date(list(app.events.get(case_id, lte=version)))
 
@@ -330,7 +266,7 @@ def business_date_of(event: Any) -> date | None:
     return found[1] if found else None
 
 
-def _business_day(attrs: dict[str, Any]) -> tuple[str | None, str | None]:
+def business_day(attrs: dict[str, Any]) -> tuple[str | None, str | None]:
     """The attribute holding the event's business date, and that day in ISO form (a moment counts by its day)."""
     found = business_date(attrs)
     return (found[0], found[1].isoformat()) if found else (None, None)
@@ -368,7 +304,7 @@ def _decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"approved": False, "reasons": [r.get("reason") for r in decision["reasons"]], "decided_on": decision["decided_on"]}
 
 
-def _case_at(app: CasesApplication, case_id: UUID, moment: Moment, *, field: str) -> EvaluationCase:
+def _case_at(app: EventSource, case_id: UUID, moment: Moment, *, field: str) -> EvaluationCase:
     if sum(asked is not None for asked in (moment.version, moment.at, moment.on)) != 1:
         raise InvalidInput(
             "give exactly one of a version, a moment (a time-zone-aware timestamp) or a business date", field=field
@@ -390,7 +326,7 @@ def _case_at(app: CasesApplication, case_id: UUID, moment: Moment, *, field: str
     return current if version == current.version else app.get_case(case_id, version=version)
 
 
-def _version_on(app: CasesApplication, case: EvaluationCase, on: date, field: str) -> int:
+def _version_on(app: EventSource, case: EvaluationCase, on: date, field: str) -> int:
     """The last version whose facts had all happened by `on` (business dates carried forward as a running maximum)."""
     reached, found = None, None
     for event in app.events.get(case.id):
@@ -407,7 +343,7 @@ def _version_on(app: CasesApplication, case: EvaluationCase, on: date, field: st
     return found
 
 
-def _version_at(app: CasesApplication, case: EvaluationCase, at: datetime, field: str) -> int:
+def _version_at(app: EventSource, case: EvaluationCase, at: datetime, field: str) -> int:
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidInput("a moment must carry its time zone, e.g. 2026-05-08T09:00:00+08:00", field=field)
     found = app.version_at(case.id, at)
@@ -423,7 +359,7 @@ def _version_at(app: CasesApplication, case: EvaluationCase, at: datetime, field
 
 
 def diff(
-    app: CasesApplication, case_id: UUID, *, from_version: int | None = None, from_at: datetime | None = None,
+    app: EventSource, case_id: UUID, *, from_version: int | None = None, from_at: datetime | None = None,
     to_version: int | None = None, to_at: datetime | None = None, from_on: date | None = None, to_on: date | None = None,
 ) -> CaseDiff:  # fmt: skip
     """The state fields that changed from the first moment to the second (old → new), and the events between.
