@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from cases.projections.engine.store import create_tables, read_model_url
+from cases.projections.engine.store import create_tables, make_engine, read_model_url
 from cases.settings import Settings
 
 FILE_NAME = "api.sqlite"
@@ -42,28 +42,7 @@ class ApiStore:
 
     @cached_property
     def engine(self) -> Engine:
-        if self.is_sqlite:
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(self.url, connect_args={"timeout": 30}, pool_size=50, max_overflow=10)  # as the read models'
-
-            @event.listens_for(engine, "connect")
-            def _wal(dbapi_connection, _record):  # readers never block a writer
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                cursor.close()
-
-            return engine
-        engine = create_engine(self.url, pool_size=5, max_overflow=30)
-        schema = self.schema
-
-        @event.listens_for(engine, "connect")
-        def _search_path(dbapi_connection, _record):
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute(f'SET search_path TO "{schema}"')
-            dbapi_connection.commit()
-
-        return engine
+        return make_engine(self.url, None if self.is_sqlite else self.schema, pool_size=5)
 
     @cached_property
     def reader(self) -> Engine:

@@ -43,7 +43,8 @@ def read_model_url(settings: Settings) -> str:
     return f"sqlite:///{Path(settings.data_dir) / 'readmodels.sqlite'}"
 
 
-def _make_engine(url: str, schema: str | None) -> Engine:
+def make_engine(url: str, schema: str | None, *, pool_size: int = 10) -> Engine:
+    """An engine for a store of read-side tables: SQLite in WAL mode, or PostgreSQL on `schema`'s search path."""
     if url.startswith("sqlite"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # A pool as large as the API's thread pool (40) and the projection followers: a connection beyond the pool
@@ -58,7 +59,7 @@ def _make_engine(url: str, schema: str | None) -> Engine:
             cursor.close()
 
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=30)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=30)
     if schema:
 
         @event.listens_for(engine, "connect")
@@ -104,7 +105,7 @@ class ReadModelStore:
 
     @cached_property
     def engine(self) -> Engine:
-        return _make_engine(self.url, self.schema)
+        return make_engine(self.url, self.schema)
 
     @cached_property
     def reader(self) -> Engine:
