@@ -25,6 +25,7 @@ from cases.provisional import deadline_fields, deadline_text, flagged, marked
 from cases.service.replay import summarise, timeline
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, paid
+from tests.support.read_models import late_on
 
 D = date.fromisoformat
 PAST_THE_CALENDAR = "2027-01-04"

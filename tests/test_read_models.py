@@ -25,6 +25,7 @@ from cases.projections.engine.store import ReadModelStore
 from cases.projections.validity_windows import ValidityWindows, closing_within, expired_between, window_of
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, new_id_number, paid, sat_with_scores, worked
+from tests.support import log_scan
 
 D = date.fromisoformat
 MINE = ("case_index", "validity_windows", "bans")
@@ -295,7 +296,7 @@ def test_the_worklists_name_the_same_cases_as_the_log_scan_on_a_chosen_day(app, 
     a_spread_of_cases(app)
     caught_up(read_models)
     on = D(day)
-    scanned = app.scheduling.late_on(on)
+    scanned = log_scan.late_on(app, on)
     worklists = {"payments_overdue": payments_overdue, "results_late": results_late, "certificates_late": certificates_late}
 
     for body in (None, "wgsh", "dsxh", "jsxh", "migu"):

@@ -44,6 +44,7 @@ from tests.builders import (
     rulebook_through,
     sat_with_scores,
 )
+from tests.support.read_models import late_on
 
 D = date.fromisoformat
 ACTOR = "registrar-1"
@@ -599,7 +600,7 @@ def test_a_group_candidate_collects_through_the_institution_with_no_counter_date
 
 
 def late_ids(app: CasesApplication, on: str) -> dict[str, list[str]]:
-    return {kind: [line["case_id"] for line in lines] for kind, lines in app.scheduling.late_on(D(on)).items()}
+    return {kind: [line["case_id"] for line in lines] for kind, lines in late_on(app, D(on)).items()}
 
 
 def test_a_fee_unpaid_past_its_deadline_across_national_day_is_late_from_the_next_day(app):
@@ -607,7 +608,7 @@ def test_a_fee_unpaid_past_its_deadline_across_national_day_is_late_from_the_nex
     assert app.get_case(case_id).pay_by == D("2026-10-09")
 
     assert late_ids(app, "2026-10-09")["payments_overdue"] == []
-    (line,) = app.scheduling.late_on(D("2026-10-10"))["payments_overdue"]
+    (line,) = late_on(app, D("2026-10-10"))["payments_overdue"]
     assert (line["case_id"], line["due"], line["body"]) == (str(case_id), "2026-10-09", "wgsh")
     assert "*" in line["holder"]
 
@@ -617,7 +618,7 @@ def test_results_not_recorded_by_their_due_date_are_late_from_the_next_day(app):
     app.record_attendance(case_id, sat_on=D("2026-04-26"), attended=True, actor="examiner-1")
 
     assert late_ids(app, "2026-05-26") == {"payments_overdue": [], "results_late": [], "certificates_late": []}
-    (line,) = app.scheduling.late_on(D("2026-05-27"))["results_late"]
+    (line,) = late_on(app, D("2026-05-27"))["results_late"]
     assert (line["case_id"], line["due"], line["due_provisional"]) == (str(case_id), "2026-05-26", False)
 
 

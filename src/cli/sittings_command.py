@@ -1,4 +1,6 @@
-"""`cases sittings`: the month's plan per body (sittings, cohorts, deferrals) and what is late on a day (DOMAIN §3, §5)."""
+"""`cases sittings`: the month's plan per body (sittings, cohorts, deferrals) and what is late on a day (DOMAIN §3, §5).
+What is late is the case index's answer (`case_index.late_on`), brought up to the log's head first without needing
+its lease (`current_for_reading`), so the list also prints beside a live server."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, stdout_console, text
+from cli.projections_command import _opened
+from cli.reports_command import current_for_reading
+from cases.projections.case_index import CaseIndex, late_on
 from cases.provisional import marked
 from cases.rules.schedule import next_month, parse_month
 
@@ -39,8 +44,10 @@ def plan(ctx: typer.Context, month: MonthOption, data_dir: DataDirOption = None)
 def late(ctx: typer.Context, on: DayOption, data_dir: DataDirOption = None) -> None:
     """Print what is late on DATE: fees unpaid past their deadline, results past their service-level date,
     certificates not issued by the day results were due."""
-    with opened_app(ctx, data_dir) as app:
-        found = app.scheduling.late_on(on.date())
+    with _opened(ctx, data_dir) as read_models:
+        for name, (position, head) in current_for_reading(read_models, [CaseIndex.name]).items():
+            typer.echo(f"note: {name} stands at position {position}, the log at {head}: the latest events are not counted yet", err=True)
+        found = late_on(read_models, on.date())
     render_late(stdout_console(), on.date(), found)
 
 

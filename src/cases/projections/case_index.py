@@ -7,7 +7,7 @@ business date, never the wall clock, so a rebuild gives the same rows.
 Owns: cases. A date that may be provisional has its `<date>_provisional` column beside it (`cases.provisional`):
 `pay_by`, `results_due`.
 
-The worklists use the same tests as `Scheduling.late_on`, which scans the log; they must name the same cases.
+The worklists are what is late on a day (`late_on`, printed by `cases sittings late`); no query scans the log.
 """
 
 from __future__ import annotations
@@ -163,6 +163,24 @@ def results_late(projections: ReadModels, body: str | None, on: date) -> list[di
 def certificates_late(projections: ReadModels, body: str | None, on: date) -> list[dict[str, Any]]:
     """Qualified, no certificate yet, past the day results were owed."""
     return _worklist(projections, body, "qualified", "results_due", lambda due: due < on)
+
+
+LATE = {"payments_overdue": (payments_overdue, "pay_by"), "results_late": (results_late, "results_due"),
+        "certificates_late": (certificates_late, "results_due")}  # fmt: skip
+
+
+def late_on(projections: ReadModels, day: date, body: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """What is late on a day: fees past their deadline, results past their service-level date, certificates not
+    issued by the day results were owed (seeds 000-004 二(四), 三). One line per case, its `due` flagged by
+    `due_provisional` (`cases.provisional`); soonest due first."""
+    return {
+        kind: [
+            {"case_id": row["case_id"], "body": row["body"], "holder": row["holder_id_masked"], "level": row["level"],
+             **flagged("due", str(row[due]), row[f"{due}_provisional"])}
+            for row in worklist(projections, body, day)
+        ]
+        for kind, (worklist, due) in LATE.items()
+    }  # fmt: skip
 
 
 def bodies_of(projections: ReadModels, case_ids: Iterable[str]) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Sittings and the evaluation calendar (DOMAIN §3, §5, §8): plan sittings, seat cases, admission tickets, the
-monthly cohort rule, December carry-over, 上海市技师协会's window folding, the month's plan and the late lists.
+monthly cohort rule, December carry-over, 上海市技师协会's window folding, and the month's plan.
 
 Every operation that changes several aggregates (a case and its sitting; a deferred cohort) saves them in one
-atomic write. The plan and the lists read the log directly (`case_log`) until the read models index them.
+atomic write. The plan reads the log directly (`case_log`) until a read model indexes it; what is late on a day is
+the case index's (`cases.projections.case_index.late_on`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from uuid import UUID
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import FoldRefused, Sitting
 from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
-from cases.provisional import deadline_fields, flagged
+from cases.provisional import flagged
 from cases.rulebook.lookup import find_offer
 from cases.rulebook.model import Body, FixedWindow
 from cases.rules.schedule import (
@@ -258,7 +259,7 @@ class Scheduling:
             )  # fmt: skip
         return Outcome(None, None, None, self.work.save(*sittings, *cases), result)
 
-    # --- reading: the month's plan and what is late --------------------------------------------------
+    # --- reading: the month's plan ------------------------------------------------------------------
 
     def month_plan(self, plan_month: str) -> list[dict[str, Any]]:
         """Per body: the month's sittings with headcounts and ticket/results dates, the cases planned for the month
@@ -301,20 +302,3 @@ class Scheduling:
         ]  # fmt: skip
         cohorts = sorted((line for unit in self._cohorts(body, waiting) for line in unit["lines"]), key=lambda line: str((line["occupation"], line["work_type"], line["level"])))
         return {"body": body.code, "name": body.name, "sittings": sitting_lines, "cohorts": cohorts, "deferred_in": deferred_in, "deferred_out": deferred_out}
-
-    def late_on(self, day: date) -> dict[str, list[dict[str, Any]]]:
-        """What is late on a day: fees past their deadline, results past their service-level date, certificates not
-        issued by the day results were owed (seeds 000-004 二(四), 三). Each line's `due` is flagged by
-        `due_provisional` (`cases.provisional`)."""
-        late: dict[str, list[dict[str, Any]]] = {"payments_overdue": [], "results_late": [], "certificates_late": []}
-        for case in case_log.all_cases(self.work):
-            line = {"case_id": str(case.id), "body": case.body, "holder": case.holder_id_masked, "level": case.level}
-            owed = deadline_fields("due", case.results_due)
-            due, results_flag = owed["due"], owed["due_provisional"]
-            if case.stage == "awaiting_payment" and case.pay_by and day > case.pay_by:
-                late["payments_overdue"].append({**line, **flagged("due", str(case.pay_by), case.pay_by_provisional)})
-            elif case.stage == "awaiting_results" and due and day > due:
-                late["results_late"].append({**line, **flagged("due", str(due), results_flag)})
-            elif case.stage == "qualified" and due and day > due:
-                late["certificates_late"].append({**line, **flagged("due", str(due), results_flag)})
-        return late
