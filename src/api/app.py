@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 
-from api import docs, openapi_problems, problems
+from api import console, docs, openapi_problems, problems
 from api.limits import EdgeLimits
 from api.metrics import Metrics
 from api.middleware import RequestLog, request_ids
@@ -46,4 +46,5 @@ def create_app(settings: Settings | None = None, *, in_process_projections: bool
     openapi_problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    console.mount(app)  # the console's pages at /console, on the same services (api.console)
     return app

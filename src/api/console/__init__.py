@@ -1,0 +1,71 @@
+"""The console (issue 14): server-rendered pages for the people this product serves — supervisors, compliance
+officers, registrars — and the public's verification page. An HTTP entrypoint beside the JSON routes, mounted by
+the API's app at /console (`mount`), sharing its services and state; no JavaScript, every asset served here.
+
+- `sign_in`: sign in with an API token, sign out; `session`: the cookie, the server-side session, CSRF.
+- `access`: who is signed in and which `api.policy` row a page follows (the API's roles and body scope).
+- `hotline`: the complaint queue and the complaint page (accept, decline). `public`: certificate verification.
+- `render`, `templates/`, `static/`: the pages; `strings`: every label, 中文 first, English beside it.
+- `reads`: a read the read models do not offer yet.
+
+Errors are pages: no session → the sign-in page; another body's record or a missing one → the same 404 page; a
+role the policy refuses, or a form without its CSRF token → 403; a refused command → its status, with its reason.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from api.console import hotline, public, sign_in
+from api.console.access import NotAllowed, SignInNeeded
+from api.console.render import HERE, PREFIX, page
+from api.console.session import COOKIE, CsrfRefused, clear_cookie
+from cases.errors import DomainError, NotFound
+
+
+def console(api: FastAPI) -> FastAPI:
+    """The console as an app of its own (its errors are pages, not problems), on the API's state and services."""
+    pages = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    pages.state = api.state  # one set of services, tokens and rate limits for both entrypoints
+    for router in (sign_in.router, hotline.router, public.router):
+        pages.include_router(router)
+    pages.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    handlers = {
+        SignInNeeded: signed_out, NotAllowed: lambda r, e: error_page(r, 403, "forbidden"),
+        CsrfRefused: lambda r, e: error_page(r, 403, "refused", "the form's CSRF token is missing or wrong: reload the page"),
+        NotFound: lambda r, e: error_page(r, 404, "not_found"), DomainError: refused,
+        RequestValidationError: lambda r, e: error_page(r, 400, "bad_request"), HTTPException: http_error,
+    }  # fmt: skip
+    for kind, handler in handlers.items():
+        pages.add_exception_handler(kind, handler)  # type: ignore[arg-type]
+    return pages
+
+
+def mount(api: FastAPI) -> None:
+    api.mount(PREFIX, console(api))
+
+
+def signed_out(request: Request, _: Exception) -> Response:
+    response = RedirectResponse(f"{PREFIX}/sign-in", status_code=303)
+    if request.cookies.get(COOKIE):
+        clear_cookie(response, request, COOKIE)
+    return response
+
+
+def error_page(request: Request, status: int, title: str, detail: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    response = page(request, "error.html", status, title=title, detail=detail)
+    response.headers.update(headers or {})
+    return response
+
+
+def refused(request: Request, error: DomainError) -> Response:
+    return error_page(request, error.http_status, "refused", f"{error} ({error.clause})" if getattr(error, "clause", None) else str(error))
+
+
+def http_error(request: Request, error: HTTPException) -> Response:
+    titles = {404: "not_found", 403: "forbidden", 429: "too_many", 405: "bad_request"}
+    return error_page(request, error.status_code, titles.get(error.status_code, "refused"), str(error.detail), dict(error.headers or {}))

@@ -1,0 +1,43 @@
+"""The public certificate verification page (DOMAIN §8; the page a certificate's QR code will open): no sign-in, no
+ID number, limited per address exactly as the API's /public routes (`api.rate_limit`). By number and the holder's
+name it says valid, revoked (with the kind of reason: a sanction's tier, or the issuing body's own — never the
+conduct) or replaced (by which number), and the day the paper certificate may be collected when there is one. An
+unknown number and a wrong name are the same page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.console.access import services
+from api.console.reads import revocation_kind
+from api.console.render import body_name, page
+from api.queries import Reading
+from api.rate_limit import rate_limited
+from api.routes.public import _same_name as same_name
+from cases.projections.certificates import public_certificate
+
+router = APIRouter()
+
+
+@router.get("/verify")
+async def verify(request: Request, number: str = Query("", max_length=40), name: str = Query("", max_length=100)) -> Response:
+    if not number.strip() or not name.strip():
+        return page(request, "verify.html", number=number, name=name, asked=False)
+    await rate_limited(request)  # only a lookup counts against the address's minute
+    found = await run_in_threadpool(lookup, request, number.strip(), name)
+    if found is None:
+        return page(request, "verify.html", 404, number=number, name=name, asked=True, certificate=None)
+    return page(request, "verify.html", number=number, name=name, asked=True, certificate=found, issuer=body_name(request, found["body"]))
+
+
+def lookup(request: Request, number: str, name: str) -> dict[str, Any] | None:
+    """The certificate's public row with the kind of its revocation, or None when the number or the name is wrong."""
+    read = Reading(services(request))
+    found = read.query(public_certificate, number)
+    if found is None or not same_name(found["holder_name"], name):
+        return None
+    return {**found, "kind": read.query(revocation_kind, number) if found["status"] == "revoked" else None}

@@ -1,0 +1,55 @@
+"""Pages from templates: one Jinja2 environment, autoescaping every value (a candidate named `<script>` is text),
+and the helpers every template uses: `t(key)` for a label (中文 first, English beside it), the signed-in user, the
+session's CSRF token for forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from api.console.strings import label
+from api.tokens import Principal
+
+HERE = Path(__file__).parent
+PREFIX = "/console"
+
+environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), auto_reload=False)
+
+
+def t(key: str, **values: object) -> Markup:
+    """A label as HTML: `<span lang="zh-CN">中文</span> <span lang="en">English</span>`, or the English alone."""
+    zh, en = label(key, **values)
+    english = Markup('<span lang="en" class="en">{}</span>').format(en)
+    return Markup('<span lang="zh-CN">{}</span> ').format(zh) + english if zh else english
+
+
+def role_key(who: Principal) -> str:
+    return "role.supervisor_municipal" if who.role == "supervisor" and who.body is None else f"role.{who.role}"
+
+
+environment.globals.update(t=t, prefix=PREFIX, role_key=role_key)
+
+
+def body_name(request: Request, code: str | None) -> str | None:
+    """A body's name from the year's catalogue (the newest that has it)."""
+    if code is None:
+        return None
+    catalogues = request.app.state.services.app.rulebook.catalogues
+    found = next((c.body(code) for c in reversed(catalogues.values()) if c.body(code)), None)
+    return found.name if found else None
+
+
+def page(request: Request, template: str, status: int = 200, *, who: Principal | None = None, csrf: str | None = None, **values: Any) -> HTMLResponse:
+    html = environment.get_template(template).render(
+        who=who, csrf=csrf, body_name=body_name(request, who.body) if who else None, **values
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def plain(text: str) -> Markup:
+    return escape(text)

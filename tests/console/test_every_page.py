@@ -1,0 +1,87 @@
+"""Every console page, as each kind of user sees it: every asset and link it names is on this host and served by
+the app (no CDN, no other host: issue 14 "Every page renders with no request to another host"), and no page shows a
+full ID number or a mobile number to anyone but the supervisors handling a complaint (DOMAIN §10 Privacy)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.builders import FULL_ID_NUMBER, certify, paid
+from tests.console.conftest import HOME, MOBILE
+
+D = date.fromisoformat
+MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+class References(HTMLParser):
+    """Every URL a page names: src, href, and form actions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href", "action") and value is not None:
+                self.urls.append((tag, value))
+
+
+def references(html: str) -> list[tuple[str, str]]:
+    parser = References()
+    parser.feed(html)
+    return parser.urls
+
+
+@pytest.fixture
+def pages(signed_in, receive, services, client):
+    """(who, client, path) for every page: signed out, a body's supervisor, a registrar, compliance."""
+    complaint = receive(words=f"请回电{MOBILE}")
+    case_id = paid(services.app, name="王芳")
+    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    services.projections.catch_up()
+    supervisor, registrar, compliance = signed_in("supervisor", HOME), signed_in("registrar", HOME), signed_in("compliance")
+    verify = f"/console/verify?number={number}&name=王芳"
+    return [
+        ("nobody", client, "/console/sign-in"), ("nobody", client, "/console/verify"), ("nobody", client, verify),
+        ("nobody", client, "/console/no-such-page"),
+        ("supervisor", supervisor, "/console/complaints"), ("supervisor", supervisor, f"/console/complaints/{complaint}"),
+        ("supervisor", supervisor, "/console/complaints?standing=breached"),
+        ("registrar", registrar, "/console/"), ("registrar", registrar, "/console/complaints"),
+        ("registrar", registrar, f"/console/complaints/{complaint}"), ("registrar", registrar, verify),
+        ("compliance", compliance, "/console/complaints"), ("compliance", compliance, f"/console/complaints/{complaint}"),
+    ]  # fmt: skip
+
+
+def test_every_asset_and_link_of_every_page_is_on_this_host_and_served(pages):
+    failures = []
+    for who, browser, path in pages:
+        page = browser.get(path)
+        assert "text/html" in page.headers["content-type"], path
+        urls = references(page.text)
+        assert any(tag == "link" for tag, _ in urls), f"{path}: no stylesheet"
+        for tag, url in urls:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or not url.startswith("/"):
+                failures.append(f"{who} {path}: <{tag}> names {url}, not a path on this host")
+            elif tag != "form" and (answer := browser.get(url)).status_code != 200:
+                failures.append(f"{who} {path}: <{tag}> {url} answers {answer.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_no_page_shows_a_full_id_number_or_a_mobile_number_but_to_the_handling_supervisor(pages):
+    for who, browser, path in pages:
+        text = browser.get(path).text
+        assert not FULL_ID_NUMBER.search(text), f"{who} {path}"
+        if not (who == "supervisor" and re.fullmatch(r"/console/complaints/[0-9a-f-]{36}", path)):
+            assert not MOBILE_PATTERN.search(text), f"{who} {path}"
+
+
+def test_the_stylesheet_is_served_by_the_app(client):
+    answer = client.get("/console/static/console.css")
+    assert answer.status_code == 200 and "text/css" in answer.headers["content-type"]
+    assert "http" not in answer.text  # no font or image from another host
