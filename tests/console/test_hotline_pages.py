@@ -87,13 +87,16 @@ def test_the_handling_supervisor_declines_with_a_reason(signed_in, receive, serv
     assert services.app.hotline.get(complaint).stage == "declined"
 
 
-def test_a_form_posted_without_its_csrf_token_or_with_another_sessions_is_refused_and_changes_nothing(signed_in, receive, services):
+def test_a_form_posted_without_its_csrf_token_or_with_another_sessions_is_refused_and_changes_nothing(
+    signed_in, receive, services
+):
     complaint = receive()
     supervisor, colleague = signed_in("supervisor", HOME), signed_in("supervisor", HOME)
     theirs = csrf_of(colleague.get(f"/console/complaints/{complaint}").text)
     before = event_count(services.app)
 
-    for data in ({"version": "1", "on": "2026-06-08"}, {"csrf": theirs, "version": "1", "on": "2026-06-08"}, {"csrf": "", "version": "1", "on": "2026-06-08"}):
+    form = {"version": "1", "on": "2026-06-08"}
+    for data in (form, {**form, "csrf": theirs}, {**form, "csrf": ""}):
         answer = supervisor.post(f"/console/complaints/{complaint}/accept", data=data)
         assert answer.status_code == 403, data
         assert "text/html" in answer.headers["content-type"]
@@ -108,9 +111,10 @@ def test_acting_on_another_bodys_complaint_is_a_404_and_at_another_level_a_403(s
     csrf = csrf_of(supervisor.get("/console/complaints").text)
     before = event_count(services.app)
 
-    assert supervisor.post(f"/console/complaints/{theirs}/accept", data={"csrf": csrf, "version": "1", "on": "2026-06-08"}).status_code == 404
+    form = {"version": "1", "on": "2026-06-08"}
+    assert supervisor.post(f"/console/complaints/{theirs}/accept", data={**form, "csrf": csrf}).status_code == 404
     municipal_csrf = csrf_of(municipal.get(f"/console/complaints/{mine}").text)
-    refused = municipal.post(f"/console/complaints/{mine}/accept", data={"csrf": municipal_csrf, "version": "1", "on": "2026-06-08"})
+    refused = municipal.post(f"/console/complaints/{mine}/accept", data={**form, "csrf": municipal_csrf})
     assert refused.status_code == 403 and "supervisors handle the complaint until it is escalated" in refused.text
     assert event_count(services.app) == before
 

@@ -56,16 +56,20 @@ def signed_out(request: Request, _: Exception) -> Response:
     return response
 
 
-def error_page(request: Request, status: int, title: str, detail: str | None = None, headers: dict[str, str] | None = None) -> Response:
+def error_page(
+    request: Request, status: int, title: str, detail: str | None = None, headers: dict[str, str] | None = None
+) -> Response:  # fmt: skip
     response = page(request, "error.html", status, title=title, detail=detail)
     response.headers.update(headers or {})
     return response
 
 
 def refused(request: Request, error: DomainError) -> Response:
-    return error_page(request, error.http_status, "refused", f"{error} ({error.clause})" if getattr(error, "clause", None) else str(error))
+    clause = getattr(error, "clause", None)
+    return error_page(request, error.http_status, "refused", f"{error} ({clause})" if clause else str(error))
 
 
 def http_error(request: Request, error: HTTPException) -> Response:
     titles = {404: "not_found", 403: "forbidden", 429: "too_many", 405: "bad_request"}
-    return error_page(request, error.status_code, titles.get(error.status_code, "refused"), str(error.detail), dict(error.headers or {}))
+    title = titles.get(error.status_code, "refused")
+    return error_page(request, error.status_code, title, str(error.detail), dict(error.headers or {}))

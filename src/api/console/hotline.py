@@ -53,7 +53,10 @@ def queue(
 ) -> Response:  # fmt: skip
     """Soonest running due date first (the read model's order); the standing judged today in Shanghai."""
     who = found.who
-    wanted = {"body": chosen(body, BODIES, "body"), "standing": chosen(standing, list(STANDINGS), "standing"), "level": chosen(level, LEVELS, "level")}
+    wanted = {
+        "body": chosen(body, BODIES, "body"), "standing": chosen(standing, list(STANDINGS), "standing"),
+        "level": chosen(level, LEVELS, "level"),
+    }  # fmt: skip
     on = datetime.now(SHANGHAI).date()
     rows = Reading(services(request)).query(
         complaint_queue, scoped_body(who, wanted["body"]), "open", None, None, True if wanted["standing"] == "breached" else None,
@@ -85,7 +88,9 @@ def complaint(request: Request, complaint_id: str, found: Session = Depends(READ
     return complaint_page(request, found, complaint_id_of(complaint_id))
 
 
-def act(request: Request, found: Session, complaint_id: str, form: FormData, schema: type, command: str, **fields: Any) -> Response:
+def act(
+    request: Request, found: Session, complaint_id: str, form: FormData, schema: type, command: str, **fields: Any
+) -> Response:  # fmt: skip
     """One command on the complaint at the version the page showed; a refusal shows the page again with it."""
     uuid = complaint_id_of(complaint_id)
     complaint = complaint_in_scope(request, found.who, uuid)
@@ -96,17 +101,22 @@ def act(request: Request, found: Session, complaint_id: str, form: FormData, sch
     except (ValidationError, ValueError) as error:
         return complaint_page(request, found, uuid, 400, error=str(error).splitlines()[0] if str(error) else "invalid form")
     try:
-        getattr(services(request).app.hotline, command)(uuid, **payload.model_dump(), actor=found.who.actor, expected_version=version)
+        use_case = getattr(services(request).app.hotline, command)
+        use_case(uuid, **payload.model_dump(), actor=found.who.actor, expected_version=version)
     except StaleVersion:
         raise Conflict("the complaint changed since this page was read; read it again", field="complaint_id") from None
     return RedirectResponse(f"{PREFIX}/complaints/{uuid}", status_code=303)
 
 
 @router.post("/complaints/{complaint_id}/accept")
-def accept(request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(ACCEPT)) -> Response:
+def accept(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(ACCEPT)
+) -> Response:  # fmt: skip
     return act(request, found, complaint_id, form, AcceptRequest, "accept", on=None)
 
 
 @router.post("/complaints/{complaint_id}/decline")
-def decline(request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(DECLINE)) -> Response:
+def decline(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(DECLINE)
+) -> Response:  # fmt: skip
     return act(request, found, complaint_id, form, DeclineRequest, "decline", on=None, reason=None)

@@ -31,7 +31,8 @@ async def verify(request: Request, number: str = Query("", max_length=40), name:
     found = await run_in_threadpool(lookup, request, number.strip(), name)
     if found is None:
         return page(request, "verify.html", 404, number=number, name=name, asked=True, certificate=None)
-    return page(request, "verify.html", number=number, name=name, asked=True, certificate=found, issuer=body_name(request, found["body"]))
+    issuer = body_name(request, found["body"])
+    return page(request, "verify.html", number=number, name=name, asked=True, certificate=found, issuer=issuer)
 
 
 def lookup(request: Request, number: str, name: str) -> dict[str, Any] | None:

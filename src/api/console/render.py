@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from api.console.strings import label
 from api.tokens import Principal
@@ -44,12 +44,13 @@ def body_name(request: Request, code: str | None) -> str | None:
     return found.name if found else None
 
 
-def page(request: Request, template: str, status: int = 200, *, who: Principal | None = None, csrf: str | None = None, **values: Any) -> HTMLResponse:
+def page(
+    request: Request, template: str, status: int = 200, *, who: Principal | None = None, csrf: str | None = None,
+    **values: Any,
+) -> HTMLResponse:  # fmt: skip
+    """The template rendered with the signed-in user (None on public pages) and the session's CSRF token; never
+    cached, as every page may show what only this user may see."""
     html = environment.get_template(template).render(
         who=who, csrf=csrf, body_name=body_name(request, who.body) if who else None, **values
     )  # fmt: skip
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
-
-
-def plain(text: str) -> Markup:
-    return escape(text)

@@ -61,6 +61,7 @@ def start(store: ApiStore, who: Principal) -> str:
     store.ensure(_metadata)
     session_id, now = secrets.token_urlsafe(32), datetime.now(timezone.utc)
     with store.engine.begin() as conn:
+        conn.execute(delete(SESSIONS).where(SESSIONS.c.expires_at < now))  # sessions ended by time, forgotten
         conn.execute(insert(SESSIONS).values(
             id_sha256=_digest(session_id), token_id=who.token_id, csrf=secrets.token_urlsafe(32),
             created_at=now, expires_at=now + LIFETIME,
@@ -107,4 +108,7 @@ def clear_cookie(response: Response, request: Request, name: str) -> None:
 
 
 def same(given: object, expected: str | None) -> bool:
-    return isinstance(given, str) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())  # type: ignore[union-attr]
+    """Whether a posted CSRF value is the expected one (in constant time); nothing matches a missing one."""
+    if not isinstance(given, str) or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
