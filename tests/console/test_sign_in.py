@@ -94,3 +94,14 @@ def test_a_page_needs_a_session_and_a_role_the_api_admits(signed_in, api_app, cl
     examiner = signed_in("examiner", HOME)  # examiners see no complaint (api.policy GET /complaints)
     refused = examiner.get("/console/complaints")
     assert refused.status_code == 403 and "text/html" in refused.headers["content-type"]
+
+
+def test_the_request_log_and_the_metrics_name_the_consoles_routes_with_their_prefix(signed_in, client):
+    signed_in("supervisor", HOME).get("/console/complaints")
+    client.get("/console/static/console.css")
+
+    metrics = client.get("/metrics").text
+
+    assert 'route="/console/complaints"' in metrics and 'route="/console/sign-in"' in metrics
+    assert 'route="/console/*"' in metrics
+    assert 'route="/complaints"' not in metrics  # the API's own route was never asked

@@ -14,11 +14,14 @@ role the policy refuses, or a form without its CSRF token → 403; a refused com
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.console import hotline, public, sign_in
 from api.console.access import NotAllowed, SignInNeeded
@@ -42,7 +45,25 @@ def console(api: FastAPI) -> FastAPI:
     }  # fmt: skip
     for kind, handler in handlers.items():
         pages.add_exception_handler(kind, handler)  # type: ignore[arg-type]
+    pages.add_middleware(NamedWithPrefix)
     return pages
+
+
+class NamedWithPrefix:
+    """The console's requests named with their prefix in the request log and the metrics (`/console/complaints`,
+    never taken for the API's `/complaints`): the API's `RequestLog` reads the matched route once the app has
+    answered. Static files and unknown paths are `/console/*`, so the labels stay few."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            scope["route"] = SimpleNamespace(path=PREFIX + (getattr(scope.get("route"), "path", None) or "/*"))
 
 
 def mount(api: FastAPI) -> None:
