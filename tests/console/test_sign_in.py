@@ -105,3 +105,11 @@ def test_the_request_log_and_the_metrics_name_the_consoles_routes_with_their_pre
     assert 'route="/console/complaints"' in metrics and 'route="/console/sign-in"' in metrics
     assert 'route="/console/*"' in metrics
     assert 'route="/complaints"' not in metrics  # the API's own route was never asked
+
+
+def test_the_header_names_the_users_role_and_body_and_links_only_what_the_policy_admits(signed_in):
+    registrar = signed_in("registrar", HOME).get("/console/").text
+    examiner = signed_in("examiner", HOME).get("/console/").text
+
+    assert "评价机构经办人员" in registrar and "上海市网购商会" in registrar and 'href="/console/complaints"' in registrar
+    assert "考评人员" in examiner and 'href="/console/complaints"' not in examiner

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from api import policy
 from api.console.strings import label
 from api.tokens import Principal
 
@@ -32,7 +33,13 @@ def role_key(who: Principal) -> str:
     return "role.supervisor_municipal" if who.role == "supervisor" and who.body is None else f"role.{who.role}"
 
 
-environment.globals.update(t=t, prefix=PREFIX, role_key=role_key)
+def may(who: Principal | None, method: str, path: str) -> bool:
+    """Whether the user may use the API route (method, path), by its `api.policy` row: a link is shown only then."""
+    rule = policy.rule_for(method, path)
+    return who is not None and rule is not None and rule.admits(who.role)
+
+
+environment.globals.update(t=t, prefix=PREFIX, role_key=role_key, may=may)
 
 
 def body_name(request: Request, code: str | None) -> str | None:
