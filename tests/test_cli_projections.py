@@ -180,7 +180,7 @@ def test_the_installed_script_rebuilds_everything_in_two_processes_on_two_cores_
     assert rebuilt.returncode == 0, rebuilt.stderr
     last = rebuilt.stdout.strip().splitlines()[-1]
     if Settings.from_env({}).rebuild_processes >= 2:
-        assert last.endswith(", over 2 processes (case_index, validity_windows, complaints | certificates, bans, monthly_report)"), last
+        assert last.endswith(", over 2 processes (case_index, validity_windows, complaints, month_plan | certificates, bans, monthly_report)"), last
     else:
         assert "processes" not in last, last
     verify = subprocess.run([script, "projections", "verify"], env=env, capture_output=True, text=True, timeout=120)

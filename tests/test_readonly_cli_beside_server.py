@@ -1,10 +1,10 @@
 """Read-only commands beside a live server (issue 12 point 5), on SQLite and PostgreSQL.
 
-`cases reports monthly`, `cases case show / timeline / as-of`, `cases projections status` and `cases sittings late`
+`cases reports monthly`, `cases case show / timeline / as-of`, `cases projections status` and `cases sittings`
 only read: they work while another process follows the log and holds the projections' leases — `cases serve` on
-SQLite (its worker projects in-process), a `cases projections run` worker on PostgreSQL. A read command never needs a lease: when a
-live follower holds it, that follower keeps the register current and the command reads what it wrote, after waiting
-(briefly) for it to reach the events written before the command was asked.
+SQLite (its worker projects in-process), a `cases projections run` worker on PostgreSQL. A read command never needs
+a lease: when a live follower holds it, that follower keeps the register current and the command reads what it
+wrote, after waiting (briefly) for it to reach the events written before the command was asked.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def test_read_only_commands_work_beside_a_live_follower_holding_the_leases(store
                     continue  # the case and status commands once: they read no register a lease guards
                 for command in (["case", "show", str(first)], ["case", "timeline", str(first)], ["case", "as-of", str(first), "--version", "2"],
                                 ["case", "diff", str(first), "--from", "1", "--to", "3"], ["projections", "status"],
-                                ["sittings", "late", "--on", "2026-03-05"]):  # fmt: skip
+                                ["sittings", "late", "--on", "2026-03-05"], ["sittings", "plan", "--month", "2026-03"]):  # fmt: skip
                     result = run(store, *command)
                     assert result.returncode == 0, (command, result.stderr)
                     assert "LeaseHeld" not in result.stderr

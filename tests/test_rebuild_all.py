@@ -62,7 +62,7 @@ def some_history(app: CasesApplication) -> None:
 
 def test_the_projections_split_into_those_that_follow_aggregates_and_the_rest(app, read_store):
     projections = Projections(app, read_store, all_projections())
-    assert process_groups(projections, 2) == [["case_index", "validity_windows", "complaints"], ["certificates", "bans", "monthly_report"]]
+    assert process_groups(projections, 2) == [["case_index", "validity_windows", "complaints", "month_plan"], ["certificates", "bans", "monthly_report"]]
     assert process_groups(projections, 1) == [list(projections.projections)]
 
 

@@ -44,7 +44,7 @@ from tests.builders import (
     rulebook_through,
     sat_with_scores,
 )
-from tests.support.read_models import late_on
+from tests.support.read_models import late_on, month_plan
 
 D = date.fromisoformat
 ACTOR = "registrar-1"
@@ -83,7 +83,7 @@ def april_window_cases(app: CasesApplication, count: int, level: int = 4) -> lis
 
 
 def body_plan(app: CasesApplication, month: str, body: str) -> dict:
-    return next(b for b in app.scheduling.month_plan(month) if b["body"] == body)
+    return next(b for b in month_plan(app, month) if b["body"] == body)
 
 
 def cohort_rule(app: CasesApplication, body: str, month: str, on: str) -> list[dict]:
@@ -731,7 +731,7 @@ def test_a_jsxh_sitting_outside_its_windows_evaluation_days_is_refused(app, days
 def test_the_cohort_rule_for_an_unknown_body_or_a_malformed_month_is_refused(app):
     refused(app, NotFound, lambda: cohort_rule(app, "nobody", "2026-04", "2026-04-01"))
     refused(app, InvalidMonth, lambda: cohort_rule(app, "migu", "2026-4", "2026-04-01"))
-    refused(app, InvalidMonth, lambda: app.scheduling.month_plan("April"))
+    refused(app, InvalidMonth, lambda: month_plan(app, "April"))
 
 
 def test_folding_a_window_the_body_does_not_have_is_refused(app):

@@ -1,6 +1,6 @@
 """`cases sittings`: the month's plan per body (sittings, cohorts, deferrals) and what is late on a day (DOMAIN §3, §5).
-What is late is the case index's answer (`case_index.late_on`), brought up to the log's head first without needing
-its lease (`current_for_reading`), so the list also prints beside a live server."""
+Both are read models' answers (`month_plan.month_plan`, `case_index.late_on`), brought up to the log's head first
+without needing their leases (`current_for_reading`), so they also print beside a live server."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from cli.common import DATA_DIR_HELP, DATE_FORMATS, opened_app, stdout_console, text
+from cli.common import DATA_DIR_HELP, DATE_FORMATS, stdout_console, text
 from cli.projections_command import _opened
 from cli.reports_command import current_for_reading
 from cases.projections.case_index import CaseIndex, late_on
+from cases.projections.engine.service import Projections
+from cases.projections.month_plan import MonthPlan, month_plan
 from cases.provisional import marked
 from cases.rules.schedule import next_month, parse_month
 
@@ -35,8 +37,9 @@ def plan(ctx: typer.Context, month: MonthOption, data_dir: DataDirOption = None)
     downloaded, the day results are due), the cases planned for the month by project and level with the minimum
     cohort, and the cases deferred into and out of the month, with why and the day candidates must be told by."""
     parse_month(month, field="month")
-    with opened_app(ctx, data_dir) as app:
-        bodies = app.scheduling.month_plan(month)
+    with _opened(ctx, data_dir) as read_models:
+        _caught_up(read_models, MonthPlan.name)
+        bodies = month_plan(read_models, read_models.app.rulebook, read_models.app.calendar, month)
     render_plan(stdout_console(), month, bodies)
 
 
@@ -45,10 +48,14 @@ def late(ctx: typer.Context, on: DayOption, data_dir: DataDirOption = None) -> N
     """Print what is late on DATE: fees unpaid past their deadline, results past their service-level date,
     certificates not issued by the day results were due."""
     with _opened(ctx, data_dir) as read_models:
-        for name, (position, head) in current_for_reading(read_models, [CaseIndex.name]).items():
-            typer.echo(f"note: {name} stands at position {position}, the log at {head}: the latest events are not counted yet", err=True)
+        _caught_up(read_models, CaseIndex.name)
         found = late_on(read_models, on.date())
     render_late(stdout_console(), on.date(), found)
+
+
+def _caught_up(read_models: Projections, name: str) -> None:
+    for behind, (position, head) in current_for_reading(read_models, [name]).items():
+        typer.echo(f"note: {behind} stands at position {position}, the log at {head}: the latest events are not counted yet", err=True)
 
 
 # --- the month's plan -----------------------------------------------------------------------------------------

@@ -195,8 +195,9 @@ WGSH_SITTING = {
 }  # fmt: skip
 
 
-def test_a_registrar_plans_a_sitting_and_the_months_plan_shows_it_to_the_bodies_that_see_it(client, auth, world):
+def test_a_registrar_plans_a_sitting_and_the_months_plan_shows_it_to_the_bodies_that_see_it(client, auth, world, services):
     planned = client.post("/sittings", json=WGSH_SITTING, headers=auth("registrar", "wgsh"))
+    services.projections.catch_up()
 
     assert planned.status_code == 201, planned.text
     assert planned.json()["position"] > 0
@@ -220,7 +221,7 @@ def test_planning_is_the_registrar_of_the_body_and_a_bad_plan_is_refused_by_its_
     assert (bad_month.status_code, bad_month.json()["code"], bad_month.json()["field"]) == (422, "invalid_month", "month")
 
 
-def test_the_cohort_rule_defers_a_thin_month_and_the_plan_shows_the_deferral(client, auth, cases_app):
+def test_the_cohort_rule_defers_a_thin_month_and_the_plan_shows_the_deferral(client, auth, cases_app, services):
     thin = [approved(cases_app, body="migu", level=4, applied_on=D("2026-03-02"), decided_on=D("2026-03-03")) for _ in range(2)]
 
     april = {"body": "migu", "plan_month": "2026-04", "on": "2026-04-01"}
@@ -228,6 +229,7 @@ def test_the_cohort_rule_defers_a_thin_month_and_the_plan_shows_the_deferral(cli
 
     assert answer.status_code == 200, answer.text
     assert [(c["level"], c["headcount"], c["holds"], c["minimum"]) for c in answer.json()["cohorts"]] == [(4, 2, False, 30)]
+    services.projections.catch_up()
     plan = client.get("/sittings/plan", params={"month": "2026-04"}, headers=auth("registrar", "migu")).json()
     assert {d["case_id"] for d in plan["bodies"][0]["deferred_out"]} == {str(c) for c in thin}
     assert client.post("/sittings/cohort-rule", json=april, headers=auth("registrar", "wgsh")).status_code == 404

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
-from cases.projections import case_index
+from cases.projections import case_index, month_plan as plans
 from cases.projections.engine.service import Projections
 from cases.projections.engine.store import ReadModelStore
 from cases.projections.registry import all_projections
@@ -36,3 +36,7 @@ def read(app: CasesApplication, query: Callable[..., T], *args: Any) -> T:
 
 def late_on(app: CasesApplication, day: date) -> dict[str, list[dict[str, Any]]]:
     return read(app, case_index.late_on, day)
+
+
+def month_plan(app: CasesApplication, plan_month: str) -> list[dict[str, Any]]:
+    return read(app, plans.month_plan, app.rulebook, app.calendar, plan_month)

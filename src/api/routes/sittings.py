@@ -1,6 +1,7 @@
 """The evaluation calendar (DOMAIN §3): plan a sitting, read the month's plan per body, apply the minimum-cohort
 rule to a month (seeds 002/003 二(三)) and fold a thin window into November (seed 004 二(三)). Planning and the
-plan's rules are the registrar's of the body (or admin's); every reader may read the plan of the bodies they see.
+plan's rules are the registrar's of the body (or admin's); every reader may read the plan of the bodies they see,
+from the month_plan read model (pass a command's `position` as `wait_for_position` to read its write).
 
 A refusal inside a command is answered by the route itself, so that `run_once` stores it and a retry with the
 same `Idempotency-Key` replays it."""
@@ -24,6 +25,7 @@ from api.schemas import CohortRuleRequest, FoldWindowRequest, PlanSittingRequest
 from api.tokens import Principal
 from cases.errors import DomainError
 from cases.identity import mask_id_number
+from cases.projections import month_plan as plans
 from cases.rules.schedule import parse_month
 from cases.service.outcome import Outcome
 
@@ -48,7 +50,8 @@ def month_plan(
     who: Principal = Depends(allow(*READERS)), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
     parse_month(month, field="month")
-    bodies = read.services.app.sittings.month_plan(month)
+    app = read.services.app
+    bodies = read.query(plans.month_plan, app.rulebook, app.calendar, month)
     return read.json({"month": month, "bodies": [b for b in bodies if who.sees(b["body"])]})
 
 

@@ -7,10 +7,11 @@ from cases.projections.bans import BansRegister
 from cases.projections.case_index import CaseIndex
 from cases.projections.certificates import CertificateRegister
 from cases.projections.complaints import ComplaintRegister
+from cases.projections.month_plan import MonthPlan
 from cases.projections.monthly_report import MonthlyReport
 from cases.projections.validity_windows import ValidityWindows
 
-PROJECTIONS = [CertificateRegister, CaseIndex, ValidityWindows, BansRegister, ComplaintRegister, MonthlyReport]
+PROJECTIONS = [CertificateRegister, CaseIndex, ValidityWindows, BansRegister, ComplaintRegister, MonthlyReport, MonthPlan]
 
 
 def all_projections() -> list[Projection]:

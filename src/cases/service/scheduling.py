@@ -1,14 +1,15 @@
 """Sittings and the evaluation calendar (DOMAIN §3, §5, §8): plan sittings, seat cases, admission tickets, the
-monthly cohort rule, December carry-over, 上海市技师协会's window folding, and the month's plan.
+monthly cohort rule, December carry-over and 上海市技师协会's window folding. The month's plan and what is late on a
+day are read models' answers (`cases.projections.month_plan`, `cases.projections.case_index.late_on`).
 
 Every operation that changes several aggregates (a case and its sitting; a deferred cohort) saves them in one
-atomic write. The plan reads the log directly (`case_log`) until a read model indexes it; what is late on a day is
-the case index's (`cases.projections.case_index.late_on`).
+atomic write. The rules over a month or a window decide on the cases and sittings as the log holds them when the
+command runs (`case_log`), never on a read model, which may lag the log: a cohort counted short by a read model
+behind the last approval would defer a month that holds.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -16,14 +17,12 @@ from uuid import UUID
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import FoldRefused, Sitting
 from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
-from cases.provisional import flagged
+from cases.projections.month_plan import WAITING, cohort_units
 from cases.rulebook.lookup import find_offer
 from cases.rulebook.model import Body, FixedWindow
 from cases.rules.schedule import (
     carry_into_next_year,
     check_sitting_days,
-    cohort_decision,
-    cohort_key,
     evaluation_deadline,
     fold_decision,
     month_end,
@@ -32,12 +31,9 @@ from cases.rules.schedule import (
     parse_month,
     ticket_available_from,
 )
-from cases.rules.service_levels import results_due
 from cases.service import case_log
 from cases.service.outcome import Outcome
 from cases.service.unit_of_work import UnitOfWork
-
-WAITING = ("awaiting_payment", "ready_to_sit")  # approved, not yet sat: these make up a cohort
 
 
 class SittingMismatch(InvalidInput):
@@ -194,24 +190,9 @@ class Scheduling:
 
     @staticmethod
     def _cohorts(body: Body, cases: list[EvaluationCase]) -> list[dict[str, Any]]:
-        """The month's waiting cases in the units the body's cohort is counted in, each with its decision and one line
-        per project and level (its own headcount, and the unit's count the decision was made on)."""
-        units: dict[tuple, list[EvaluationCase]] = defaultdict(list)
-        for case in cases:
-            units[cohort_key(body, case.occupation, case.work_type, case.level)].append(case)
-        found = []
-        for _, members in sorted(units.items(), key=lambda kv: str(kv[0])):
-            decision = cohort_decision(body, len(members))
-            groups: dict[tuple, int] = defaultdict(int)
-            for case in members:
-                groups[(case.occupation, case.work_type, case.level)] += 1
-            lines = [
-                {"occupation": o, "work_type": w, "level": lv, "headcount": n, "counted_per": decision.counted_per,
-                 "counted": decision.headcount, "holds": decision.holds, "minimum": decision.minimum, "clause": decision.clause}
-                for (o, w, lv), n in sorted(groups.items(), key=lambda kv: str(kv[0]))
-            ]  # fmt: skip
-            found.append({"cases": members, "decision": decision, "lines": lines})
-        return found
+        """The month's waiting cases in the units the body's cohort is counted in (`month_plan.cohort_units`)."""
+        units = cohort_units(body, cases, lambda case: (case.occupation, case.work_type, case.level))
+        return [{"cases": members, "decision": decision, "lines": lines} for members, decision, lines in units]
 
     def carry_december(self, *, body: str, year: int, on: date, actor: str) -> Outcome:
         """December applications not seated in December go into next year's plan (seeds 000-003 二(三)); the
@@ -258,47 +239,3 @@ class Scheduling:
                 notify_by=decision.notify_by, last_day=target.evaluation_days[-1], on=on, actor=actor, window=target.name,
             )  # fmt: skip
         return Outcome(None, None, None, self.work.save(*sittings, *cases), result)
-
-    # --- reading: the month's plan ------------------------------------------------------------------
-
-    def month_plan(self, plan_month: str) -> list[dict[str, Any]]:
-        """Per body: the month's sittings with headcounts and ticket/results dates, the cases planned for the month
-        by project and level with the cohort decision, and the deferrals into and out of the month."""
-        year, _ = parse_month(plan_month)
-        cases = list(case_log.all_cases(self.work))
-        sittings = list(case_log.all_sittings(self.work))
-        plan = []
-        earlier = [y for y in self.work.rulebook.years if y <= year]
-        if not earlier:
-            self.work.rulebook.for_year(year, field="plan_month")  # names the missing year file
-        catalogue = self.work.rulebook.for_year(max(earlier))  # carried cases appear before next year's book exists
-        for body in catalogue.bodies:
-            plan.append(self._body_plan(body, plan_month, [c for c in cases if c.body == body.code], [s for s in sittings if s.body == body.code]))
-        return plan
-
-    def _body_plan(self, body: Body, plan_month: str, cases: list[EvaluationCase], sittings: list[Sitting]) -> dict[str, Any]:
-        waiting = [c for c in cases if c.stage in WAITING and not c.is_retake_round and c.plan_month() == plan_month]
-        sitting_lines = []
-        for sitting in (s for s in sittings if s.plan_month == plan_month):
-            window = next((w for w in body.windows if w.name == sitting.window_name), None)
-            project = next((p for p in body.projects if (p.occupation, p.work_type) == (sitting.occupation, sitting.work_type)), None)
-            marking = project.marking.involved if project else False
-            tickets_from = ticket_available_from(body, sitting.first_day, window)
-            owed = results_due(body, sitting.last_day, marking, self.work.calendar)
-            sitting_lines.append({
-                "sitting_id": str(sitting.id), "occupation": sitting.occupation, "work_type": sitting.work_type,
-                "levels": sitting.levels, "dates": [str(d) for d in sitting.dates], "venue": sitting.venue,
-                "capacity": sitting.capacity, "headcount": sitting.headcount, "status": sitting.status,
-                "tickets_from": str(tickets_from) if tickets_from else None,  # None: the notice gives no day (once paid and seated)
-                **flagged("results_due", owed.due.isoformat(), owed.provisional),
-            })  # fmt: skip
-        deferred_in = [
-            {"case_id": str(c.id), "from_month": d["from_month"], "reason": d["reason"], "notify_by": str(d["notify_by"]) if d["notify_by"] else None}
-            for c in cases for d in c.deferrals if d["to_month"] == plan_month
-        ]  # fmt: skip
-        deferred_out = [
-            {"case_id": str(c.id), "to_month": d["to_month"], "reason": d["reason"], "notify_by": str(d["notify_by"]) if d["notify_by"] else None}
-            for c in cases for d in c.deferrals if d["from_month"] == plan_month
-        ]  # fmt: skip
-        cohorts = sorted((line for unit in self._cohorts(body, waiting) for line in unit["lines"]), key=lambda line: str((line["occupation"], line["work_type"], line["level"])))
-        return {"body": body.code, "name": body.name, "sittings": sitting_lines, "cohorts": cohorts, "deferred_in": deferred_in, "deferred_out": deferred_out}

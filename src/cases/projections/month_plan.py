@@ -1,0 +1,192 @@
+"""Month plan: each month's sittings, the cases waiting to be evaluated in it, and the deferrals into and out of it
+(DOMAIN §3, §5; seeds 000-004 二(三)), for `cases sittings plan` and GET /sittings/plan.
+
+Consumes: every Sitting event, and every EvaluationCase event but the certificate's (a certificate is issued,
+revoked or reissued only once a case has qualified: it never moves a case into or out of a month's plan). Rows restate the aggregate just after the event
+(`aggregate_after`), so the plan never re-implements a sitting's seats or a case's stage machine.
+Owns: plan_sittings (one row per sitting), plan_waiting (one row per first-round case approved and not yet sat:
+the cases a month's cohort counts), plan_deferrals (one row per deferral a case records).
+The plan's dates (tickets, results) and cohort decisions are the rule book's, applied when the plan is read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table, Text, select
+
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.aggregates.sitting import Sitting
+from cases.projections.case_index import CASE_EVENTS
+from cases.projections.engine.base import Projection, UnitOfWork, id_text
+from cases.provisional import flagged
+from cases.rulebook.model import Body
+from cases.rules.schedule import CohortDecision, cohort_decision, cohort_key, parse_month, ticket_available_from
+from cases.rules.service_levels import results_due
+
+if TYPE_CHECKING:
+    from cases.calendar.working_days import WorkingDayCalendar
+    from cases.projections.engine.base import ReadModels
+    from cases.rulebook.loader import RuleBook
+
+WAITING = ("awaiting_payment", "ready_to_sit")  # approved, not yet sat: these make up a cohort
+SITTING_EVENTS = (Sitting.Planned, Sitting.SeatAssigned, Sitting.SeatReleased, Sitting.Deferred, Sitting.Folded, Sitting.Held)
+CERTIFICATE_EVENTS = (EvaluationCase.CertIssued, EvaluationCase.CertRevoked, EvaluationCase.CertReissued)
+T = TypeVar("T")
+
+
+class MonthPlan(Projection):
+    name = "month_plan"
+    follows_aggregates = True
+    consumes = (*SITTING_EVENTS, *(e for e in CASE_EVENTS if e not in CERTIFICATE_EVENTS))
+
+    def define_tables(self, metadata: MetaData, prefix: str) -> dict[str, Table]:
+        sittings = Table(
+            f"{prefix}plan_sittings", metadata,
+            Column("sitting_id", String(36), primary_key=True), Column("body", String(16), nullable=False),
+            Column("plan_month", String(7), nullable=False), Column("occupation", String(60), nullable=False),
+            Column("work_type", String(60)), Column("levels", String(40), nullable=False),
+            Column("dates", Text, nullable=False), Column("first_day", Date, nullable=False),
+            Column("venue", String(200), nullable=False), Column("window_name", String(40)),
+            Column("capacity", Integer, nullable=False), Column("headcount", Integer, nullable=False),
+            Column("status", String(16), nullable=False),
+        )  # fmt: skip
+        waiting = Table(
+            f"{prefix}plan_waiting", metadata,
+            Column("case_id", String(36), primary_key=True), Column("body", String(16), nullable=False),
+            Column("plan_month", String(7), nullable=False), Column("occupation", String(60), nullable=False),
+            Column("work_type", String(60)), Column("level", Integer, nullable=False),
+        )  # fmt: skip
+        deferrals = Table(
+            f"{prefix}plan_deferrals", metadata,
+            Column("case_id", String(36), primary_key=True), Column("n", Integer, primary_key=True),
+            Column("body", String(16), nullable=False), Column("from_month", String(7), nullable=False),
+            Column("to_month", String(7), nullable=False), Column("reason", Text, nullable=False), Column("notify_by", Date),
+        )  # fmt: skip
+        Index(f"{prefix}plan_sittings_month", sittings.c.plan_month, sittings.c.body)
+        Index(f"{prefix}plan_waiting_month", waiting.c.plan_month, waiting.c.body)
+        Index(f"{prefix}plan_deferrals_from", deferrals.c.from_month)
+        Index(f"{prefix}plan_deferrals_to", deferrals.c.to_month)
+        return {"sittings": sittings, "waiting": waiting, "deferrals": deferrals}
+
+    def handle(self, event: Any, rows: UnitOfWork) -> None:
+        found = rows.aggregate_after(event)
+        if isinstance(found, Sitting):
+            rows.put_later("sittings", (id_text(found.id),), lambda: sitting_row(found))
+            return
+        rows.put_later("waiting", (id_text(found.id),), lambda: waiting_row(found))
+        if isinstance(event, EvaluationCase.EvaluationDeferred):
+            for n, deferral in enumerate(found.deferrals):
+                rows.put("deferrals", {"case_id": id_text(found.id), "n": n, "body": found.body, **deferral})
+
+
+def sitting_row(sitting: Sitting) -> dict[str, Any]:
+    return {
+        "sitting_id": id_text(sitting.id), "body": sitting.body, "plan_month": sitting.plan_month,
+        "occupation": sitting.occupation, "work_type": sitting.work_type, "levels": ",".join(map(str, sitting.levels)),
+        "dates": ",".join(d.isoformat() for d in sitting.dates), "first_day": sitting.first_day, "venue": sitting.venue,
+        "window_name": sitting.window_name, "capacity": sitting.capacity, "headcount": sitting.headcount, "status": sitting.status,
+    }  # fmt: skip
+
+
+def waiting_row(case: EvaluationCase) -> dict[str, Any] | None:
+    """A first-round case approved and not yet sat, in the month it is planned for; None (no row) otherwise."""
+    if case.stage not in WAITING or case.is_retake_round or case.plan_month() is None:
+        return None
+    return {
+        "case_id": id_text(case.id), "body": case.body, "plan_month": case.plan_month(), "occupation": case.occupation,
+        "work_type": case.work_type, "level": case.level,
+    }  # fmt: skip
+
+
+# --- the cohort rule's units ----------------------------------------------------------------------------------
+
+
+def cohort_units(
+    body: Body, members: list[T], project: Callable[[T], tuple[str, str | None, int]]
+) -> list[tuple[list[T], CohortDecision, list[dict[str, Any]]]]:  # fmt: skip
+    """The month's waiting cases (`project` gives each one's occupation, work type and level) in the units the
+    body's cohort is counted in (seeds 002 二(三)3, 003 二(三) 注), each with its decision and one line per project and
+    level (its own headcount, and the unit's count the decision was made on)."""
+    units: dict[tuple, list[T]] = defaultdict(list)
+    for member in members:
+        units[cohort_key(body, *project(member))].append(member)
+    found = []
+    for _, unit in sorted(units.items(), key=lambda kv: str(kv[0])):
+        decision = cohort_decision(body, len(unit))
+        groups: dict[tuple, int] = defaultdict(int)
+        for member in unit:
+            groups[project(member)] += 1
+        lines = [
+            {"occupation": o, "work_type": w, "level": lv, "headcount": n, "counted_per": decision.counted_per,
+             "counted": decision.headcount, "holds": decision.holds, "minimum": decision.minimum, "clause": decision.clause}
+            for (o, w, lv), n in sorted(groups.items(), key=lambda kv: str(kv[0]))
+        ]  # fmt: skip
+        found.append((unit, decision, lines))
+    return found
+
+
+# --- queries ------------------------------------------------------------------------------------------------
+
+
+def _rows(projections: ReadModels, table: str, *where: Any, order_by: tuple = ()) -> list[dict[str, Any]]:
+    t = projections.live_tables(MonthPlan.name)[table]
+    with projections.store.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(select(t).where(*(w(t) for w in where)).order_by(*(t.c[c] for c in order_by))).mappings()]
+
+
+def month_plan(projections: ReadModels, rulebook: RuleBook, calendar: WorkingDayCalendar, plan_month: str) -> list[dict[str, Any]]:
+    """Per body of the year's catalogue: the month's sittings (first day first) with headcounts and ticket/results
+    dates, the cases planned for the month by project and level with the cohort decision, and the deferrals into
+    and out of the month."""
+    year, _ = parse_month(plan_month)
+    earlier = [y for y in rulebook.years if y <= year]
+    if not earlier:
+        rulebook.for_year(year, field="plan_month")  # names the missing year file
+    catalogue = rulebook.for_year(max(earlier))  # carried cases appear before next year's book exists
+    sittings = _rows(projections, "sittings", lambda t: t.c.plan_month == plan_month, order_by=("first_day", "occupation", "sitting_id"))
+    waiting = _rows(projections, "waiting", lambda t: t.c.plan_month == plan_month, order_by=("case_id",))
+    deferred_in = _rows(projections, "deferrals", lambda t: t.c.to_month == plan_month, order_by=("case_id", "n"))
+    deferred_out = _rows(projections, "deferrals", lambda t: t.c.from_month == plan_month, order_by=("case_id", "n"))
+    return [
+        {
+            "body": body.code, "name": body.name,
+            "sittings": [_sitting_line(body, row, calendar) for row in sittings if row["body"] == body.code],
+            "cohorts": _cohort_lines(body, [row for row in waiting if row["body"] == body.code]),
+            "deferred_in": [_deferral(row, "from_month") for row in deferred_in if row["body"] == body.code],
+            "deferred_out": [_deferral(row, "to_month") for row in deferred_out if row["body"] == body.code],
+        }  # fmt: skip
+        for body in catalogue.bodies
+    ]
+
+
+def _sitting_line(body: Body, row: dict[str, Any], calendar: WorkingDayCalendar) -> dict[str, Any]:
+    dates = [date.fromisoformat(d) for d in row["dates"].split(",")]
+    window = next((w for w in body.windows if w.name == row["window_name"]), None)
+    project = next((p for p in body.projects if (p.occupation, p.work_type) == (row["occupation"], row["work_type"])), None)
+    tickets_from = ticket_available_from(body, dates[0], window)
+    owed = results_due(body, dates[-1], project.marking.involved if project else False, calendar)
+    return {
+        "sitting_id": row["sitting_id"], "occupation": row["occupation"], "work_type": row["work_type"],
+        "levels": [int(level) for level in row["levels"].split(",")], "dates": [str(d) for d in dates], "venue": row["venue"],
+        "capacity": row["capacity"], "headcount": row["headcount"], "status": row["status"],
+        "tickets_from": str(tickets_from) if tickets_from else None,  # None: the notice gives no day (once paid and seated)
+        **flagged("results_due", owed.due.isoformat(), owed.provisional),
+    }  # fmt: skip
+
+
+def _cohort_lines(body: Body, waiting: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    lines = (line for _, _, unit_lines in cohort_units(body, waiting, _project) for line in unit_lines)
+    return sorted(lines, key=lambda line: str((line["occupation"], line["work_type"], line["level"])))
+
+
+def _project(row: dict[str, Any]) -> tuple[str, str | None, int]:
+    return (row["occupation"], row["work_type"], row["level"])
+
+
+def _deferral(row: dict[str, Any], month_key: str) -> dict[str, Any]:
+    notify_by = row["notify_by"]
+    return {"case_id": row["case_id"], month_key: row[month_key], "reason": row["reason"], "notify_by": str(notify_by) if notify_by else None}
