@@ -1,7 +1,10 @@
 """Finding aggregates by reading the notification log: every case ever applied, every sitting ever planned.
 
-A plain scan, good for the embedded default and for the plans and late lists until the read models
-(projections) index them; it reads only the creation events, by topic.
+Only the scheduling rules over a month or a window read it now (`Scheduling.apply_cohort_rule`, `carry_december`,
+`fold_window`): a command decides on the log as it stands, never on a read model that may lag it (a cohort counted
+short would defer a month that holds). The month's plan and the late lists are read models' answers
+(`cases.projections.month_plan`, `case_index.late_on`). It reads only the creation events, by topic, then loads each
+aggregate: a scan of every case, bounded only by the log's size.
 """
 
 from __future__ import annotations
