@@ -28,32 +28,28 @@ FILES = {200: {"content": {"application/json": {}, "text/csv": {}}}}
 Worklist = Callable[..., list[dict[str, Any]]]
 
 
-@router.get("/payments-due", summary="Fees unpaid and still payable on the day", responses=FILES)
-def payments_due(
-    on: Day = On, body: str | None = None, format: Literal["json", "csv"] = Format, who: Principal = Readers, read: Reading = Depends(reading)
-) -> Response:
-    return _answer(read, case_index.payments_due, scoped_body(who, body), on, format, "payments-due")
+WORKLISTS: dict[str, tuple[Worklist, str]] = {  # the path, the case index's query, what the list holds
+    "payments-due": (case_index.payments_due, "Fees unpaid and still payable on the day"),
+    "payments-overdue": (case_index.payments_overdue, "Fees unpaid past their deadline: the case can lapse"),
+    "results-late": (case_index.results_late, "Sat, results not all recorded, past the service-level date"),
+    "certificates-late": (case_index.certificates_late, "Qualified, no certificate yet, past the day results were owed"),
+}
 
 
-@router.get("/payments-overdue", summary="Fees unpaid past their deadline: the case can lapse", responses=FILES)
-def payments_overdue(
-    on: Day = On, body: str | None = None, format: Literal["json", "csv"] = Format, who: Principal = Readers, read: Reading = Depends(reading)
-) -> Response:
-    return _answer(read, case_index.payments_overdue, scoped_body(who, body), on, format, "payments-overdue")
+def _worklist_route(name: str, worklist: Worklist) -> Callable[..., Response]:
+    def answer(
+        on: Day = On, body: str | None = None, format: Literal["json", "csv"] = Format, who: Principal = Readers,
+        read: Reading = Depends(reading),
+    ) -> Response:  # fmt: skip
+        return _answer(read, worklist, scoped_body(who, body), on, format, name)
+
+    return answer
 
 
-@router.get("/results-late", summary="Sat, results not all recorded, past the service-level date", responses=FILES)
-def results_late(
-    on: Day = On, body: str | None = None, format: Literal["json", "csv"] = Format, who: Principal = Readers, read: Reading = Depends(reading)
-) -> Response:
-    return _answer(read, case_index.results_late, scoped_body(who, body), on, format, "results-late")
-
-
-@router.get("/certificates-late", summary="Qualified, no certificate yet, past the day results were owed", responses=FILES)
-def certificates_late(
-    on: Day = On, body: str | None = None, format: Literal["json", "csv"] = Format, who: Principal = Readers, read: Reading = Depends(reading)
-) -> Response:
-    return _answer(read, case_index.certificates_late, scoped_body(who, body), on, format, "certificates-late")
+for _name, (_worklist, _summary) in WORKLISTS.items():
+    router.add_api_route(
+        f"/{_name}", _worklist_route(_name, _worklist), methods=["GET"], summary=_summary, responses=FILES, name=_name.replace("-", "_"),
+    )  # fmt: skip
 
 
 def _answer(read: Reading, worklist: Worklist, body: str | None, on: date, format: str, name: str) -> Response:
