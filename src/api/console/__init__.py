@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.console import hotline, public, sign_in
+from api.console import compliance, hotline, printables, public, registrar, reports, sign_in
 from api.console.access import NotAllowed, SignInNeeded
 from api.console.render import HERE, PREFIX, page
 from api.console.session import COOKIE, CsrfRefused, clear_cookie
@@ -34,7 +34,7 @@ def console(api: FastAPI) -> FastAPI:
     """The console as an app of its own (its errors are pages, not problems), on the API's state and services."""
     pages = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     pages.state = api.state  # one set of services, tokens and rate limits for both entrypoints
-    for router in (sign_in.router, hotline.router, public.router):
+    for router in (sign_in.router, hotline.router, public.router, compliance.router, registrar.router, reports.router, printables.router):
         pages.include_router(router)
     pages.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     handlers = {

@@ -104,6 +104,12 @@ LABELS.update({f"stage.{code}": (zh, code) for code, zh in STAGES.items()})
 LABELS.update({f"outcome.{code}": (zh, code.replace("_", " ")) for code, zh in OUTCOMES.items()})
 LABELS.update({f"escalation.{code}": (zh, code) for code, zh in ESCALATION_REASONS.items()})
 LABELS.update({f"standing.{code}": (zh, code.replace("_", " ")) for code, zh in STANDINGS.items()})
+LABELS.update({  # --- compliance: case search, the case page, as of a date, diff, verification (compliance.py) ---
+})
+LABELS.update({  # --- registrars: worklists, case actions, the month's plan (registrar.py) ---
+})
+LABELS.update({  # --- hotline actions, reports, printables (hotline.py, reports.py, printables.py) ---
+})
 LABELS.update({  # GLOSSARY "Sanctions": the tier is the kind of reason a certificate was revoked, never the conduct
     "tier.subject": ("取消当次该科目成绩", "a subject's result cancelled"),
     "tier.sitting": ("取消当次全部科目成绩，当年不得参加评价", "the sitting's results cancelled, barred this year"),
