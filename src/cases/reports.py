@@ -6,8 +6,9 @@ that Excel would run as a formula (=, +, -, @) is prefixed with an apostrophe (O
 XLSX, numbers stay numbers, text stays text, and a column named `*_rate` is shown as a percentage. A date that may
 still move arrives with its `<date>_provisional` column (`cases.provisional`) and is exported beside it, so the file
 flags it as the answer does.
-The chart uses a CJK font when one is installed (found through matplotlib and fontconfig, never required);
-without one it keeps to ASCII — codes, not Chinese names — so nothing renders as empty boxes.
+The chart's Chinese is set in Noto Sans SC, which the project installs (the `pylopdf-fonts-zh-cn` wheel ships it);
+should that font be missing, one found through fontconfig or matplotlib; with none at all, the chart keeps to ASCII
+— codes, not Chinese names — so nothing renders as empty boxes.
 """
 
 from __future__ import annotations
@@ -125,9 +126,18 @@ def _fontconfig_chinese_files() -> list[str]:
     return sorted(files, key=lambda path: ("bold" in path.lower(), "serif" in path.lower(), path))  # plain sans first
 
 
+def _bundled_chinese_files() -> list[str]:
+    """Noto Sans SC as the project installs it (a dependency in pyproject.toml), not one hoped for on the machine."""
+    try:
+        from pylopdf_fonts_zh_cn import sans_path
+    except ImportError:
+        return []
+    return [str(sans_path())]
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The path of an installed font with Chinese glyphs, or None (then charts keep to ASCII)."""
+    """The path of a font with Chinese glyphs (the bundled one first), or None (then charts keep to ASCII)."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
@@ -136,7 +146,7 @@ def cjk_font() -> str | None:
         "droid sans fallback",
     )  # fmt: skip
     known = [f.fname for f in font_manager.fontManager.ttflist if any(h in f.name.lower() for h in hints)]
-    for path in [*_fontconfig_chinese_files(), *known]:
+    for path in [*_bundled_chinese_files(), *_fontconfig_chinese_files(), *known]:
         try:
             font = FT2Font(path)
         except (OSError, RuntimeError, ValueError):
