@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from api import verifications
 from tests.builders import FULL_ID_NUMBER, certify, paid
 from tests.console.conftest import HOME, MOBILE
 
@@ -54,6 +55,21 @@ def pages(signed_in, receive, services, client):
         ("registrar", registrar, "/console/"), ("registrar", registrar, "/console/complaints"),
         ("registrar", registrar, f"/console/complaints/{complaint}"), ("registrar", registrar, verify),
         ("compliance", compliance, "/console/complaints"), ("compliance", compliance, f"/console/complaints/{complaint}"),
+        *compliance_pages(services, compliance, registrar, case_id, number),
+    ]  # fmt: skip
+
+
+def compliance_pages(services, compliance, registrar, case_id, number):
+    """The compliance group's pages (api.console.compliance), with a register verification to show."""
+    verification_id, thread = verifications.start(services.projections, services.api_store, "compliance:test", services.stopping)
+    services.verifications.append(thread)
+    case = f"/console/cases/{case_id}"
+    return [
+        ("compliance", compliance, "/console/cases"), ("compliance", compliance, f"/console/cases?q={number}"),
+        ("compliance", compliance, "/console/cases?q=0000"), ("compliance", compliance, case),
+        ("compliance", compliance, f"{case}?on=2026-05-10"), ("compliance", compliance, f"{case}?from=2026-04-01&to=2026-06-15"),
+        ("compliance", compliance, f"/console/registers/verifications/{verification_id}"),
+        ("registrar", registrar, "/console/cases"), ("registrar", registrar, case),
     ]  # fmt: skip
 
 
