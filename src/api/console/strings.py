@@ -172,6 +172,39 @@ LABELS.update({  # --- compliance: case search, the case page, as of a date, dif
     "case_stage.barred_no_retake": ("禁考期内，不可补考", "barred, no retake"),
 })
 LABELS.update({  # --- registrars: worklists, case actions, the month's plan (registrar.py) ---
+    # GLOSSARY "Case stages" (the product's codes)
+    "case_stage.applied": ("已申报", "applied"), "case_stage.awaiting_payment": ("待缴费", "awaiting payment"),
+    "case_stage.ready_to_sit": ("待考试", "ready to sit"), "case_stage.awaiting_results": ("待出成绩", "awaiting results"),
+    "case_stage.retake_available": ("可补考", "retake available"), "case_stage.qualified": ("已合格，待发证", "qualified"),
+    "case_stage.certified": ("已发证", "certified"), "case_stage.no_retake": ("不可补考", "no retake"),
+    "case_stage.rejected": ("审核未通过", "rejected"), "case_stage.withdrawn": ("已撤回", "withdrawn"),
+    "case_stage.lapsed": ("逾期未缴费", "lapsed"), "case_stage.waived": ("视为放弃补考", "retake waived"),
+    "case_stage.disqualified": ("取消资格", "disqualified"), "case_stage.barred": ("禁考期内", "barred"),
+    "case_stage.barred_no_retake": ("禁考期内", "barred, no retake after"), "case_stage.certificate_revoked": ("作无效处理 / 已撤销", "certificate revoked"),
+    # the pages (GLOSSARY "Channels, documents, money" where it has the term; the plain word otherwise)
+    "worklists": (None, "Worklists"), "case": (None, "case"), "case_actions": (None, "Case actions"),
+    "worklist.payments_due": ("缴费截止日", "fees due"), "worklist.payments_overdue": ("逾期未缴费", "fees overdue"),
+    "worklist.results_late": ("成绩查询日（工作日）", "results late"), "worklist.certificates_late": ("已合格，待发证", "certificates late"),
+    "month_plan": (None, "The month's sitting plan"), "plan_month": (None, "month"), "sittings": ("考试安排", "sittings"),
+    "sitting_days": (None, "days"), "venue": (None, "venue"), "seats": (None, "seats taken / capacity"),
+    "ticket_from": ("准考证", "admission ticket from"), "results_due": ("成绩查询日（工作日）", "results due"),
+    "cohorts": (None, "cases waiting, by project and level"), "cohort_size": (None, "cases"), "cohort_holds": (None, "cohort"),
+    "cohort.holds": (None, "held this month"), "cohort.deferred": ("延期至下月", "deferred to next month"), "deferrals": ("延期至下月", "deferrals"),
+    "rule_answer": (None, "The rule's answer"), "field": (None, "field"), "no_actions": (None, "No action is open to you at this stage."),
+    "no_sitting": (None, "No planned sitting of this project in the case's month: plan one first."),
+    "action.review": ("资格审核", "review"), "action.payment": ("考核评价费", "record the payment"),
+    "action.schedule": ("考试安排", "schedule"), "action.attendance": (None, "attendance"),
+    "action.results": ("成绩", "record a result"), "action.retake": ("补考", "request a retake"),
+    "action.certificate": ("职业技能等级证书", "issue the certificate"),
+    "result.schedule": ("准考证", "admission ticket from"), "result.certificate": ("职业技能等级证书", "certificate number"),
+    "result.results": (None, "stage"), "approved": ("审核通过", "approved"), "rejected": ("审核未通过", "rejected"),
+    "review": ("资格审核", "review"), "fee": ("考核评价费", "fee"), "pay_by": ("缴费截止日", "pay by"), "fees_paid": (None, "paid"),
+    "decided_on": (None, "decided on"), "amount": (None, "amount (yuan)"), "paid_on": (None, "paid on"),
+    "reference": (None, "reference"), "assigned_on": (None, "seat assigned on"), "sat_on": (None, "sat on"),
+    "attended": (None, "attendance"), "sat": (None, "sat"), "absent": (None, "absent (no refund)"),
+    "subject": ("理论知识考试 / 操作技能考核（科目、模块）", "subject"), "score": ("成绩", "score"),
+    "recorded_on": (None, "recorded on"), "requested_on": (None, "requested on"),
+    "subjects": (None, "subjects (blank: every subject not yet passed)"),
 })
 LABELS.update({  # --- hotline actions, reports, printables (hotline.py, reports.py, printables.py) ---
 })
