@@ -12,6 +12,8 @@ from uuid import uuid4
 
 import pytest
 
+from api import policy
+
 from tests.builders import FULL_ID_NUMBER, certify, event_count, new_id_number, paid
 from tests.console.conftest import HOME, OTHER, csrf_of
 
@@ -52,10 +54,12 @@ def test_a_full_id_number_posted_finds_the_candidates_cases_and_is_never_shown_b
     assert all(id_number not in str(r.url) for r in [*answer.history, answer])
     assert "/by-id-number" in str(answer.url) and "?" not in str(answer.url)
     registrar = signed_in("registrar", OTHER)  # the candidate has no case at this body: the same "none" as unknown
-    theirs = registrar.post("/console/cases/by-id-number", data={"csrf": csrf_of(registrar.get("/console/cases").text), "id_number": id_number})
-    unknown = registrar.post("/console/cases/by-id-number", data={"csrf": csrf_of(registrar.get("/console/cases").text), "id_number": new_id_number()})
+    theirs_csrf = csrf_of(registrar.get("/console/cases").text)
+    theirs = registrar.post("/console/cases/by-id-number", data={"csrf": theirs_csrf, "id_number": id_number})
+    unknown = registrar.post("/console/cases/by-id-number", data={"csrf": theirs_csrf, "id_number": new_id_number()})
     assert theirs.status_code == unknown.status_code == 404 and str(case_id) not in theirs.text
-    bad = compliance.post("/console/cases/by-id-number", data={"csrf": csrf, "id_number": id_number[:-1] + "0" if id_number[-1] != "0" else id_number[:-1] + "1"})
+    wrong_check_digit = id_number[:-1] + ("1" if id_number[-1] == "0" else "0")
+    bad = compliance.post("/console/cases/by-id-number", data={"csrf": csrf, "id_number": wrong_check_digit})
     assert bad.status_code == 422 and "invalid_id_number" in bad.text and not FULL_ID_NUMBER.search(bad.text)
 
 
@@ -99,6 +103,11 @@ def test_a_diff_between_two_dates_lists_what_changed(signed_in, sanctioned):
     assert "<code>stage</code>" in section and "certified" in section and "disqualified" in section
     by_version = signed_in("compliance").get(f"/console/cases/{case_id}", params={"from": "1", "to": "3"}).text
     assert "fees_paid" in by_version
+
+
+def test_the_case_page_admits_the_roles_of_every_replay_route_it_stands_for():
+    rows = [policy.rule_for("GET", f"/cases/{{case_id}}/{route}") for route in ("timeline", "as-of", "diff")]
+    assert {row.roles for row in rows} == {policy.REPLAYERS}
 
 
 def test_another_bodys_case_is_the_same_404_page_as_a_missing_one_for_a_registrar(signed_in, services):

@@ -39,11 +39,11 @@ from cases.settings import today
 router = APIRouter()
 SEARCH = following("GET", "/cases")
 LOOKUP = following("POST", "/candidates/lookup")
-REPLAY = following("GET", "/cases/{case_id}/timeline")
-assert REPLAY.roles == following("GET", "/cases/{case_id}/as-of").roles == following("GET", "/cases/{case_id}/diff").roles  # type: ignore[attr-defined]
+REPLAY = following("GET", "/cases/{case_id}/timeline")  # the as-of and diff rows admit the same roles (the tests say so)
 VERIFY = following("POST", "/registers/verifications")
 READ_VERIFICATION = following("GET", "/registers/verifications/{verification_id}")
 ID_PREFIX = re.compile(r"[0-9a-f-]{4,36}")
+LISTED = ("body", "holder_name", "occupation", "level")
 SHOWN = 50  # matches listed; more is a prefix too short to be useful
 REFRESH_SECONDS = 2
 
@@ -73,8 +73,10 @@ def search(request: Request, q: str = "", found: Session = Depends(SEARCH)) -> R
     if not text:
         return search_page(request, found)
     read, body = Reading(services(request)), scoped_body(found.who, None)
-    rows = [{"case_id": str(row["case_id"]), "body": row["body"], "holder_name": row["holder_name"], "occupation": row["occupation"],
-             "level": row["level"], "certificate_number": row["number"]} for row in read.query(find_certificates, body, None, text, 2, 0)]  # fmt: skip
+    rows = [
+        {"case_id": str(row["case_id"]), "certificate_number": row["number"], **{k: row[k] for k in LISTED}}
+        for row in read.query(find_certificates, body, None, text, 2, 0)
+    ]
     if ID_PREFIX.fullmatch(text.lower()):
         rows += read.query(cases_with_id_prefix, text.lower(), body, SHOWN + 1)
     if len(rows) == 1:
@@ -136,8 +138,11 @@ def case_page(
     uuid = case_id_of(case_id)
     case = case_in_scope(request, found.who, uuid)  # another body's: NotFound, the 404 page
     app = services(request).app
-    view = {**replay.summarise(case).to_dict(), "stage": case.stage_on(today()), "body": case.body, "occupation": case.occupation,
-            "work_type": case.work_type, "level": case.level, "holder_name": case.holder_name, "holder_id_masked": case.holder_id_masked}  # fmt: skip
+    view = {
+        **replay.summarise(case).to_dict(), "stage": case.stage_on(today()), "body": case.body, "level": case.level,
+        "occupation": case.occupation, "work_type": case.work_type, "holder_name": case.holder_name,
+        "holder_id_masked": case.holder_id_masked,
+    }  # fmt: skip
     as_of, diff, error = None, None, None
     try:
         if on:
@@ -147,13 +152,13 @@ def case_page(
             start, end = Moment.parse(from_, "from"), Moment.parse(to, "to")
             diff = replay.diff(app, uuid, from_version=start.version, from_at=start.at, from_on=start.on,
                                to_version=end.version, to_at=end.at, to_on=end.on).to_dict()  # fmt: skip
-            diff["changes"] = [{**change, "old": shown(change["old"]), "new": shown(change["new"])} for change in diff["changes"]]
+            diff["changes"] = [{**c, "old": shown(c["old"]), "new": shown(c["new"])} for c in diff["changes"]]
     except DomainError as refused:
         error = refused
+    timeline = [{**entry.to_dict(), "values": shown(entry.values)} for entry in replay.timeline(app, uuid)]
     return page(
         request, "compliance_case.html", error.http_status if error else 200, who=found.who, csrf=found.csrf, case=view,
-        timeline=[{**entry.to_dict(), "values": shown(entry.values)} for entry in replay.timeline(app, uuid)], as_of=as_of, diff=diff, error=error,
-        asked={"on": on, "from": from_, "to": to},
+        timeline=timeline, as_of=as_of, diff=diff, error=error, asked={"on": on, "from": from_, "to": to},
     )  # fmt: skip
 
 
@@ -166,7 +171,9 @@ async def start_verification(
 ) -> Response:  # fmt: skip
     """Started as `POST /registers/verifications` starts one; its page follows it."""
     kept = services(request)
-    verification_id, thread = await run_in_threadpool(verifications.start, kept.projections, kept.api_store, found.who.actor, kept.stopping)
+    verification_id, thread = await run_in_threadpool(
+        verifications.start, kept.projections, kept.api_store, found.who.actor, kept.stopping
+    )  # fmt: skip
     kept.verifications.append(thread)
     return RedirectResponse(f"{PREFIX}/registers/verifications/{verification_id}", status_code=303)
 
