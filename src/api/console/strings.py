@@ -207,6 +207,24 @@ LABELS.update({  # --- registrars: worklists, case actions, the month's plan (re
     "subjects": (None, "subjects (blank: every subject not yet passed)"),
 })
 LABELS.update({  # --- hotline actions, reports, printables (hotline.py, reports.py, printables.py) ---
+    # reports (reports.py): GLOSSARY's terms where it has them (审核通过, 考核评价费, 补考费, 视为放弃补考, 须知's tiers…), the plain word otherwise
+    "report.title": ("月度统计", "Monthly report"), "report.from": (None, "from month"), "report.to": (None, "to month"),
+    "report.measure": (None, "measure charted"), "report.csv": (None, "CSV (Excel)"), "report.xlsx": (None, "Excel (.xlsx)"),
+    "report.totals": (None, "totals by month"),
+    "report.month": ("月份", "month"), "report.body": ("评价机构", "body"), "report.occupation": ("职业", "occupation"),
+    "report.work_type": ("工种", "work type"), "report.level": ("等级", "level"),
+    "report.applications": ("申报人数", "applications"), "report.approvals": ("审核通过", "approved"),
+    "report.rejections": ("审核未通过", "rejected"), "report.fees_collected": ("考核评价费（元）", "fees collected"),
+    "report.retake_fees_collected": ("补考费（元）", "retake fees collected"), "report.sat": ("参评人数", "sat"),
+    "report.absent": ("缺考", "absent"), "report.passed": ("合格", "passed"), "report.failed": ("不合格", "failed"),
+    "report.pass_rate": ("合格率", "pass rate"), "report.retakes": ("补考", "retakes"),
+    "report.waivers": ("视为放弃补考机会", "retakes waived"), "report.sanctions_subject": ("取消当次该科目成绩", "subject sanctions"),
+    "report.sanctions_sitting": ("取消当次全部科目成绩", "sitting sanctions"),
+    "report.sanctions_grave": ("不得参加评价（情节轻微 / 严重）", "grave sanctions"),
+    "report.sanctions_materials": ("申报材料虚假伪造", "materials sanctions"),
+    "report.certificates_issued": ("职业技能等级证书（发证）", "certificates issued"),
+    "report.certificates_reissued": ("遗失补办", "certificates reissued"), "report.certificates_revoked": ("作无效处理", "certificates revoked"),
+    # end of reports (reports.py)
 })
 LABELS.update({  # GLOSSARY "Sanctions": the tier is the kind of reason a certificate was revoked, never the conduct
     "tier.subject": ("取消当次该科目成绩", "a subject's result cancelled"),
