@@ -67,7 +67,7 @@ def test_the_complaint_page_shows_its_timeline_and_the_handling_supervisor_accep
         follow_redirects=False,
     )  # fmt: skip
 
-    assert (answer.status_code, answer.headers["location"]) == (303, f"/console/complaints/{complaint}")
+    assert (answer.status_code, answer.headers["location"]) == (303, f"/console/complaints/{complaint}?done=accept")
     assert services.app.hotline.get(complaint).stage == "accepted"
     after = supervisor.get(f"/console/complaints/{complaint}").text
     assert "Accepted" in after and "已受理" in after and "/accept" not in after  # no accept form once accepted

@@ -1,10 +1,14 @@
 """The hotline's pages (业务监督电话, DOMAIN §10) for supervisors: the queue, each complaint's service-level standing
 in colour, filtered by body, standing and level; the complaint page with its timeline; accept and decline as
-forms. Who sees what is the API's (`api.routes.complaints`): the same policy rows, the same body scope (another
+forms; the intake form for a call in progress (`/complaints/new`); and the complaint's other actions — assign, link
+a case, extend, escalate, result (with a post-hoc sanction of a linked case), callback, reopen, close — each a
+CSRF-checked form calling the `app.hotline` use case the API's route calls, at the version the page showed, then
+the page again with what was done, or with the refusal's code, field and message. Who sees what is the API's (`api.routes.complaints`): the same policy rows, the same body scope (another
 body's complaint is a 404 page), the same masking of the complainant by role."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,15 +18,29 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.complaint_schemas import AcceptRequest, DeclineRequest
+from api.complaint_schemas import (
+    AcceptRequest,
+    AssignRequest,
+    CallbackRequest,
+    CloseRequest,
+    DeclineRequest,
+    EscalateRequest,
+    ExtendRequest,
+    LinkCaseRequest,
+    ReceiveRequest,
+    ReopenRequest,
+    ResolveRequest,
+)
 from api.console.access import checked_form, following, services
 from api.console.render import PREFIX, page
 from api.console.session import Session
 from api.queries import Reading, scoped_body
-from api.routes.complaints import complaint_in_scope, complaint_view, queue_row, require_acting, standing_on
+from api.auth import require_body
+from api.routes.common import case_in_scope
+from api.routes.complaints import NotAtYourLevel, complaint_in_scope, complaint_view, queue_row, require_acting, standing_on
 from api.tokens import BODIES
-from cases.aggregates.complaint import STANDINGS
-from cases.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from cases.aggregates.complaint import CATEGORIES, STANDINGS
+from cases.errors import Conflict, DomainError, InvalidInput, NotFound, StaleVersion
 from cases.projections.complaints import complaint_queue
 from cases.service.complaint_timeline import complaint_timeline
 from cases.service.complaints import SHANGHAI
@@ -33,6 +51,17 @@ QUEUE = following("GET", "/complaints")
 READ = following("GET", "/complaints/{complaint_id}")
 ACCEPT = following("POST", "/complaints/{complaint_id}/acceptance")
 DECLINE = following("POST", "/complaints/{complaint_id}/decline")
+RECEIVE = following("POST", "/complaints")
+ASSIGN = following("POST", "/complaints/{complaint_id}/assignment")
+LINK = following("POST", "/complaints/{complaint_id}/cases")
+EXTEND = following("POST", "/complaints/{complaint_id}/extension")
+ESCALATE = following("POST", "/complaints/{complaint_id}/escalation")
+RESOLVE = following("POST", "/complaints/{complaint_id}/result")
+CALLBACK = following("POST", "/complaints/{complaint_id}/callback")
+REOPEN = following("POST", "/complaints/{complaint_id}/reopening")
+CLOSE = following("POST", "/complaints/{complaint_id}/closing")
+CHANNELS = ("body_line", "municipal_line", "letter", "online", "counter")
+TIERS = ("subject", "sitting", "grave", "materials")
 LEVELS = ("body", "municipal")
 SHOWN = 200  # rows on the queue page
 
@@ -74,38 +103,120 @@ def complaint_id_of(text: str) -> UUID:
         raise NotFound(f"no complaint {text[:40]}", field="complaint_id") from None
 
 
-def complaint_page(request: Request, found: Session, complaint_id: UUID, status: int = 200, error: str | None = None) -> Response:
+def refusal(error: DomainError) -> dict[str, Any]:
+    """A refused command as the page shows it: the API's problem code, field and message (and clause)."""
+    return {"code": error.code, "field": getattr(error, "field", None), "message": str(error), "clause": getattr(error, "clause", None)}
+
+
+def complaint_page(
+    request: Request, found: Session, complaint_id: UUID, status: int = 200, error: str | None = None,
+    refused: dict[str, Any] | None = None, done: str | None = None,
+) -> Response:  # fmt: skip
     complaint = complaint_in_scope(request, found.who, complaint_id)  # another body's: NotFound, a 404 page
     view = complaint_view(complaint, found.who, standing_on(request, complaint, datetime.now(SHANGHAI).date()))
     contact_shown = not view.complainant.contact_masked
     timeline = complaint_timeline(services(request).app, complaint_id, contact_shown=contact_shown)
+    pulls_in = found.who.role == "supervisor" and found.who.body is None and view.level == "body"
     return page(request, "complaint.html", status, who=found.who, csrf=found.csrf, complaint=view, timeline=timeline,
-                today=today(), error=error)  # fmt: skip
+                today=today(), error=error, refused=refused, done=done if done in COMMANDS else None, pulls_in=pulls_in,
+                tiers=TIERS)  # fmt: skip
+
+
+@router.get("/complaints/new")
+def intake(request: Request, found: Session = Depends(RECEIVE)) -> Response:
+    """The form for a call in progress: received now (Shanghai), on the user's line."""
+    return intake_page(request, found)
+
+
+def intake_page(request: Request, found: Session, status: int = 200, form: dict[str, Any] | None = None, **shown: Any) -> Response:
+    now = datetime.now(SHANGHAI).replace(second=0, microsecond=0, tzinfo=None).isoformat(timespec="minutes")
+    defaults = {"channel": "body_line" if found.who.body else "municipal_line", "received_at": now, "body": found.who.body or ""}
+    return page(request, "hotline_intake.html", status, who=found.who, csrf=found.csrf, form={**defaults, **(form or {})},
+                channels=CHANNELS, categories=list(CATEGORIES), bodies=BODIES if found.who.body is None else (found.who.body,),
+                **shown)  # fmt: skip
+
+
+def lines(text: object) -> list[str]:
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
+
+
+@router.post("/complaints/new")
+def take(request: Request, form: FormData = Depends(checked_form), found: Session = Depends(RECEIVE)) -> Response:
+    """The API's POST /complaints: the same request schema, the same scope checks, `app.hotline.receive`. The
+    moment typed is Shanghai's (the form's datetime-local has no offset)."""
+    who = found.who
+    typed = {name: str(form.get(name) or "") for name in ("channel", "received_at", "body", "category", "words",
+                                                           "complainant_name", "complainant_contact", "case_ids", "staff_named", "evidence")}  # fmt: skip
+    try:
+        moment = datetime.fromisoformat(typed["received_at"])
+        payload = ReceiveRequest(
+            channel=typed["channel"], received_at=moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI),
+            body=typed["body"], category=typed["category"], words=typed["words"],
+            complainant_name=typed["complainant_name"].strip() or None, complainant_contact=typed["complainant_contact"].strip() or None,
+            anonymous=form.get("anonymous") == "on", case_ids=lines(typed["case_ids"]), staff_named=lines(typed["staff_named"]),
+            evidence=lines(typed["evidence"]), to_municipal_center=form.get("to_municipal_center") == "on",
+        )  # fmt: skip
+    except (ValidationError, ValueError) as error:
+        return intake_page(request, found, 400, typed, error=first_line(error))
+    require_body(who, payload.body, "body", payload.body)  # another body: 404, as an unknown one
+    try:
+        if who.body is not None and (payload.channel == "municipal_line" or payload.to_municipal_center):
+            field = "channel" if payload.channel == "municipal_line" else "to_municipal_center"
+            raise NotAtYourLevel("complaints to the municipal center are taken by its supervisors", field=field, clause="DOMAIN §10 Receiving")
+        for case_id in payload.case_ids:  # a body's supervisor cannot learn of another body's case
+            if who.body is not None:
+                case_in_scope(request, who, case_id)
+        outcome = services(request).app.hotline.receive(**payload.model_dump(), actor=who.actor)
+    except DomainError as error:
+        return intake_page(request, found, error.http_status, typed, refused=refusal(error))
+    return RedirectResponse(f"{PREFIX}/complaints/{outcome.id}?done=receive", status_code=303)
 
 
 @router.get("/complaints/{complaint_id}")
-def complaint(request: Request, complaint_id: str, found: Session = Depends(READ)) -> Response:
-    return complaint_page(request, found, complaint_id_of(complaint_id))
+def complaint(request: Request, complaint_id: str, done: str | None = None, found: Session = Depends(READ)) -> Response:
+    return complaint_page(request, found, complaint_id_of(complaint_id), done=done)
+
+
+def first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else "invalid form"
+
+
+def blank_is_none(value: object) -> object:
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
 def act(
-    request: Request, found: Session, complaint_id: str, form: FormData, schema: type, command: str, **fields: Any
+    request: Request, found: Session, complaint_id: str, form: FormData, schema: type, command: str,
+    *, pulled_in: bool = False, case_of: Callable[[Any], UUID | None] | None = None, values: dict[str, Any] | None = None,
+    arguments: dict[str, Any] | None = None, **fields: Any,
 ) -> Response:  # fmt: skip
-    """One command on the complaint at the version the page showed; a refusal shows the page again with it."""
+    """One command on the complaint at the version the page showed, as the API's route calls it; a refusal shows
+    the page again with its code, field and message. `fields`: the form's fields of the request schema (a blank
+    one is absent); `values`: fields built from several inputs; `arguments`: the use case's own (as the API's
+    route adds them); `case_of`: a case the command names, which a body's staff must see (another body's is a 404
+    page, as on the API)."""
     uuid = complaint_id_of(complaint_id)
     complaint = complaint_in_scope(request, found.who, uuid)
-    require_acting(found.who, complaint)
+    require_acting(found.who, complaint, pulled_in=pulled_in)
     try:
-        payload = schema(**{name: form.get(name) for name in fields})
+        payload = schema(**{name: blank_is_none(form.get(name)) for name in fields}, **(values or {}))
         version = int(str(form.get("version", "")))
     except (ValidationError, ValueError) as error:
-        return complaint_page(request, found, uuid, 400, error=str(error).splitlines()[0] if str(error) else "invalid form")
+        return complaint_page(request, found, uuid, 400, error=first_line(error))
+    named = case_of(payload) if case_of else None
+    if named is not None:
+        case_in_scope(request, found.who, named)
     try:
         use_case = getattr(services(request).app.hotline, command)
-        use_case(uuid, **payload.model_dump(), actor=found.who.actor, expected_version=version)
+        use_case(uuid, **{**payload.model_dump(), **(arguments or {})}, actor=found.who.actor, expected_version=version)
     except StaleVersion:
         raise Conflict("the complaint changed since this page was read; read it again", field="complaint_id") from None
-    return RedirectResponse(f"{PREFIX}/complaints/{uuid}", status_code=303)
+    except DomainError as error:
+        return complaint_page(request, found, uuid, error.http_status, refused=refusal(error))
+    return RedirectResponse(f"{PREFIX}/complaints/{uuid}?done={command}", status_code=303)
+
+
+COMMANDS = ("receive", "accept", "decline", "assign", "link_case", "extend", "escalate", "resolve", "record_callback", "reopen", "close")
 
 
 @router.post("/complaints/{complaint_id}/accept")
@@ -120,3 +231,68 @@ def decline(
     request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(DECLINE)
 ) -> Response:  # fmt: skip
     return act(request, found, complaint_id, form, DeclineRequest, "decline", on=None, reason=None)
+
+
+@router.post("/complaints/{complaint_id}/assign")
+def assign(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(ASSIGN)
+) -> Response:  # fmt: skip
+    return act(request, found, complaint_id, form, AssignRequest, "assign", handler=None, on=None)
+
+
+@router.post("/complaints/{complaint_id}/link-case")
+def link_case(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(LINK)
+) -> Response:  # fmt: skip
+    return act(request, found, complaint_id, form, LinkCaseRequest, "link_case", case_of=lambda p: p.case_id, case_id=None, on=None)
+
+
+@router.post("/complaints/{complaint_id}/extend")
+def extend(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(EXTEND)
+) -> Response:  # fmt: skip
+    return act(request, found, complaint_id, form, ExtendRequest, "extend", working_days=None, reason=None, notice_recorded_on=None, on=None)
+
+
+@router.post("/complaints/{complaint_id}/escalate")
+def escalate(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(ESCALATE)
+) -> Response:  # fmt: skip
+    """The municipal center may pull in a breached complaint (`why=breach`), as on the API."""
+    return act(request, found, complaint_id, form, EscalateRequest, "escalate", pulled_in=form.get("why") == "breach", why=None, on=None)
+
+
+@router.post("/complaints/{complaint_id}/resolve")
+def resolve(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(RESOLVE)
+) -> Response:  # fmt: skip
+    """The result; with a linked case chosen, its post-hoc sanction (tier, behaviour, severity) in the same write.
+    The user's token label is recorded as who decided, as on the API."""
+    named = {name: blank_is_none(form.get(f"sanction_{name}")) for name in ("case_id", "tier", "behaviour", "severity", "subject", "sitting_on")}
+    sanction = {k: v for k, v in named.items() if v is not None} if named["case_id"] else None
+    return act(
+        request, found, complaint_id, form, ResolveRequest, "resolve", values={"sanction": sanction},
+        arguments={"recorded_by": found.who.label}, case_of=lambda p: p.sanction.case_id if p.sanction else None,
+        outcome=None, findings=None, on=None,
+    )  # fmt: skip
+
+
+@router.post("/complaints/{complaint_id}/callback")
+def callback(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(CALLBACK)
+) -> Response:  # fmt: skip
+    return act(request, found, complaint_id, form, CallbackRequest, "record_callback", satisfied=None, on=None, notes=None)
+
+
+@router.post("/complaints/{complaint_id}/reopen")
+def reopen(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(REOPEN)
+) -> Response:  # fmt: skip
+    return act(request, found, complaint_id, form, ReopenRequest, "reopen", reason=None, on=None)
+
+
+@router.post("/complaints/{complaint_id}/close")
+def close(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(CLOSE)
+) -> Response:  # fmt: skip
+    return act(request, found, complaint_id, form, CloseRequest, "close", on=None)
