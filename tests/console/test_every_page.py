@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from api import verifications
-from tests.builders import FULL_ID_NUMBER, certify, paid
+from tests.builders import FULL_ID_NUMBER, PROJECTS, approved, certify, paid
 from tests.console.conftest import HOME, MOBILE
 
 D = date.fromisoformat
@@ -56,6 +56,28 @@ def pages(signed_in, receive, services, client):
         ("registrar", registrar, f"/console/complaints/{complaint}"), ("registrar", registrar, verify),
         ("compliance", compliance, "/console/complaints"), ("compliance", compliance, f"/console/complaints/{complaint}"),
         *compliance_pages(services, compliance, registrar, case_id, number),
+        *registrar_pages(services, registrar, compliance, case_id),
+    ]  # fmt: skip
+
+
+def registrar_pages(services, registrar, compliance, certified):
+    """The registrar and reports groups' pages (api.console.registrar, api.console.reports): the worklists, the
+    month's plan with a sitting, a case's actions with its forms and with none, the monthly report, its chart and
+    downloads."""
+    waiting = approved(services.app, name="李雷", decided_on=D("2026-03-02"))
+    occupation, work_type = PROJECTS[HOME]
+    services.app.scheduling.plan_sitting(
+        body=HOME, occupation=occupation, work_type=work_type, levels=[4, 3], dates=[D("2026-04-18")], venue="长宁路999号",
+        capacity=40, planned_on=D("2026-02-23"), actor="registrar-1",
+    )  # fmt: skip
+    services.projections.catch_up()
+    report = "/console/reports?from=2026-03&to=2026-06&measure=pass_rate"
+    return [
+        ("registrar", registrar, "/console/worklists"), ("registrar", registrar, "/console/worklists?on=2026-03-04"),
+        ("registrar", registrar, "/console/plan?month=2026-04"), ("registrar", registrar, f"/console/cases/{waiting}/act"),
+        ("registrar", registrar, f"/console/cases/{certified}/act"), ("registrar", registrar, report),
+        ("compliance", compliance, "/console/worklists"), ("compliance", compliance, "/console/plan?month=2026-04"),
+        ("compliance", compliance, "/console/reports"),
     ]  # fmt: skip
 
 
