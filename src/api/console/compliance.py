@@ -16,7 +16,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -29,9 +28,8 @@ from api.routes.candidates import sees
 from api.routes.common import case_in_scope
 from cases.errors import DomainError, InvalidInput, NotFound
 from cases.identity import parse_id_number
-from cases.projections.case_index import CaseIndex
+from cases.projections.case_index import cases_with_id_prefix
 from cases.projections.certificates import find_certificates
-from cases.projections.engine.base import ReadModels
 from cases.service import replay
 from cases.service.replay import Moment
 from cases.settings import today
@@ -49,16 +47,6 @@ REFRESH_SECONDS = 2
 
 
 # --- find a case --------------------------------------------------------------------------------------------
-
-
-def cases_with_id_prefix(projections: ReadModels, prefix: str, body: str | None, limit: int) -> list[dict[str, Any]]:
-    """The case index's rows whose case id starts with `prefix` (hex digits and dashes only, so no LIKE wildcard).
-    A read the case index does not offer yet: it belongs in `cases.projections.case_index` (tell its owner)."""
-    t = projections.live_tables(CaseIndex.name)["cases"]
-    query = select(t.c.case_id, t.c.body, t.c.holder_name, t.c.occupation, t.c.level, t.c.applied_on, t.c.certificate_number)
-    query = query.where(t.c.case_id.like(f"{prefix}%"), *([t.c.body == body] if body else []))
-    with projections.store.reader.connect() as conn:
-        return [dict(row) for row in conn.execute(query.order_by(t.c.case_id).limit(limit)).mappings()]
 
 
 def search_page(request: Request, found: Session, *, status: int = 200, **values: Any) -> Response:

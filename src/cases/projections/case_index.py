@@ -196,3 +196,13 @@ def bodies_of(projections: ReadModels, case_ids: Iterable[str]) -> dict[str, str
 def columns(projections: ReadModels) -> list[str]:
     """The index's columns in table order (an export's header)."""
     return [column.name for column in _table(projections).columns]
+
+
+def cases_with_id_prefix(projections: ReadModels, prefix: str, body: str | None, limit: int) -> list[dict[str, Any]]:
+    """The rows whose case id starts with `prefix` (the caller passes hex digits and dashes only: no LIKE wildcard),
+    of one body or of all: the console's search by a case id's first characters."""
+    t = _table(projections)
+    query = select(t.c.case_id, t.c.body, t.c.holder_name, t.c.occupation, t.c.level, t.c.applied_on, t.c.certificate_number)
+    query = query.where(t.c.case_id.like(f"{prefix}%"), *([t.c.body == body] if body else []))
+    with projections.store.reader.connect() as conn:
+        return [dict(row) for row in conn.execute(query.order_by(t.c.case_id).limit(limit)).mappings()]
