@@ -28,7 +28,7 @@ from api.queries import Reading, scoped_body
 from api.routes.case_commands import reviewed
 from api.routes.common import case_in_scope
 from api.schemas import AttendanceRequest, CertificateRequest, PaymentRequest, ResultRequest, RetakeRequest, ReviewRequest, ScheduleRequest
-from cases.errors import DomainError, NotFound
+from cases.errors import DomainError, InvalidInput, NotFound
 from cases.identity import mask_id_number
 from cases.projections import case_index
 from cases.projections import month_plan as plans
@@ -79,7 +79,7 @@ def day_of(text: str | None, field: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise NotFound(f"{field} must be a date, YYYY-MM-DD", field=field) from None
+        raise InvalidInput(f"{field} must be a date, YYYY-MM-DD", field=field) from None
 
 
 # --- worklists ------------------------------------------------------------------------------------------------
