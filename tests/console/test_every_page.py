@@ -57,7 +57,33 @@ def pages(signed_in, receive, services, client):
         ("compliance", compliance, "/console/complaints"), ("compliance", compliance, f"/console/complaints/{complaint}"),
         *compliance_pages(services, compliance, registrar, case_id, number),
         *registrar_pages(services, registrar, compliance, case_id),
+        *hotline_and_printable_pages(services, client, supervisor, registrar, number),
     ]  # fmt: skip
+
+
+def hotline_and_printable_pages(services, client, supervisor, registrar, number):
+    """The hotline's intake form and the printables (api.console.hotline, api.console.printables): the printable
+    certificate (public), a seated case's admission ticket, and the ticket's refusal before its day."""
+    seated = approved(services.app, name="韩梅", decided_on=D("2026-03-02"))
+    case = services.app.get_case(seated)
+    services.app.pay_fee(seated, amount=case.fee_due["total"], paid_on=case.pay_from or case.pay_by, actor="registrar-1")
+    occupation, work_type = PROJECTS[HOME]
+    sitting = services.app.scheduling.plan_sitting(
+        body=HOME, occupation=occupation, work_type=work_type, levels=[4, 3], dates=[D("2026-04-25")], venue="长宁路999号",
+        capacity=40, planned_on=D("2026-02-23"), actor="registrar-1",
+    )  # fmt: skip
+    services.app.scheduling.schedule_case(seated, sitting, on=D("2026-03-10"), actor="registrar-1")
+    return [
+        ("supervisor", supervisor, "/console/complaints/new"),
+        ("nobody", client, f"/console/certificates/{number}/print?name=王芳"),
+        ("nobody", client, f"/console/certificates/{number}/print?name=王芬"),
+        ("registrar", registrar, f"/console/cases/{seated}/ticket?on=2026-03-10"),
+        ("registrar", registrar, f"/console/cases/{case_id_of_unseated(services)}/ticket"),
+    ]  # fmt: skip
+
+
+def case_id_of_unseated(services):
+    return approved(services.app, name="李梅", decided_on=D("2026-03-02"))
 
 
 def registrar_pages(services, registrar, compliance, certified):

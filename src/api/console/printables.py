@@ -1,8 +1,89 @@
-"""Printables: the electronic certificate and the admission ticket (准考证), each with a QR code opening the
-verification page."""
+"""Printables (issue 14 "Public pages"): the electronic certificate (电子证书, seed 004 五) and the admission ticket
+(准考证), each an A4 page with a print stylesheet and a QR code, drawn by segno as inline SVG (no image request, no
+other host).
+
+- The certificate, GET /console/certificates/{number}/print?name=…: public like the verification page — no sign-in,
+  no ID number (not even masked: the register's public row has none), the same per-address limit as the API's
+  /public routes, the same answer for an unknown number and a wrong name (a 404 page). Its QR code opens this
+  host's /console/verify?number=…&name=…, so a reader checks the paper against the register as it stands. A
+  certificate no longer valid (revoked, replaced) prints "not valid" instead of the certificate.
+- The admission ticket, GET /console/cases/{case_id}/ticket?on=…: signed in, the API's GET /cases/{case_id}/ticket
+  policy (the case's body's registrars and examiners; another body's case is a 404 page) and its refusals
+  (`ticket_not_available` before approval and payment, without a seat, or before the download day — shown with
+  its code, field and message). `on` is the day it is downloaded (default today in Shanghai). A ticket has no
+  certificate to verify: its QR code encodes this host's console URL of the ticket itself, which the examiner at
+  the door opens, signed in, to see the ticket as the case stands now (a candidate no longer ready to sit gets the
+  refusal there).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+from uuid import UUID
+
+import segno
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+
+from api.console.access import following, services
+from api.console.public import lookup
+from api.console.render import PREFIX, body_name, page
+from api.console.session import Session
+from api.rate_limit import rate_limited
+from api.routes.common import case_in_scope
+from cases.errors import DomainError, NotFound
+from cases.settings import today
 
 router = APIRouter()
+TICKET = following("GET", "/cases/{case_id}/ticket")
+
+
+def on_this_host(request: Request, path: str, query: dict[str, str] | None = None) -> str:
+    """An absolute URL of a console page on the host the request came to (a QR code is read by another device)."""
+    url = f"{request.url.scheme}://{request.url.netloc}{PREFIX}{path}"
+    return f"{url}?{urlencode(query, quote_via=quote)}" if query else url
+
+
+def qr_svg(content: str) -> Markup:
+    """`content` as a QR code (error correction M), inline SVG; segno escapes nothing of ours into it."""
+    return Markup(segno.make_qr(content, error="m").svg_inline(scale=4))
+
+
+@router.get("/certificates/{number}/print")
+async def certificate(request: Request, number: str, name: str = Query("", max_length=100)) -> Response:
+    if not name.strip() or len(number) > 40:
+        return page(request, "printable_certificate.html", 404, certificate=None)
+    await rate_limited(request)
+    found = await run_in_threadpool(lookup, request, number.strip(), name)
+    if found is None:
+        return page(request, "printable_certificate.html", 404, certificate=None)
+    verify_url = on_this_host(request, "/verify", {"number": found["number"], "name": found["holder_name"]})
+    return page(
+        request, "printable_certificate.html", certificate=found, issuer=body_name(request, found["body"]),
+        verify_url=verify_url, qr=qr_svg(verify_url),
+    )  # fmt: skip
+
+
+@router.get("/cases/{case_id}/ticket")
+def ticket(request: Request, case_id: str, on: date | None = None, found: Session = Depends(TICKET)) -> Response:
+    try:
+        uuid = UUID(case_id)
+    except ValueError:
+        raise NotFound(f"no case {case_id[:40]}", field="case_id") from None
+    case_in_scope(request, found.who, uuid)  # another body's case: the same 404 page as a missing one
+    day = on or today()
+    shown: dict[str, Any] = {"on": day, "case_id": str(uuid)}
+    try:
+        admission = services(request).app.scheduling.admission_ticket(uuid, on=day)
+    except DomainError as error:
+        refused = {"code": error.code, "field": getattr(error, "field", None), "message": str(error), "clause": getattr(error, "clause", None)}
+        return page(request, "printable_ticket.html", error.http_status, who=found.who, csrf=found.csrf, ticket=None, refused=refused, **shown)
+    ticket_url = on_this_host(request, f"/cases/{uuid}/ticket")
+    return page(
+        request, "printable_ticket.html", who=found.who, csrf=found.csrf, ticket=admission,
+        issuer=body_name(request, admission["body"]), ticket_url=ticket_url, qr=qr_svg(ticket_url), **shown,
+    )  # fmt: skip

@@ -1,0 +1,120 @@
+"""The printables (issue 14 "Public pages"): the electronic certificate — public, no sign-in, never the holder's ID
+number, limited per address like the verification page, its QR code this host's verification URL for the number
+and name, and "not valid" once revoked — and the admission ticket (准考证), the API's ticket policy and refusals,
+its QR code the ticket's own console URL."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import quote, urlsplit
+
+import pytest
+import segno
+
+from tests.api.test_case_commands import dmtxh_paid, plan_sitting
+from tests.builders import FULL_ID_NUMBER, certify, new_id_number, paid
+
+D = date.fromisoformat
+
+
+@pytest.fixture
+def issued(services):
+    id_number = new_id_number()
+    case_id = paid(services.app, name="王芳", id_number=id_number)
+    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    services.projections.catch_up()
+    return {"number": number, "id_number": id_number, "case_id": case_id}
+
+
+def printed(client, number: str, name: str):
+    return client.get(f"/console/certificates/{number}/print", params={"name": name})
+
+
+def qr(content: str) -> str:
+    return segno.make_qr(content, error="m").svg_inline(scale=4)
+
+
+def test_a_valid_certificate_prints_on_a4_with_a_qr_code_of_its_verification_url_and_no_id_number(client, issued, services):
+    page = printed(client, issued["number"], " 王芳 ")
+
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "电子证书" in page.text and "王芳" in page.text and issued["number"] in page.text and "互联网营销师" in page.text
+    assert "@page { size: A4" in page.text and "@media print" in page.text
+    url = f"http://testserver/console/verify?number={issued['number']}&name={quote('王芳')}"
+    assert qr(url) in page.text  # the QR code encodes exactly this URL (segno draws the same SVG for the same content)
+    assert f"<code>{url.replace('&', '&amp;')}</code>" in page.text and "NOT VALID" not in page.text
+    verified = client.get(urlsplit(url).path + "?" + urlsplit(url).query)
+    assert 'class="result status-valid"' in verified.text  # the URL opens the verification page, which finds it
+    masked = services.app.get_case(issued["case_id"]).holder_id_masked
+    assert issued["id_number"] not in page.text and masked not in page.text and not FULL_ID_NUMBER.search(page.text)
+
+
+def test_a_revoked_certificate_prints_as_not_valid_with_the_kind_of_reason(client, issued, services):
+    services.app.sanctions.sanction(issued["case_id"], tier="sitting", behaviour="须知 三.2", decided_on=D("2026-09-01"), actor="supervisor:wgsh")
+    services.projections.catch_up()
+
+    page = printed(client, issued["number"], "王芳").text
+
+    assert "NOT VALID" in page and "status-revoked" in page and "作无效处理" in page and "2026-09-01" in page
+    assert "取消当次全部科目成绩" in page and "三.2" not in page
+
+
+def test_a_wrong_name_and_an_unknown_number_are_the_same_404_page(client, issued):
+    wrong, unknown = printed(client, issued["number"], "王芬"), printed(client, "WGSH000000000", "王芳")
+
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.text == unknown.text and "互联网营销师" not in wrong.text and "<svg" not in wrong.text
+    assert printed(client, issued["number"], "").status_code == 404
+
+
+def test_printing_shares_the_verification_limit_per_address(api_app, client, issued):
+    api_app.state.public_rate_limit = 2
+    answers = [printed(client, issued["number"], "王芳"), client.get("/console/verify", params={"number": issued["number"], "name": "王芳"})]
+    refused = printed(client, issued["number"], "王芳")
+    api_app.state.public_rate_limit = None
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert refused.status_code == 429 and "text/html" in refused.headers["content-type"] and refused.headers["Retry-After"]
+
+
+def test_a_candidate_named_like_a_script_prints_as_text(client, services):
+    name = "<script>alert(1)</script>"
+    case_id = paid(services.app, name=name)
+    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    services.projections.catch_up()
+
+    page = printed(client, number, name).text
+
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.fixture
+def seated(services):
+    case_id = dmtxh_paid(services.app)
+    sitting = plan_sitting(services.app, "dmtxh", "2026-06-27", planned_on="2026-05-15")
+    services.app.scheduling.schedule_case(case_id, sitting, on=D("2026-05-20"), actor="registrar-1")
+    return case_id
+
+
+def test_the_admission_ticket_prints_from_its_download_day_with_a_qr_code_of_its_console_url(signed_in, seated, services):
+    registrar, examiner = signed_in("registrar", "dmtxh"), signed_in("examiner", "dmtxh")
+
+    early = registrar.get(f"/console/cases/{seated}/ticket", params={"on": "2026-06-19"})
+    page = examiner.get(f"/console/cases/{seated}/ticket", params={"on": "2026-06-20"})
+
+    assert early.status_code == 409 and "ticket_not_available" in early.text and "2026-06-20" in early.text
+    assert re.search(r"field.*<code>on</code>", early.text) and "<svg" not in early.text
+    assert page.status_code == 200 and "准考证" in page.text and "2026-06-27" in page.text
+    url = f"http://testserver/console/cases/{seated}/ticket"
+    assert qr(url) in page.text and f"<code>{url}</code>" in page.text
+    case = services.app.get_case(seated)
+    assert case.holder_id_masked in page.text and not FULL_ID_NUMBER.search(page.text)
+
+
+def test_the_ticket_follows_the_apis_policy_another_bodys_case_is_a_404_page(signed_in, seated, client):
+    assert signed_in("registrar", "wgsh").get(f"/console/cases/{seated}/ticket", params={"on": "2026-06-20"}).status_code == 404
+    assert signed_in("compliance").get(f"/console/cases/{seated}/ticket", params={"on": "2026-06-20"}).status_code == 403
+    assert signed_in("registrar", "dmtxh").get("/console/cases/not-a-uuid/ticket").status_code == 404
+    signed_out = client.get(f"/console/cases/{seated}/ticket", follow_redirects=False)
+    assert signed_out.status_code == 303 and signed_out.headers["location"] == "/console/sign-in"
