@@ -104,6 +104,18 @@ def test_assign_link_escalate_callback_reopen_and_close_through_their_forms(sign
     assert services.app.hotline.get(complaint).stage == "closed"
 
 
+def test_the_municipal_center_pulls_in_a_breached_complaint_from_its_page(signed_in, services, receive):
+    breached = receive()  # received in June: its acceptance clock breached long ago
+    fresh = receive(received_at=datetime.now(SHANGHAI))
+    municipal = signed_in("supervisor")
+
+    assert "/escalate" not in municipal.get(f"/console/complaints/{fresh}").text
+    pulled = post_on(municipal, breached, "escalate", {"why": "breach", "on": "2026-06-11"}, follow_redirects=False)
+
+    assert pulled.status_code == 303
+    assert (services.app.hotline.get(breached).level, services.app.hotline.get(breached).escalations[-1]["why"]) == ("municipal", "breach")
+
+
 def test_a_refused_command_shows_the_page_with_its_code_field_and_message_and_writes_nothing(signed_in, services, receive):
     complaint = receive(staff_named=["张三"])
     supervisor = signed_in("supervisor", HOME)
