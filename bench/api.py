@@ -11,9 +11,12 @@ JSON request logs written (to /dev/null) as in production. Measured:
  (iii) a case command over HTTP: FeePaid (POST /cases/{id}/payments), each request paying a case of its own;
  (iv)  the same command called directly on the application service, by 50 threads in this process, with the
        projections following in-process as the embedded server runs them: what (iii) fronts, less HTTP;
- (v)   the same again without projections (for reference: the application service alone).
-and prints (i)/(ii) and (iii)/(iv) (targets >= 0.5), and (iii)/(v). Request loops are bounded in count and time;
-only loopback.
+ (v)   the same again without projections (for reference: the application service alone);
+ (vi)  the console's hotline queue page, GET /console/complaints, signed in as a wgsh supervisor (session cookie):
+       COMPLAINTS open complaints rendered as an HTML table;
+ (vii) the JSON route serving the same rows, GET /complaints?state=open&limit=200, with that supervisor's token.
+and prints (i)/(ii), (iii)/(iv) and (vi)/(vii) (targets >= 0.5), and (iii)/(v). Request loops are bounded in count
+and time; only loopback.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from statistics import quantiles
@@ -57,12 +60,14 @@ drop = _generate.drop
 
 from cases.service.application import CasesApplication  # noqa: E402
 from cases.identity import make_test_id_number  # noqa: E402
+from cases.service.complaints import SHANGHAI  # noqa: E402
 from cases.settings import Settings  # noqa: E402
 
 CLIENTS = 50
 PROCESSES = 2  # client processes (of CLIENTS // PROCESSES threads each): one Python client cannot keep up
 APPLIED, DECIDED, PAID_ON, FEE = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4), 598
 HOLDER = "王芳"
+COMPLAINTS = 100  # open complaints on wgsh's queue (the console page shows up to 200: all of them, as the JSON route)
 
 
 # --- the server process -----------------------------------------------------------------------------------------
@@ -137,6 +142,13 @@ def seed(settings: Settings, approved: int) -> tuple[list[str], str]:
         for subject in app.get_case(case_id).subjects:
             app.record_result(case_id, subject=subject, score=80, recorded_on=date(2026, 5, 8), actor="bench")
         number = app.issue_certificate(case_id, issued_on=date(2026, 5, 20), actor="bench")
+        categories = ("results_late", "certificates", "fees", "other")
+        for i in range(COMPLAINTS):
+            app.hotline.receive(
+                channel="body_line", received_at=datetime(2026, 6, 1 + i % 28, 10, i % 60, tzinfo=SHANGHAI), body="wgsh",
+                category=categories[i % len(categories)], words=f"第{i}号来电：成绩至今未公布", complainant_name="李四",
+                complainant_contact=f"139{i:08d}", actor="bench",
+            )  # fmt: skip
     finally:
         app.close()
     return ids, number
@@ -288,6 +300,7 @@ def main() -> int:
             over_http, on_service, alone = case_ids[:n], case_ids[n : 2 * n], case_ids[2 * n :]
             tokens = ApiStore.from_settings(settings)
             token, _ = create_token(tokens, role="registrar", body="wgsh", label="bench")
+            supervisor, _ = create_token(tokens, role="supervisor", body="wgsh", label="bench-supervisor")
             tokens.dispose()
             print(f"seeded in {time.perf_counter() - began:.1f}s; starting the server …", flush=True)
 
@@ -302,6 +315,7 @@ def main() -> int:
                 wait_until(url, caught_up, "/ready", 120, process)  # the projections have followed the seeded log
                 print(f"server up on {url}; {CLIENTS} clients\n", flush=True)
                 results = measure(port, verify, token, over_http, args)
+                results += measure_queue(port, url, supervisor, args)
             finally:
                 process.terminate()
                 process.wait(timeout=30)
@@ -311,7 +325,7 @@ def main() -> int:
         finally:
             drop(settings)
 
-    verification, bare, http_commands, direct_commands, service_alone = results
+    verification, bare, http_commands, queue_page, queue_json, direct_commands, service_alone = results
     for result in results:
         print(result.line())
     read_ratio = verification.throughput / bare.throughput
@@ -320,6 +334,8 @@ def main() -> int:
     print(f"verification / bare     = {read_ratio:.2f}  (target >= 0.5)  {'OK' if read_ratio >= 0.5 else 'BELOW TARGET'}")
     print(f"HTTP commands / direct  = {command_ratio:.2f}  (target >= 0.5)  {'OK' if command_ratio >= 0.5 else 'BELOW TARGET'}")
     print(f"  (against the service alone, without projections: {http_commands.throughput / service_alone.throughput:.2f})")
+    page_ratio = queue_page.throughput / queue_json.throughput
+    print(f"queue page / JSON route = {page_ratio:.2f}  (target >= 0.5)  {'OK' if page_ratio >= 0.5 else 'BELOW TARGET'}")
     print(f"total {time.perf_counter() - began:.0f}s")
     return 1 if any(r.failures for r in results) else 0
 
@@ -334,6 +350,41 @@ def measure(port: int, verify: str, token: str, case_ids: list[str], args: argpa
         load("(i)   verify a certificate (public)", port, verification, args.seconds),
         load("(ii)  bare FastAPI endpoint", port, bare, args.seconds),
         load("(iii) FeePaid over HTTP", port, payments, args.seconds, {"Authorization": f"Bearer {token}"}),
+    ]
+
+
+def signed_in_cookie(url: str, token: str) -> str:
+    """The console's session cookie for the token: its sign-in form read, then posted with its CSRF field."""
+    import re
+
+    from api.console.session import COOKIE
+
+    with httpx.Client(base_url=url, timeout=30) as browser:
+        form = browser.get("/console/sign-in")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        answer = browser.post("/console/sign-in", data={"token": token, "csrf": csrf}, follow_redirects=False)
+        if answer.status_code != 303 or COOKIE not in browser.cookies:
+            raise SystemExit(f"console sign-in failed: {answer.status_code} {answer.text[:200]}")
+        return f"{COOKIE}={browser.cookies[COOKIE]}"
+
+
+def measure_queue(port: int, url: str, token: str, args: argparse.Namespace) -> list[Result]:
+    """(vi) the queue page and (vii) the JSON route with the same rows, after checking they do hold the same rows."""
+    cookie = {"Cookie": signed_in_cookie(url, token)}
+    bearer = {"Authorization": f"Bearer {token}"}
+    json_path = "/complaints?state=open&limit=200"
+    rows = httpx.get(url + json_path, headers=bearer, timeout=30).json()
+    html = httpx.get(url + "/console/complaints", headers=cookie, timeout=30).text
+    shown = html.count('<tr class="standing-')
+    if len(rows) != COMPLAINTS or shown != COMPLAINTS:
+        raise SystemExit(f"the queue page shows {shown} rows and the JSON route {len(rows)}; expected {COMPLAINTS} each")
+    page: list[Request] = [("GET", "/console/complaints", None)] * args.requests
+    route: list[Request] = [("GET", json_path, None)] * args.requests
+    load("warm-up", port, page[:200], 10, cookie)
+    load("warm-up", port, route[:200], 10, bearer)
+    return [
+        load(f"(vi)  queue page ({COMPLAINTS} rows, HTML)", port, page, args.seconds, cookie),
+        load(f"(vii) GET /complaints ({COMPLAINTS} rows, JSON)", port, route, args.seconds, bearer),
     ]
 
 
