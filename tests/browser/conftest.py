@@ -9,7 +9,7 @@ a request to another host is recorded and aborted, and the test fails at its end
 the tab loads is screenshotted (`journey.shot`, called by `open`/`click`/`submit`) into
 `test-artefacts/screenshots/<test>/<n>-<label>.png` under the repository root, and the test fails if a page it
 loaded was never screenshotted or showed a full ID number. Journeys are written with `open(path)`, `click(selector)`,
-`fill({...})` and `submit(selector)`; `server` seeds through the application and issues tokens into its store.
+`fill({...}, within=form)` and `submit(selector)`; `server` seeds through the application and issues tokens into its store.
 """
 
 from __future__ import annotations
@@ -177,9 +177,14 @@ class Journey:
             self.page.click(selector)
         self.shot(label)
 
-    def fill(self, values: dict[str, str]) -> None:
+    def fill(self, values: dict[str, str], within: str = "") -> None:
+        """Type into inputs and textareas, and pick options of selects (by value), by selector (inside `within`)."""
         for selector, value in values.items():
-            self.page.fill(selector, value)
+            field = self.page.locator(f"{within} {selector}".strip())
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
 
     def submit(self, button: str, label: str) -> None:
         """Submit a form by its button (the browser posts it with its hidden CSRF field), then screenshot the answer."""
