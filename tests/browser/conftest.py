@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,6 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "screenshots"  # git-ignored
 LOCAL_SCHEMES = ("data", "blob", "about")
 READY_SECONDS = 60.0
-
-pytestmark = pytest.mark.timeout(300)
 
 
 def browser_unavailable_reason() -> str | None:
@@ -104,8 +103,6 @@ class Server:
 
     def settle(self) -> None:
         """Until /ready says every projection has reached the log's head (what the pages read is then current)."""
-        import time
-
         deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline:
             answer = httpx.get(f"{self.url}/ready", timeout=5)
