@@ -4,7 +4,13 @@ the API's app at /console (`mount`), sharing its services and state; no JavaScri
 
 - `sign_in`: sign in with an API token, sign out; `session`: the cookie, the server-side session, CSRF.
 - `access`: who is signed in and which `api.policy` row a page follows (the API's roles and body scope).
-- `hotline`: the complaint queue and the complaint page (accept, decline). `public`: certificate verification.
+- `hotline`: the complaint queue, the intake form for a call in progress, the complaint page and its actions
+  (accept, decline, assign, link, extend, escalate, result with a post-hoc sanction, callback, reopen, close).
+- `compliance`: find a case (id, certificate number, a full ID number posted and never shown back), the case page
+  with its timeline, its state as of a business date and a diff, register verification with its progress.
+- `registrar`: the worklists, the case's actions as forms answering the rule's decision, the month's plan.
+- `reports`: the monthly report as a table and a chart, with CSV and Excel downloads.
+- `public`: certificate verification; `printables`: the printable certificate and the admission ticket with QR codes.
 - `render`, `templates/`, `static/`: the pages; `strings`: every label, 中文 first, English beside it.
 - `reads`: a read the read models do not offer yet.
 

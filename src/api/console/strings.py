@@ -26,7 +26,6 @@ LABELS: dict[str, Label] = {
     "bad_request": (None, "The request is not valid"),
     "home": (None, "Home"),
     "pages_for_you": (None, "The pages open to you"),
-    "next_session": (None, "More pages are coming: case search, worklists, reports."),
     "timeline": (None, "Timeline"),
     "recorded_at": (None, "recorded at"),
     "business_date": (None, "business date"),
