@@ -91,6 +91,9 @@ def _add_logger_name(_logger: Any, _method: str, event_dict: dict[str, Any]) -> 
     return event_dict
 
 
+SERVER_LOGGERS = ("uvicorn", "uvicorn.access", "uvicorn.error")
+
+
 def configure_logging(*, json: bool = False, level: str = "INFO", stream: TextIO | None = None) -> None:
     """Configure structlog and the root `logging` handler (idempotent); stream defaults to stderr."""
     numeric_level = logging.getLevelNamesMapping().get(level.upper())
@@ -136,6 +139,11 @@ def configure_logging(*, json: bool = False, level: str = "INFO", stream: TextIO
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(numeric_level)
+    for name in SERVER_LOGGERS:  # whatever configured them before (uvicorn's own dictConfig, say), their records
+        server = logging.getLogger(name)  # go through this handler, masked, and nowhere else
+        server.handlers.clear()
+        server.propagate, server.disabled = True, False
+        server.setLevel(logging.NOTSET)
 
 
 @contextmanager
