@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from cases.service.complaints import SHANGHAI
 from tests.builders import PROJECTS, approved, certify, paid
 
 D = date.fromisoformat
 
 
-def test_every_kind_of_page_loads_in_a_browser_from_the_server_alone(journey, server):
+@pytest.mark.parametrize("width", [1280, 390], ids=["laptop", "phone"])
+def test_every_kind_of_page_loads_in_a_browser_from_the_server_alone(journey, server, width):
+    """… and fits its width: at a laptop's 1,280 px and a phone's 390 px no page scrolls sideways (a wide table
+    scrolls inside its own box)."""
+    journey.page.set_viewport_size({"width": width, "height": 900})
     app = server.app
     case_id = paid(app, name="王芳")
     number = certify(app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
@@ -46,9 +52,12 @@ def test_every_kind_of_page_loads_in_a_browser_from_the_server_alone(journey, se
         if who is not None:
             journey.sign_in(server.token(*who))
         for path in paths:
-            status = journey.open(path, path.split("?")[0].strip("/").replace("/", "-") or "home")
+            status = journey.open(path, f"{width}px-" + (path.split("?")[0].strip("/").replace("/", "-") or "home"))
             if status != 200:
                 failures.append(f"{who} {path}: {status}")
+            overflow = journey.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 1:
+                failures.append(f"{who} {path}: {overflow} px wider than the {width} px window")
         if who is not None:
             journey.sign_out()
     assert not failures, failures
