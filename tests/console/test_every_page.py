@@ -63,7 +63,7 @@ def pages(signed_in, receive, services, client):
 
 def hotline_and_printable_pages(services, client, supervisor, registrar, number):
     """The hotline's intake form and the printables (api.console.hotline, api.console.printables): the printable
-    certificate (public), a seated case's admission ticket, and the ticket's refusal before its day."""
+    certificate (public), a seated case's admission ticket, its public check, and the ticket's refusal before its day."""
     seated = approved(services.app, name="韩梅", decided_on=D("2026-03-02"))
     case = services.app.get_case(seated)
     services.app.pay_fee(seated, amount=case.fee_due["total"], paid_on=case.pay_from or case.pay_by, actor="registrar-1")
@@ -78,6 +78,7 @@ def hotline_and_printable_pages(services, client, supervisor, registrar, number)
         ("nobody", client, f"/console/certificates/{number}/print?name=王芳"),
         ("nobody", client, f"/console/certificates/{number}/print?name=王芬"),
         ("registrar", registrar, f"/console/cases/{seated}/ticket?on=2026-03-10"),
+        ("nobody", client, f"/console/tickets/verify?case={seated}&name=韩梅"),
         ("registrar", registrar, f"/console/cases/{case_id_of_unseated(services)}/ticket"),
     ]  # fmt: skip
 

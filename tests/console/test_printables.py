@@ -1,7 +1,8 @@
 """The printables (issue 14 "Public pages"): the electronic certificate — public, no sign-in, never the holder's ID
 number, limited per address like the verification page, its QR code this host's verification URL for the number
 and name, and "not valid" once revoked — and the admission ticket (准考证), the API's ticket policy and refusals,
-its QR code the ticket's own console URL."""
+its QR code this host's public ticket check for the case and name: no sign-in, the verification's limit per
+address, never the ID number, genuine with the sitting and whether the seat still holds."""
 
 from __future__ import annotations
 
@@ -106,10 +107,58 @@ def test_the_admission_ticket_prints_from_its_download_day_with_a_qr_code_of_its
     assert early.status_code == 409 and "ticket_not_available" in early.text and "2026-06-20" in early.text
     assert re.search(r"field.*<code>on</code>", early.text) and "<svg" not in early.text
     assert page.status_code == 200 and "准考证" in page.text and "2026-06-27" in page.text
-    url = f"http://testserver/console/cases/{seated}/ticket"
-    assert qr(url) in page.text and f"<code>{url}</code>" in page.text
     case = services.app.get_case(seated)
+    url = f"http://testserver/console/tickets/verify?case={seated}&name={quote(case.holder_name)}"
+    assert qr(url) in page.text and f"<code>{url.replace('&', '&amp;')}</code>" in page.text
     assert case.holder_id_masked in page.text and not FULL_ID_NUMBER.search(page.text)
+
+
+def test_the_tickets_qr_code_opens_a_public_check_genuine_with_the_sitting_and_no_id_number(signed_in, seated, client, services):
+    case = services.app.get_case(seated)
+    url = f"/console/tickets/verify?case={seated}&name={quote(case.holder_name)}"
+
+    check = client.get(url, follow_redirects=False)  # signed out: the door's phone
+
+    assert check.status_code == 200 and "text/html" in check.headers["content-type"]
+    assert "ticket-genuine" in check.text and "seat-held" in check.text and "seat-not-held" not in check.text
+    assert case.holder_name in check.text and "2026-06-27" in check.text and case.scheduled["venue"] in check.text
+    assert case.occupation in check.text
+    assert case.holder_id_masked not in check.text and not FULL_ID_NUMBER.search(check.text)
+    candidate = services.app.get_candidate(case.candidate_id)
+    assert candidate.id_number not in check.text and (candidate.phone or "no phone") not in check.text
+
+
+def test_a_wrong_name_and_an_unknown_case_are_the_same_no_match_page(seated, client, services):
+    name = services.app.get_case(seated).holder_name
+    wrong = client.get("/console/tickets/verify", params={"case": str(seated), "name": name + "甲"})
+    unknown = client.get("/console/tickets/verify", params={"case": "00000000-0000-0000-0000-000000000000", "name": name})
+    garbled = client.get("/console/tickets/verify", params={"case": "not-a-uuid", "name": name})
+
+    assert wrong.status_code == unknown.status_code == garbled.status_code == 404
+    assert wrong.text.replace(name + "甲", name) == unknown.text.replace("00000000-0000-0000-0000-000000000000", str(seated))
+    assert "ticket-genuine" not in wrong.text and "2026-06-27" not in wrong.text and "role=\"alert\"" in wrong.text
+    assert client.get("/console/tickets/verify").status_code == 200  # the empty form
+
+
+def test_a_withdrawn_cases_ticket_checks_as_no_longer_held(seated, client, services):
+    case = services.app.get_case(seated)
+    services.app.withdraw(seated, on=D("2026-06-01"), reason="本人申请", actor="registrar-1")
+
+    check = client.get("/console/tickets/verify", params={"case": str(seated), "name": case.holder_name})
+
+    assert check.status_code == 200 and "ticket-genuine" in check.text and "seat-not-held" in check.text
+    assert "2026-06-27" in check.text
+
+
+def test_the_ticket_check_shares_the_verification_limit_per_address(api_app, client, seated, services):
+    name = services.app.get_case(seated).holder_name
+    api_app.state.public_rate_limit = 2
+    answers = [client.get("/console/tickets/verify", params={"case": str(seated), "name": name}), client.get("/console/verify", params={"number": "WGSH000000000", "name": name})]
+    refused = client.get("/console/tickets/verify", params={"case": str(seated), "name": name})
+    api_app.state.public_rate_limit = None
+
+    assert [a.status_code for a in answers] == [200, 404]
+    assert refused.status_code == 429 and "text/html" in refused.headers["content-type"] and refused.headers["Retry-After"]
 
 
 def test_the_ticket_follows_the_apis_policy_another_bodys_case_is_a_404_page(signed_in, seated, client):

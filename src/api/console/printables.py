@@ -11,9 +11,14 @@ other host).
   policy (the case's body's registrars and examiners; another body's case is a 404 page) and its refusals
   (`ticket_not_available` before approval and payment, without a seat, or before the download day — shown with
   its code, field and message). `on` is the day it is downloaded (default today in Shanghai). A ticket has no
-  certificate to verify: its QR code encodes this host's console URL of the ticket itself, which the examiner at
-  the door opens, signed in, to see the ticket as the case stands now (a candidate no longer ready to sit gets the
-  refusal there).
+  certificate to verify, so its QR code opens a public check of the ticket itself: this host's
+  /console/tickets/verify?case=…&name=…, which the examiner at the door (or anyone holding the paper) opens without
+  signing in. Public like the certificate check: no sign-in, the same per-address limit as /console/verify, an
+  unknown case and a wrong name the same "no match" page, and never the ID number (not even masked) nor a phone.
+  For a case that holds or held a seat it says the ticket is genuine — holder's name, body, occupation/work type
+  and level, the sitting's date(s) and venue — and whether the seat still holds (the case ready to sit) or not
+  (withdrawn, lapsed, or sat already: then the day sat). A case never seated has no ticket: "no match". It reads
+  the case as it stands (app.get_case) — a ticket printed before a withdrawal shows as no longer held.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from api.console.public import lookup
 from api.console.render import PREFIX, body_name, page
 from api.console.session import Session
 from api.rate_limit import rate_limited
+from api.routes.public import _same_name as same_name
 from api.routes.common import case_in_scope
 from cases.errors import DomainError, NotFound
 from cases.settings import today
@@ -82,8 +88,42 @@ def ticket(request: Request, case_id: str, on: date | None = None, found: Sessio
     except DomainError as error:
         refused = {"code": error.code, "field": getattr(error, "field", None), "message": str(error), "clause": getattr(error, "clause", None)}
         return page(request, "printable_ticket.html", error.http_status, who=found.who, csrf=found.csrf, ticket=None, refused=refused, **shown)
-    ticket_url = on_this_host(request, f"/cases/{uuid}/ticket")
+    ticket_url = on_this_host(request, "/tickets/verify", {"case": str(uuid), "name": admission["holder_name"]})
     return page(
         request, "printable_ticket.html", who=found.who, csrf=found.csrf, ticket=admission,
         issuer=body_name(request, admission["body"]), ticket_url=ticket_url, qr=qr_svg(ticket_url), **shown,
     )  # fmt: skip
+
+
+@router.get("/tickets/verify")
+async def ticket_check(request: Request, case: str = Query("", max_length=40), name: str = Query("", max_length=100)) -> Response:
+    if not case.strip() or not name.strip():
+        return page(request, "printable_ticket_check.html", case=case, name=name, asked=False)
+    await rate_limited(request)  # only a lookup counts against the address's minute (shared with /verify)
+    found = await run_in_threadpool(seat_of, request, case.strip(), name)
+    if found is None:
+        return page(request, "printable_ticket_check.html", 404, case=case, name=name, asked=True, seat=None)
+    issuer = body_name(request, found["body"])
+    return page(request, "printable_ticket_check.html", case=case, name=name, asked=True, seat=found, issuer=issuer)
+
+
+def seat_of(request: Request, case_id: str, name: str) -> dict[str, Any] | None:
+    """The public facts of the case's seat, or None when the case is unknown, the name wrong, or it never held one.
+    Nothing of the case's identity beyond the name the asker already gave."""
+    try:
+        case = services(request).app.get_case(UUID(case_id))
+    except (ValueError, NotFound):
+        return None
+    if not same_name(case.holder_name, name):
+        return None
+    facts = {
+        "case_id": str(case.id), "holder_name": case.holder_name, "body": case.body, "occupation": case.occupation,
+        "work_type": case.work_type, "level": case.level,
+    }  # fmt: skip
+    if case.scheduled:
+        held = "held" if case.stage == "ready_to_sit" else case.stage
+        return {**facts, "dates": [str(d) for d in case.scheduled["dates"]], "venue": case.scheduled["venue"], "standing": held, "sat_on": None}
+    last = case.last_sitting
+    if last is None:
+        return None
+    return {**facts, "dates": [str(last["sat_on"])], "venue": None, "standing": "sat", "sat_on": str(last["sat_on"])}

@@ -276,7 +276,13 @@ LABELS.update({  # --- hotline actions, reports, printables (hotline.py, reports
     "sitting_dates": (None, "sitting dates"),
     "venue": (None, "venue"),
     "subjects": ("科目", "subjects"),
-    "scan_to_open_ticket": (None, "Scan to open this ticket in the console"),
+    "scan_to_open_ticket": (None, "Scan to check this ticket"),
+    "ticket_check": ("准考证", "admission ticket check"),
+    "ticket_genuine": (None, "Genuine admission ticket"),
+    "ticket_no_match": (None, "No admission ticket matches this case and name."),
+    "seat_held": (None, "The seat holds: the candidate is scheduled to sit."),
+    "seat_not_held": (None, "The seat no longer holds"),
+    "seat_sat": (None, "sat on"),
 })
 LABELS.update({  # GLOSSARY "Sanctions": the tier is the kind of reason a certificate was revoked, never the conduct
     "tier.subject": ("取消当次该科目成绩", "a subject's result cancelled"),
