@@ -4,7 +4,7 @@ signed-in user, and complaints received through the application at two bodies.""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -13,25 +13,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.services import Services
 from api.tokens import create_token
-from cases.settings import Settings
+from tests.api.conftest import api_app, client  # noqa: F401  (the API's app, which mounts the console, and its client)
 
 HOME, OTHER = "wgsh", "dsxh"
 MOBILE = "13912345678"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-@pytest.fixture
-def api_app(store: Settings) -> FastAPI:
-    return create_app(store, in_process_projections=False)
-
-
-@pytest.fixture
-def client(api_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(api_app) as client:
-        yield client
 
 
 @pytest.fixture
