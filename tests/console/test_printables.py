@@ -150,6 +150,16 @@ def test_a_withdrawn_cases_ticket_checks_as_no_longer_held(seated, client, servi
     assert "2026-06-27" in check.text
 
 
+def test_a_ticket_already_sat_checks_as_genuine_no_longer_held_with_the_day_sat(seated, client, services):
+    name = services.app.get_case(seated).holder_name
+    services.app.record_attendance(seated, sat_on=D("2026-06-27"), attended=True, actor="examiner-1")
+
+    check = client.get("/console/tickets/verify", params={"case": str(seated), "name": name})
+
+    assert check.status_code == 200 and "ticket-genuine" in check.text and "seat-sat" in check.text
+    assert "seat-not-held" in check.text and "2026-06-27" in check.text
+
+
 def test_the_ticket_check_shares_the_verification_limit_per_address(api_app, client, seated, services):
     name = services.app.get_case(seated).holder_name
     api_app.state.public_rate_limit = 2
