@@ -39,7 +39,10 @@ def test_every_kind_of_page_loads_in_a_browser_from_the_server_alone(journey, se
     server.settle()
 
     pages = {
-        None: ["/console/sign-in", f"/console/verify?number={number}&name=王芳", f"/console/certificates/{number}/print?name=王芳"],
+        None: [
+            "/console/sign-in", f"/console/verify?number={number}&name=王芳", f"/console/certificates/{number}/print?name=王芳",
+            f"/console/tickets/verify?case={seated}&name=韩梅",
+        ],
         ("supervisor", "wgsh"): ["/console/complaints", f"/console/complaints/{complaint}", "/console/complaints/new"],
         ("registrar", "wgsh"): [
             "/console/", "/console/worklists", "/console/plan?month=2026-04", f"/console/cases/{seated}/act",
