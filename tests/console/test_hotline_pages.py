@@ -8,6 +8,8 @@ import re
 from datetime import datetime, timedelta
 from uuid import uuid4
 
+from structlog.testing import capture_logs
+
 from cases.service.complaints import SHANGHAI
 from tests.builders import FULL_ID_NUMBER, event_count
 from tests.console.conftest import HOME, MOBILE, OTHER, csrf_of
@@ -143,7 +145,33 @@ def test_who_reads_the_complainants_contact_in_full_is_the_apis_rule(signed_in, 
     assert "李四" not in registrar.get(f"/console/complaints/{complaint}").text  # registrars: not even the name
     assert "李四" in compliance.get(f"/console/complaints/{complaint}").text
     assert not MOBILE_PATTERN.search(handling.get("/console/complaints").text)  # the queue always masks
-    assert MOBILE in handling.get(f"/console/complaints/{complaint}").text  # DOMAIN §10: the handling supervisors
+    page = handling.get(f"/console/complaints/{complaint}").text  # no page holds a full phone number (issue 14) …
+    assert not MOBILE_PATTERN.search(page) and not FULL_ID_NUMBER.search(page)
+    assert f'action="/console/complaints/{complaint}/contact"' in page  # … the handling supervisor asks for it
+    for reader in (registrar, compliance, municipal):
+        assert f"/console/complaints/{complaint}/contact" not in reader.get(f"/console/complaints/{complaint}").text
+
+
+def test_the_handling_supervisor_reveals_the_contact_for_the_callback_by_a_logged_post(signed_in, receive):
+    """DOMAIN §10 Privacy: readable in full only by the supervisors handling the complaint. A CSRF-checked POST,
+    answered with no-store and logged with the complaint, never the contact; anyone else gets a 404 page."""
+    complaint = receive()
+    handling = signed_in("supervisor", HOME)
+    path = f"/console/complaints/{complaint}/contact"
+    csrf = csrf_of(handling.get(f"/console/complaints/{complaint}").text)
+
+    with capture_logs() as logged:
+        answer = handling.post(path, data={"csrf": csrf})
+
+    assert answer.status_code == 200 and MOBILE in answer.text and "李四" in answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    revealed = [line for line in logged if line["event"] == "complaint_contact_revealed"]
+    assert revealed and revealed[0]["complaint_id"] == str(complaint) and MOBILE not in repr(logged)
+    assert handling.post(path, data={}).status_code == 403  # no CSRF token: refused
+    assert handling.get(path).status_code == 405
+    for reader in (signed_in("registrar", HOME), signed_in("compliance"), signed_in("supervisor")):
+        refused = reader.post(path, data={"csrf": csrf_of(reader.get("/console/").text)})
+        assert refused.status_code == 404 and MOBILE not in refused.text
 
 
 def test_what_a_complainant_writes_renders_as_text(signed_in, receive):

@@ -37,16 +37,26 @@ from api.console.session import Session
 from api.queries import Reading, scoped_body
 from api.auth import require_body
 from api.routes.common import case_in_scope
-from api.routes.complaints import NotAtYourLevel, complaint_in_scope, complaint_view, queue_row, require_acting, standing_on
+from api.routes.complaints import (
+    NotAtYourLevel,
+    complaint_in_scope,
+    complaint_view,
+    queue_row,
+    reads_contact_in_full,
+    require_acting,
+    standing_on,
+)
 from api.tokens import BODIES
 from cases.aggregates.complaint import CATEGORIES, STANDINGS
 from cases.errors import Conflict, DomainError, InvalidInput, NotFound, StaleVersion
 from cases.projections.complaints import complaint_queue
 from cases.service.complaint_timeline import complaint_timeline
 from cases.service.complaints import SHANGHAI
+from cases.observability import get_logger
 from cases.settings import today
 
 router = APIRouter()
+log = get_logger("api.console.hotline")
 QUEUE = following("GET", "/complaints")
 READ = following("GET", "/complaints/{complaint_id}")
 ACCEPT = following("POST", "/complaints/{complaint_id}/acceptance")
@@ -113,13 +123,34 @@ def complaint_page(
     refused: dict[str, Any] | None = None, done: str | None = None,
 ) -> Response:  # fmt: skip
     complaint = complaint_in_scope(request, found.who, complaint_id)  # another body's: NotFound, a 404 page
-    view = complaint_view(complaint, found.who, standing_on(request, complaint, datetime.now(SHANGHAI).date()))
-    contact_shown = not view.complainant.contact_masked
-    timeline = complaint_timeline(services(request).app, complaint_id, contact_shown=contact_shown)
+    view = complaint_view(complaint, found.who, standing_on(request, complaint, datetime.now(SHANGHAI).date()), in_full=False)
+    timeline = complaint_timeline(services(request).app, complaint_id, contact_shown=False)
     pulls_in = found.who.role == "supervisor" and found.who.body is None and view.level == "body"
+    may_reveal = bool((complaint.complainant or {}).get("contact")) and reads_contact_in_full(found.who, complaint)
     return page(request, "complaint.html", status, who=found.who, csrf=found.csrf, complaint=view, timeline=timeline,
                 today=today(), error=error, refused=refused, done=done if done in COMMANDS else None, pulls_in=pulls_in,
-                tiers=TIERS)  # fmt: skip
+                tiers=TIERS, may_reveal=may_reveal)  # fmt: skip
+
+
+@router.post("/complaints/{complaint_id}/contact")
+def reveal_contact(
+    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(READ)
+) -> Response:  # fmt: skip
+    """The complainant's contact in full, for the callback (DOMAIN §10 Privacy: readable in full only by the
+    supervisors handling the complaint). Decision: no console page holds a full phone number (issue 14), so the
+    complaint page masks it for everyone and the handling supervisor asks for it here, a POST with the form's CSRF
+    token; the answer is not stored (no-store) and the reveal is logged with who and which complaint, never the
+    contact. Anyone else gets a 404 page, as for a complaint they may not see."""
+    uuid = complaint_id_of(complaint_id)
+    complaint = complaint_in_scope(request, found.who, uuid)
+    person = complaint.complainant or {}
+    if not person.get("contact") or not reads_contact_in_full(found.who, complaint):
+        raise NotFound(f"no contact of complaint {uuid} for you", field="complaint_id")
+    log.info("complaint_contact_revealed", complaint_id=str(uuid), clause="DOMAIN §10 Privacy")
+    answer = page(request, "complaint_contact.html", who=found.who, csrf=found.csrf, complaint_id=str(uuid),
+                  name=person.get("name"), contact=person["contact"])  # fmt: skip
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
 
 
 @router.get("/complaints/new")

@@ -234,6 +234,9 @@ LABELS.update({  # --- hotline actions, reports, printables (hotline.py, reports
     "shanghai_time": ("北京时间", "Shanghai time"),
     "complainant_name": ("投诉人", "complainant's name"),
     "complainant_contact": ("投诉人联系方式", "complainant's contact"),
+    "reveal_contact": ("查看完整联系方式（回访用）", "Show the full contact (for the callback)"),
+    "contact_not_kept": ("仅供本次回访使用：本页不缓存，查看记录已留痕。", "For this callback only: this page is not stored, and the look is logged."),
+    "back_to_complaint": ("返回投诉", "Back to the complaint"),
     "cases_named": ("涉及的申报（申报编号）", "cases named (case ids)"),
     "one_a_line": ("每行一个", "one a line"),
     "to_municipal_center": ("市职业技能鉴定中心", "made to the municipal center"),
@@ -311,7 +314,7 @@ PLAIN_WORDS: frozenset[str] = frozenset({
     "outcome_v.failed", "worklists", "rule_answer", "no_actions", "action.attendance", "attended", "result.results",
     "report.from", "report.to", "report.measure", "report.csv", "report.xlsx", "report.totals", "shanghai_time",
     "complainant_contact", "one_a_line", "linked_cases", "linked_case", "command.link_case", "findings", "tier", "why",
-    "notes", "print_hint", "id_masked", "scan_to_open_ticket",
+    "notes", "print_hint", "id_masked", "scan_to_open_ticket", "reveal_contact", "contact_not_kept", "back_to_complaint",
 })
 
 

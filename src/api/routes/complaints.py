@@ -342,11 +342,19 @@ def standing_on(request: Request, complaint: Complaint, on: date) -> dict[str, A
             "provisional": bool(due.get("provisional"))}  # fmt: skip
 
 
-def complaint_view(complaint: Complaint, who: Principal, clock: dict[str, Any] | None) -> ComplaintView:
+def reads_contact_in_full(who: Principal, complaint: Complaint) -> bool:
+    """DOMAIN §10 Privacy: the complainant's contact is readable in full only by the supervisors handling the
+    complaint (those who may act on it now), and never by a staff member the complaint names."""
+    named_in_it = who.label.strip() in {name.strip() for name in complaint.staff_named}
+    return acts_on(who, complaint) and not named_in_it
+
+
+def complaint_view(complaint: Complaint, who: Principal, clock: dict[str, Any] | None, *, in_full: bool = True) -> ComplaintView:
+    """`in_full=False` masks the contact (and numbers in the texts) even for the handling supervisors: the
+    console's pages, which never hold a full phone number (they reveal it on a deliberate request)."""
     person = complaint.complainant or {}
     contact = person.get("contact")
-    named_in_it = who.label.strip() in {name.strip() for name in complaint.staff_named}
-    shown = acts_on(who, complaint) and not named_in_it
+    shown = in_full and reads_contact_in_full(who, complaint)
     hide = (lambda text: text) if shown else (lambda text: mask_in_text(text, contact))
     named = who.role != "registrar"
     outcome = dict(complaint.outcome) if complaint.outcome else None
