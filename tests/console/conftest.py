@@ -1,11 +1,11 @@
 """Console fixtures: the API's app (which mounts the console) on the test's store, a browser-like client per
-signed-in user, and complaints received through the application at two bodies."""
+signed-in user, complaints received through the application at two bodies, and an issued certificate."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.services import Services
 from api.tokens import create_token
 from tests.api.conftest import api_app, client  # noqa: F401  (the API's app, which mounts the console, and its client)
+from tests.builders import certify, new_id_number, paid
 
 HOME, OTHER = "wgsh", "dsxh"
 MOBILE = "13912345678"
@@ -75,3 +76,14 @@ def receive(services: Services) -> Callable[..., UUID]:
         return outcome.id
 
     return _receive
+
+
+@pytest.fixture
+def issued(services: Services) -> dict[str, Any]:
+    """王芳's wgsh level-3 certificate, issued on 1 June 2026, projected: its number, her ID number, the case."""
+    id_number = new_id_number()
+    case_id = paid(services.app, name="王芳", id_number=id_number)
+    on = date.fromisoformat
+    number = certify(services.app, case_id, sat_on=on("2026-04-25"), recorded_on=on("2026-05-08"), issued_on=on("2026-06-01"))
+    services.projections.catch_up()
+    return {"number": number, "id_number": id_number, "case_id": case_id}

@@ -14,18 +14,9 @@ import pytest
 import segno
 
 from tests.api.test_case_commands import dmtxh_paid, plan_sitting
-from tests.builders import FULL_ID_NUMBER, certify, new_id_number, paid
+from tests.builders import FULL_ID_NUMBER, certify, paid
 
 D = date.fromisoformat
-
-
-@pytest.fixture
-def issued(services):
-    id_number = new_id_number()
-    case_id = paid(services.app, name="王芳", id_number=id_number)
-    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
-    services.projections.catch_up()
-    return {"number": number, "id_number": id_number, "case_id": case_id}
 
 
 def printed(client, number: str, name: str):

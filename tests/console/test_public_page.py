@@ -8,19 +8,9 @@ from datetime import date
 
 import pytest
 
-from tests.builders import FULL_ID_NUMBER, certify, new_id_number, paid
+from tests.builders import FULL_ID_NUMBER, certify, paid
 
 D = date.fromisoformat
-
-
-@pytest.fixture
-def issued(services):
-    """王芳's wgsh level-3 certificate, issued on 1 June 2026."""
-    id_number = new_id_number()
-    case_id = paid(services.app, name="王芳", id_number=id_number)
-    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
-    services.projections.catch_up()
-    return {"number": number, "id_number": id_number, "case_id": case_id}
 
 
 def verify(client, number: str, name: str):

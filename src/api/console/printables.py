@@ -35,7 +35,7 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from api.console.access import following, services
-from api.console.public import lookup
+from api.console.public import lookup, public_check
 from api.console.render import PREFIX, body_name, page
 from api.console.session import Session
 from api.rate_limit import rate_limited
@@ -97,14 +97,8 @@ def ticket(request: Request, case_id: str, on: date | None = None, found: Sessio
 
 @router.get("/tickets/verify")
 async def ticket_check(request: Request, case: str = Query("", max_length=40), name: str = Query("", max_length=100)) -> Response:
-    if not case.strip() or not name.strip():
-        return page(request, "printable_ticket_check.html", case=case, name=name, asked=False)
-    await rate_limited(request)  # only a lookup counts against the address's minute (shared with /verify)
-    found = await run_in_threadpool(seat_of, request, case.strip(), name)
-    if found is None:
-        return page(request, "printable_ticket_check.html", 404, case=case, name=name, asked=True, seat=None)
-    issuer = body_name(request, found["body"])
-    return page(request, "printable_ticket_check.html", case=case, name=name, asked=True, seat=found, issuer=issuer)
+    return await public_check(request, "printable_ticket_check.html", {"case": case, "name": name}, "seat",
+                              lambda: seat_of(request, case.strip(), name))  # fmt: skip
 
 
 def seat_of(request: Request, case_id: str, name: str) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ unknown number and a wrong name are the same page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -25,14 +26,23 @@ router = APIRouter()
 
 @router.get("/verify")
 async def verify(request: Request, number: str = Query("", max_length=40), name: str = Query("", max_length=100)) -> Response:
-    if not number.strip() or not name.strip():
-        return page(request, "verify.html", number=number, name=name, asked=False)
-    await rate_limited(request)  # only a lookup counts against the address's minute
-    found = await run_in_threadpool(lookup, request, number.strip(), name)
+    return await public_check(request, "verify.html", {"number": number, "name": name}, "certificate",
+                              lambda: lookup(request, number.strip(), name))  # fmt: skip
+
+
+async def public_check(
+    request: Request, template: str, asked: dict[str, str], found_as: str, find: Callable[[], dict[str, Any] | None]
+) -> Response:  # fmt: skip
+    """A public check's page (a certificate's, a ticket's): the blank form until every field in `asked` is filled;
+    then, counted against the address's minute (only a lookup counts; one limit for every public check), `find`'s
+    answer in a worker thread, shown as `found_as`, or the same 404 page for whatever does not match."""
+    if not all(value.strip() for value in asked.values()):
+        return page(request, template, **asked, asked=False)
+    await rate_limited(request)
+    found = await run_in_threadpool(find)
     if found is None:
-        return page(request, "verify.html", 404, number=number, name=name, asked=True, certificate=None)
-    issuer = body_name(request, found["body"])
-    return page(request, "verify.html", number=number, name=name, asked=True, certificate=found, issuer=issuer)
+        return page(request, template, 404, **asked, asked=True, **{found_as: None})
+    return page(request, template, **asked, asked=True, **{found_as: found}, issuer=body_name(request, found["body"]))
 
 
 def lookup(request: Request, number: str, name: str) -> dict[str, Any] | None:
