@@ -34,9 +34,8 @@ import pytest
 
 from cases import reports
 from cases.service.application import CasesApplication
-from cases.projections.monthly_report import (
-    COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, MonthlyReport, complaint_report, monthly_report, totals,
-)  # fmt: skip
+from cases.projections.monthly_report import COMPLAINT_COUNTERS, COUNTERS, MonthlyReport
+from cases.projections.monthly_report_queries import COLUMNS, COMPLAINT_COLUMNS, complaint_report, monthly_report, totals
 from cases.projections.engine.service import Projections
 from cases.projections.engine.store import ReadModelStore
 from tests.builders import apply, certify, new_id_number, paid, sat_with_scores

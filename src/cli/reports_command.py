@@ -15,7 +15,8 @@ from rich.table import Table
 from cli.common import DATA_DIR_HELP, stdout_console, text
 from cli.projections_command import _opened
 from cases.errors import InvalidInput
-from cases.projections.monthly_report import COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, complaint_report, monthly_report, totals
+from cases.projections.monthly_report import COMPLAINT_COUNTERS, COUNTERS
+from cases.projections.monthly_report_queries import COLUMNS, COMPLAINT_COLUMNS, complaint_report, monthly_report, totals
 from cases.projections.engine.runner import LeaseHeld, PositionMoved
 from cases.projections.engine.service import Projections
 from cases.reports import chart_png, to_csv, to_xlsx

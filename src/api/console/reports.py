@@ -19,7 +19,7 @@ from api.queries import Reading, scoped_body
 from api.routes.reports import MEASURES, XLSX
 from api.tokens import BODIES
 from cases.errors import InvalidInput
-from cases.projections.monthly_report import COLUMNS, monthly_report, totals
+from cases.projections.monthly_report_queries import COLUMNS, monthly_report, totals
 from cases.reports import chart_png, to_csv, to_xlsx
 from cases.rules.schedule import parse_month
 

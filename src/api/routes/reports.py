@@ -13,7 +13,8 @@ from api.auth import allow
 from api.queries import Reading, reading, scoped_body
 from api.tokens import Principal
 from cases.errors import InvalidInput
-from cases.projections.monthly_report import COLUMNS, COMPLAINT_COLUMNS, COMPLAINT_COUNTERS, COUNTERS, complaint_report, monthly_report, totals
+from cases.projections.monthly_report import COMPLAINT_COUNTERS, COUNTERS
+from cases.projections.monthly_report_queries import COLUMNS, COMPLAINT_COLUMNS, complaint_report, monthly_report, totals
 from cases.reports import chart_png, to_csv, to_xlsx
 from cases.rules.schedule import parse_month
 

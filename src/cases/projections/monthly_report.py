@@ -1,6 +1,6 @@
 """Monthly report (月度统计, DOMAIN §9 Reporting): per month × body × occupation × work type × level, how many
 applications, approvals, rejections, fees (full and retake apart), sittings, passes, failures, retakes, waivers,
-sanctions by tier and certificates. The pass rate is derived when read: passed / (passed + failed).
+sanctions by tier and certificates. Read by monthly_report_queries.py, which derives the pass rate and the median.
 
 Decision (dates): every figure is counted in the month of the business date the fact carries — applied_on,
 decided_on, paid_on, sat_on, requested_on, on, issued_on — never the wall-clock time it was recorded, so a fee
@@ -15,15 +15,12 @@ facts of their month and are never retracted: a later sanction or revocation is 
 The project (body, occupation, work type, level) of a case is the one its Applied event names.
 
 Complaints (投诉, DOMAIN §10) have no project or level: their figures are a table of their own in this projection,
-per month × body complained about (`complaint_report`, COMPLAINT_COLUMNS), so the case rows, their columns and
-exports stay as they were; the same exports (reports.to_csv/to_xlsx/chart_png) take the complaint rows.
+per month × body complained about, so the case rows stay as they were.
 Decision (complaint figures): received counts in the month of `counts_from`, once per complaint (escalated or
 reopened, it is not received again); accepted, declined, escalated and callbacks count every such fact in the month
 of its `on` (one the municipal center accepts again after the body did counts twice, as a requalified case passes
 twice); resolved and upheld (upheld or partly upheld) in the month of the result. A decline answers the
-acceptance clock and is not a result. median_working_days_to_result: over the month's results, each the working
-days after the complaint's `counts_from` (its first receipt: what the complainant waited) up to the result,
-counted with the calendar when read — no event records it, and a projection does not consult the calendar.
+acceptance clock and is not a result.
 Decision (breached): one per due date missed, not per complaint. A clock runs from the event recording its due
 date — acceptance from Received, Escalated or Reopened; result from Accepted, moved by DeadlineExtended — until the
 step that stops it: Accepted, Declined or Escalated; Resolved or Escalated. It is breached when that step, or an
@@ -45,20 +42,15 @@ figures), monthly_complaint_clocks (complaint → body, receipt and the clock ru
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, select
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
 
 from cases.aggregates.complaint import Complaint
 from cases.aggregates.evaluation_case import EvaluationCase as Case
-from cases.calendar.working_days import WorkingDayCalendar
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
-
-if TYPE_CHECKING:
-    from cases.projections.engine.base import ReadModels
 
 KEYS = ("month", "body", "occupation", "work_type", "level")
 SANCTION_TIERS = ("subject", "sitting", "grave", "materials")  # 须知 二, 三, 四, 一
@@ -67,8 +59,6 @@ COUNTERS = (
     "failed", "retakes", "waivers", *(f"sanctions_{tier}" for tier in SANCTION_TIERS),
     "certificates_issued", "certificates_reissued", "certificates_revoked",
 )  # fmt: skip
-_AFTER_FAILED = COUNTERS.index("failed") + 1
-COLUMNS = (*KEYS, *COUNTERS[:_AFTER_FAILED], "pass_rate", *COUNTERS[_AFTER_FAILED:])  # the report's column order
 
 # Facts counted once in the month of the date they carry: event → (its date attribute, the counter).
 SIMPLE: dict[type, tuple[str, str]] = {
@@ -89,7 +79,6 @@ COMPLAINT_COUNTERS = (
     "received", "accepted", "declined", "escalated", "resolved", "upheld", "breached", "callbacks_satisfied",
     "callbacks_dissatisfied",
 )  # fmt: skip
-COMPLAINT_COLUMNS = (*COMPLAINT_KEYS, *COMPLAINT_COUNTERS, "median_working_days_to_result")
 UPHELD = ("upheld", "partly_upheld")
 COMPLAINT_EVENTS = (
     Complaint.Received, Complaint.Accepted, Complaint.Declined, Complaint.DeadlineExtended, Complaint.Escalated,
@@ -282,82 +271,3 @@ def _join(subjects: list[str]) -> str:
 
 def _split(subjects: str) -> list[str]:
     return subjects.split(",") if subjects else []
-
-
-# --- reading ---------------------------------------------------------------------------------------------
-
-
-def pass_rate(passed: int, failed: int) -> float | None:
-    return round(passed / (passed + failed), 4) if passed + failed else None
-
-
-def monthly_report(
-    projections: ReadModels, month_from: str | None = None, month_to: str | None = None, body: str | None = None
-) -> list[dict[str, Any]]:
-    """The report's rows ("YYYY-MM" bounds inclusive), in key order, each with its pass rate, columns as COLUMNS."""
-    counts = projections.live_tables(MonthlyReport.name)["counts"]
-    query = select(counts).order_by(*(counts.c[k] for k in KEYS))
-    if month_from:
-        query = query.where(counts.c.month >= month_from)
-    if month_to:
-        query = query.where(counts.c.month <= month_to)
-    if body:
-        query = query.where(counts.c.body == body)
-    with projections.store.engine.connect() as conn:
-        found = conn.execute(query).mappings().all()
-    return [_with_rate({**row, "work_type": row["work_type"] or None}) for row in found]
-
-
-def totals(rows: list[dict[str, Any]], by: tuple[str, ...] = ("month",)) -> list[dict[str, Any]]:
-    """The report's rows summed over every key but `by`, with the pass rate of the sums (for charts and totals)."""
-    summed: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        key = tuple(row[k] for k in by)
-        into = summed.setdefault(key, {**dict(zip(by, key)), **dict.fromkeys(COUNTERS, 0)})
-        for name in COUNTERS:
-            into[name] += row[name]
-    return [_with_rate(summed[key]) for key in sorted(summed, key=lambda k: tuple(str(v) for v in k))]
-
-
-def _with_rate(row: dict[str, Any]) -> dict[str, Any]:
-    row = {**row, "pass_rate": pass_rate(row["passed"], row["failed"])}
-    return {name: row[name] for name in COLUMNS if name in row}
-
-
-def complaint_report(
-    projections: ReadModels, month_from: str | None = None, month_to: str | None = None, body: str | None = None,
-    by: tuple[str, ...] = COMPLAINT_KEYS, calendar: WorkingDayCalendar | None = None,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """The complaint figures ("YYYY-MM" bounds inclusive) per month × body, or summed per `by` (("month",): every
-    body's together, the median taken over all their results), in key order, columns as COMPLAINT_COLUMNS (less the
-    keys not in `by`). The median counts working days with `calendar` (the packaged one when omitted)."""
-    tables = projections.live_tables(MonthlyReport.name)
-    counts, results = tables["complaints"], tables["complaint_results"]
-    where: dict[Table, list[Any]] = {counts: [], results: []}
-    for t in (counts, results):
-        if month_from:
-            where[t].append(t.c.month >= month_from)
-        if month_to:
-            where[t].append(t.c.month <= month_to)
-        if body:
-            where[t].append(t.c.body == body)
-    with projections.store.engine.connect() as conn:
-        found = conn.execute(select(counts).where(*where[counts])).mappings().all()
-        resolved = conn.execute(select(results).where(*where[results])).mappings().all()
-    summed: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in found:
-        key = tuple(row[k] for k in by)
-        into = summed.setdefault(key, {**dict(zip(by, key)), **dict.fromkeys(COMPLAINT_COUNTERS, 0)})
-        for name in COMPLAINT_COUNTERS:
-            into[name] += row[name]
-    calendar = calendar or WorkingDayCalendar.default()
-    waited: dict[tuple[Any, ...], list[int]] = {}
-    for row in resolved:
-        waited.setdefault(tuple(row[k] for k in by), []).append(calendar.working_days_between(row["counts_from"], row["resolved_on"]))
-    columns = [c for c in COMPLAINT_COLUMNS if c in by or c not in COMPLAINT_KEYS]
-    report = []
-    for key in sorted(summed):
-        days = waited.get(key)
-        row = {**summed[key], "median_working_days_to_result": statistics.median(days) if days else None}
-        report.append({name: row[name] for name in columns})
-    return report
