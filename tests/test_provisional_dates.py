@@ -22,7 +22,8 @@ from cases.projections.certificates import CertificateRegister, find_certificate
 from cases.projections.engine.service import Projections
 from cases.projections.engine.store import ReadModelStore
 from cases.provisional import deadline_fields, deadline_text, flagged, marked
-from cases.service.replay import summarise, timeline
+from cases.service.case_timeline import timeline
+from cases.service.replay import summarise
 from cases.settings import Settings
 from tests.builders import apply, approved, certify, paid
 from tests.support.read_models import late_on
@@ -152,7 +153,7 @@ def test_one_representation_for_data_and_one_for_text():
 def test_a_lapse_and_a_diff_keep_the_flag_with_the_date(app):
     """A fee due past the calendar lapses: the Lapsed event records the flag beside its `due_on`, its line marks the
     date, and the diff across a changed deadline carries each side's flag (a date and its flag travel together)."""
-    from cases.service.replay import diff
+    from cases.service.case_diff import diff
 
     case_id = over_new_year(app)
     app.lapse(case_id, on=D("2027-01-05"), actor="registrar-1")
@@ -166,7 +167,7 @@ def test_a_lapse_and_a_diff_keep_the_flag_with_the_date(app):
 
 
 def test_a_diff_between_two_deadlines_flags_each_side():
-    from cases.service.replay import _changes
+    from cases.service.case_diff import _changes
 
     old = {"fee_due": {"due_on": "2026-12-28", "due_on_provisional": False}}
     new = {"fee_due": {"due_on": PAST_THE_CALENDAR, "due_on_provisional": True}}

@@ -17,7 +17,9 @@ from cases.aggregates.evaluation_case import INVALIDATED_CLAUSE, RETAKE_WAIVED
 from cases.service.application import CasesApplication
 from cases.errors import InvalidInput, NotFound
 from cases.identity import mask_id_number
-from cases.service.replay import CaseNotYetOpen, CaseState, NoSuchVersion, diff, state_as_of, summarise, timeline
+from cases.service.case_diff import diff
+from cases.service.case_timeline import timeline
+from cases.service.replay import CaseNotYetOpen, CaseState, NoSuchVersion, state_as_of, summarise
 from tests.builders import apply, certify, new_id_number, paid, sat_with_scores
 
 D = date.fromisoformat

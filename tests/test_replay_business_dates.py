@@ -8,7 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from cases.service.replay import CaseNotYetOpen, Moment, business_date_at, diff, state_as_of, timeline
+from cases.service.case_diff import diff
+from cases.service.case_timeline import timeline
+from cases.service.moment import Moment
+from cases.service.replay import CaseNotYetOpen, business_date_at, state_as_of
 from cases.errors import InvalidInput
 from tests.test_replay import D, drive_realistic_case
 

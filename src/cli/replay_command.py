@@ -1,9 +1,10 @@
 """`cases case timeline | as-of | diff`: replay a case for compliance officers (DOMAIN §9), from its own events.
 `print_events` prints a timeline, a case's or a complaint's (`cases complaints show`).
 
-Each opens the store, calls one function of `cases.service.replay`, and prints it as tables, or as JSON with `--json`.
-A moment is a version number, a business date (2026-05-01: what had happened by that day) or an ISO timestamp with
-its time zone (2026-05-08T09:00:00+08:00: what had been recorded by then) — `cases.service.replay.Moment`.
+Each opens the store, calls one function of `cases.service` (`case_timeline`, `replay`, `case_diff`), and prints it as
+tables, or as JSON with `--json`. A moment is a version number, a business date (2026-05-01: what had happened by
+that day) or an ISO timestamp with its time zone (2026-05-08T09:00:00+08:00: what had been recorded by then) —
+`cases.service.moment.Moment`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cases.service import replay
+from cases.service import case_diff, case_timeline, replay
+from cases.service.moment import Moment
 from cli.case_command import _resolve
 from cli.common import DATA_DIR_HELP, opened_app, stdout_console, text
 from cases.errors import InvalidInput
@@ -32,7 +34,7 @@ def timeline(ctx: typer.Context, case_id: CaseId, data_dir: DataDir = None, as_j
     """Every event of the case: when recorded, the day it happened, who, what, and the clause relied on."""
     with opened_app(ctx, data_dir) as app:
         resolved = _resolve(app, case_id)
-        entries = replay.timeline(app, resolved)
+        entries = case_timeline.timeline(app, resolved)
     if as_json:
         return _print_json([e.to_dict() for e in entries])
     stdout_console().print(text(f"case {resolved}: {len(entries)} events", "bold"))
@@ -77,7 +79,7 @@ def diff(
     """What changed between two moments (field: before → after), and the events recorded in between."""
     start, end = _parsed(from_, "--from"), _parsed(to, "--to")
     with opened_app(ctx, data_dir) as app:
-        found = replay.diff(
+        found = case_diff.diff(
             app, _resolve(app, case_id), from_version=start.version, from_at=start.at, from_on=start.on,
             to_version=end.version, to_at=end.at, to_on=end.on,
         )  # fmt: skip
@@ -102,15 +104,15 @@ def diff(
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-def _parsed(given: str, option: str) -> replay.Moment:
-    found = replay.Moment.parse(given, option)
+def _parsed(given: str, option: str) -> Moment:
+    found = Moment.parse(given, option)
     if found.at is not None:
         _moment(given, option)  # a time zone is required
     return found
 
 
 def _moment(given: str, option: str) -> datetime:
-    found = replay.Moment.parse(given, option).at
+    found = Moment.parse(given, option).at
     if found is None:
         raise InvalidInput(f"an ISO timestamp with its time zone (e.g. 2026-05-08T09:00:00+08:00) is expected, not {given!r}", field=option)
     if found.tzinfo is None:
@@ -119,13 +121,13 @@ def _moment(given: str, option: str) -> datetime:
 
 
 def _day(given: str, option: str) -> date:
-    found = replay.Moment.parse(given, option).on
+    found = Moment.parse(given, option).on
     if found is None:
         raise InvalidInput(f"a business date YYYY-MM-DD is expected, not {given!r}", field=option)
     return found
 
 
-def print_events(entries: list[replay.TimelineEntry]) -> None:
+def print_events(entries: list[case_timeline.TimelineEntry]) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for heading in ("#", "recorded (UTC)", "date", "event", "actor", "clause", "what"):
         table.add_column(heading, overflow="fold")

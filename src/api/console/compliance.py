@@ -30,8 +30,8 @@ from cases.errors import DomainError, InvalidInput, NotFound
 from cases.identity import parse_id_number
 from cases.projections.case_index import cases_with_id_prefix
 from cases.projections.certificates import find_certificates
-from cases.service import replay
-from cases.service.replay import Moment
+from cases.service import case_diff, case_timeline, replay
+from cases.service.moment import Moment
 from cases.settings import today
 
 router = APIRouter()
@@ -138,12 +138,12 @@ def case_page(
             as_of = {**state.to_dict(), "business_date": replay.business_date_at(app, uuid, state.version)}
         if from_ or to:
             start, end = Moment.parse(from_, "from"), Moment.parse(to, "to")
-            diff = replay.diff(app, uuid, from_version=start.version, from_at=start.at, from_on=start.on,
-                               to_version=end.version, to_at=end.at, to_on=end.on).to_dict()  # fmt: skip
+            diff = case_diff.diff(app, uuid, from_version=start.version, from_at=start.at, from_on=start.on,
+                                  to_version=end.version, to_at=end.at, to_on=end.on).to_dict()  # fmt: skip
             diff["changes"] = [{**c, "old": shown(c["old"]), "new": shown(c["new"])} for c in diff["changes"]]
     except DomainError as refused:
         error = refused
-    timeline = [{**entry.to_dict(), "values": shown(entry.values)} for entry in replay.timeline(app, uuid)]
+    timeline = [{**entry.to_dict(), "values": shown(entry.values)} for entry in case_timeline.timeline(app, uuid)]
     return page(
         request, "compliance_case.html", error.http_status if error else 200, who=found.who, csrf=found.csrf, case=view,
         timeline=timeline, as_of=as_of, diff=diff, error=error, asked={"on": on, "from": from_, "to": to},

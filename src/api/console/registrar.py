@@ -35,7 +35,8 @@ from cases.projections import month_plan as plans
 from cases.rules.schedule import parse_month
 from cases.service.application import CasesApplication
 from cases.service.outcome import Outcome
-from cases.service.replay import summarise, timeline
+from cases.service.case_timeline import timeline
+from cases.service.replay import summarise
 from cases.settings import today
 
 router = APIRouter()

@@ -15,10 +15,10 @@ from api.queries import Reading, reading
 from api.schemas import Day
 from api.routes.common import case_in_scope
 from api.tokens import Principal
-from cases.service import replay
+from cases.service import case_diff, case_timeline, replay
 from cases.errors import InvalidInput
 from cases.limits import MAX_POSITION
-from cases.service.replay import MOMENT_HELP, Moment
+from cases.service.moment import MOMENT_HELP, Moment
 
 router = APIRouter(prefix="/cases", tags=["replay"])
 REPLAYERS = allow("registrar", "compliance", "supervisor")
@@ -27,7 +27,7 @@ REPLAYERS = allow("registrar", "compliance", "supervisor")
 @router.get("/{case_id}/timeline", summary="Every event: when, who, what, the clause relied on")
 def timeline(case_id: UUID, request: Request, who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading)) -> JSONResponse:
     case_in_scope(request, who, case_id)
-    return read.json([entry.to_dict() for entry in replay.timeline(read.services.app, case_id)])
+    return read.json([entry.to_dict() for entry in case_timeline.timeline(read.services.app, case_id)])
 
 
 @router.get("/{case_id}/as-of", summary="The case as it stood at a version, a recording moment or a business date")
@@ -58,7 +58,7 @@ def diff(
 ) -> JSONResponse:  # fmt: skip
     case_in_scope(request, who, case_id)
     start, end = Moment.parse(from_, "from"), Moment.parse(to, "to")
-    found = replay.diff(
+    found = case_diff.diff(
         read.services.app, case_id, from_version=start.version, from_at=start.at, from_on=start.on,
         to_version=end.version, to_at=end.at, to_on=end.on,
     )  # fmt: skip

@@ -9,6 +9,7 @@ entrypoints (`cli`, `api`) and the demo import it; it imports the domain (aggreg
 - The families: `intake` (apply, review, reject), `fees` (pay, lapse, withdraw), `results` (attendance, results,
   retakes), `sanctions`, `certificates` (issue, revoke, reissue, numbering), `complaints` (the hotline),
   `scheduling` (sittings, the monthly plan's rules); `case_log` scans the log for them.
-- `replay.py`: a case's timeline, its state as of a version, a recording moment or a business date, and diffs;
-  `complaint_timeline.py`: a complaint's timeline, its complainant's contact masked. Both read the application
-  through a small protocol (`replay.EventSource`)."""
+- Replay: `replay.py`, a case's state as of a version, a recording moment or a business date (`moment.py`: which
+  of these is asked for); `case_timeline.py`, its timeline; `case_diff.py`, what changed between two moments;
+  `complaint_timeline.py`, a complaint's timeline, its complainant's contact masked; `json_safe.py`, the masked,
+  JSON-safe values they return. All read the application through a small protocol (`replay.EventSource`)."""

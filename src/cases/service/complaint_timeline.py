@@ -1,4 +1,4 @@
-"""A complaint's timeline (DOMAIN §10), read as a case's is (`replay.TimelineEntry`): every event, its clause of
+"""A complaint's timeline (DOMAIN §10), read as a case's is (`case_timeline.TimelineEntry`): every event, its clause of
 §10, its day and its recording time, one line of English; the complainant's contact masked (DOMAIN §10 Privacy: in
 full only to the supervisors handling it), in the words and notes too, and so are mobile and ID numbers anywhere in
 its texts."""
@@ -12,7 +12,8 @@ from uuid import UUID
 
 from cases.identity import mask_contact, mask_contacts, mask_id_number
 from cases.provisional import deadline_text
-from cases.service.replay import METADATA, EventSource, TimelineEntry, business_day
+from cases.service.case_timeline import METADATA, TimelineEntry, business_day
+from cases.service.replay import EventSource
 
 COMPLAINT_CLAUSES = {  # the part of DOMAIN §10 each of a complaint's events applies
     "Received": "DOMAIN §10 Receiving", "Accepted": "DOMAIN §10 Clock", "Declined": "DOMAIN §10 Result",
