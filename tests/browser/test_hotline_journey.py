@@ -1,5 +1,6 @@
 """Journeys in a real browser (issue 14 "Tests that must exist"): a supervisor signs in with a token, works the
-hotline queue, opens a complaint and accepts it through its form (the browser posts the hidden CSRF field), the
+hotline queue, opens a complaint and accepts it through its form (the browser posts the hidden CSRF field), asks for the
+complainant's contact for the callback (no page holds it otherwise), the
 public verifies a certificate with no sign-in, and the supervisor signs out. Each runs on SQLite and PostgreSQL,
 every page with no request to another host and a screenshot (conftest.py)."""
 
@@ -58,6 +59,11 @@ def test_a_supervisor_signs_in_works_the_queue_accepts_a_complaint_and_the_publi
     assert "已受理" in journey.text() and "Accepted" in journey.text()
     assert journey.page.locator(f"form[action$='/complaints/{complaint}/accept']").count() == 0
     assert server.app.hotline.get(UUID(complaint)).stage == "accepted"
+    assert MOBILE not in journey.page.content()  # the complaint page masks the contact too …
+
+    journey.submit(f"form[action$='/complaints/{complaint}/contact'] button[type=submit]", "contact-for-callback")
+    assert MOBILE in journey.text()  # … which the handling supervisor asks for, for the callback
+    journey.click(f"main a[href$='/complaints/{complaint}']", "complaint-again")
 
     journey.click("header nav a[href$='/verify']", "verify-form")
     journey.fill({"input[name=number]": number, "input[name=name]": "王芳"})
