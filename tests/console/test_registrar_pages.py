@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from tests.builders import FULL_ID_NUMBER, PROJECTS, apply, approved, event_count
+from tests.builders import FULL_ID_NUMBER, PROJECTS, apply, approved, event_count, paid, sat_with_scores
 from tests.console.conftest import HOME, OTHER, csrf_of
 
 D = date.fromisoformat
@@ -42,6 +42,13 @@ def submit(browser: Any, case_id: UUID, action: str, **fields: Any) -> Any:
     assert version
     data = {"csrf": csrf_of(page.text), "version": version.group(1), **fields}
     return browser.post(f"/console/cases/{case_id}/act/{action}", data=data)
+
+
+def stage_shown(page: str) -> str:
+    """The stage the case's facts show (before its version)."""
+    found = re.search(r'<dd><span lang="zh-CN">([^<]*)</span> <span lang="en" class="en">[^<]*</span> <span class="muted">v\d+</span></dd>', page)
+    assert found, "no stage on the page"
+    return found.group(1)
 
 
 def answer_of(response: Any) -> str:
@@ -134,6 +141,23 @@ def test_an_examiner_sees_only_the_forms_their_role_may_use(signed_in, services)
     services.app.pay_fee(case_id, amount=528, paid_on=D("2026-03-04"), actor="registrar-1")
     page = signed_in("examiner", HOME).get(f"/console/cases/{case_id}/act").text
     assert "/act/attendance" in page and "/act/schedule" not in page and "/act/payment" not in page
+
+
+def test_a_case_whose_ban_has_ended_shows_the_days_stage_and_offers_the_retake(signed_in, services, monkeypatch):
+    app = services.app
+    case_id = paid(app, body="wgsh", level=3, applied_on=D("2026-03-02"))
+    assert sat_with_scores(app, case_id, D("2026-04-25"), {"theory": 80, "skills": 50}, D("2026-05-08")) == "retake_available"
+    app.sanction(case_id, tier="sitting", behaviour="须知 三.2", sitting_on=D("2026-04-25"), decided_on=D("2026-06-01"), actor="compliance-1")
+    assert app.get_case(case_id).stage == "barred"  # stored: barred to 2026-12-31, a retake from 2027-01-01
+    registrar = signed_in("registrar", HOME)
+
+    during = registrar.get(f"/console/cases/{case_id}/act").text  # today: 2026-12-31, the ban's last day
+    assert stage_shown(during) == "禁考期内" and "/act/retake" not in during
+
+    monkeypatch.setenv("CASES_TODAY", "2027-01-04")
+    after = registrar.get(f"/console/cases/{case_id}/act").text
+    assert stage_shown(after) == "可补考" and "禁考期内" not in after
+    assert f'action="/console/cases/{case_id}/act/retake"' in after
 
 
 def test_the_worklists_mark_a_provisional_date_and_link_each_case(signed_in, services):

@@ -138,11 +138,13 @@ def case_page(
 ) -> Response:  # fmt: skip
     """The case's facts and the forms its stage offers the caller (by the API's policy rows)."""
     case = case_in_scope(request, found.who, case_id)  # another body's case: NotFound, the 404 page
-    actions = [a for a in ACTIONS if case.stage in a.stages and may(found.who, "POST", a.path)]
+    day = today()
+    stage = case.stage_on(day)  # as the API reads it: a ban that has ended gives way to what follows it
+    actions = [a for a in ACTIONS if stage in a.stages and may(found.who, "POST", a.path)]
     sittings = planned_sittings(request, case) if any(a.name == "schedule" for a in actions) else []
     return page(
-        request, "registrar_case.html", status, who=found.who, csrf=found.csrf, case=case, state=summarise(case), actions=actions,
-        sittings=sittings, answer=answer, refusal=refusal, typed=typed or {}, today=today(),
+        request, "registrar_case.html", status, who=found.who, csrf=found.csrf, case=case, stage=stage, state=summarise(case),
+        actions=actions, sittings=sittings, answer=answer, refusal=refusal, typed=typed or {}, today=day,
     )  # fmt: skip
 
 
