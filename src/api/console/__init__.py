@@ -12,7 +12,6 @@ the API's app at /console (`mount`), sharing its services and state; no JavaScri
 - `reports`: the monthly report as a table and a chart, with CSV and Excel downloads.
 - `public`: certificate verification; `printables`: the printable certificate and the admission ticket with QR codes.
 - `render`, `templates/`, `static/`: the pages; `strings`: every label, 中文 first, English beside it.
-- `reads`: a read the read models do not offer yet.
 
 Errors are pages: no session → the sign-in page; another body's record or a missing one → the same 404 page; a
 role the policy refuses, or a form without its CSRF token → 403; a refused command → its status, with its reason.

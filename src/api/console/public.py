@@ -14,7 +14,6 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.console.access import services
-from api.console.reads import revocation_kind
 from api.console.render import body_name, page
 from api.queries import Reading
 from api.rate_limit import rate_limited
@@ -47,8 +46,7 @@ async def public_check(
 
 def lookup(request: Request, number: str, name: str) -> dict[str, Any] | None:
     """The certificate's public row with the kind of its revocation, or None when the number or the name is wrong."""
-    read = Reading(services(request))
-    found = read.query(public_certificate, number)
+    found = Reading(services(request)).query(public_certificate, number)
     if found is None or not same_name(found["holder_name"], name):
         return None
-    return {**found, "kind": read.query(revocation_kind, number) if found["status"] == "revoked" else None}
+    return {**found, "kind": found["revocation_kind"]}
