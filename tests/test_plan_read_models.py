@@ -61,6 +61,23 @@ def test_the_demo_year_has_sittings_cohorts_and_deferrals_to_compare(demo):
     assert all(any(body[part] for body in plans) for part in ("sittings", "cohorts", "deferred_in", "deferred_out"))
 
 
+def test_a_projects_planned_sittings_are_the_plans_planned_sittings_of_that_project_month_by_month(demo):
+    app, read_models = demo
+    plans = {month: month_plan.month_plan(read_models, app.rulebook, app.calendar, month) for month in MONTHS}
+    projects = {(body["body"], s["occupation"], s["work_type"]) for bodies in plans.values() for body in bodies for s in body["sittings"]}
+    found = 0
+    for months in zip(MONTHS, MONTHS[1:]):
+        for code, occupation, work_type in sorted(projects, key=repr):
+            listed = [
+                s for month in months for body in plans[month] if body["body"] == code for s in body["sittings"]
+                if s["status"] == "planned" and (s["occupation"], s["work_type"]) == (occupation, work_type)
+            ]  # fmt: skip
+            served = month_plan.planned_sittings(read_models, app.rulebook, app.calendar, code, occupation, work_type, list(months))
+            assert served == listed, (code, occupation, months)
+            found += len(served)
+    assert found and any(work_type is None for _, _, work_type in projects)  # a project named without a work type too
+
+
 def test_the_late_lists_name_what_the_log_scan_named_on_every_week_of_the_year(demo):
     app, read_models = demo
     days = [date(2026, 1, 5) + timedelta(weeks=n) for n in range(52)] + [TODAY]

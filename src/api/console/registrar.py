@@ -32,7 +32,7 @@ from cases.errors import DomainError, InvalidInput, NotFound
 from cases.identity import mask_id_number
 from cases.projections import case_index
 from cases.projections import month_plan as plans
-from cases.rules.schedule import parse_month
+from cases.rules.schedule import month_of, next_month, parse_month
 from cases.service.application import CasesApplication
 from cases.service.outcome import Outcome
 from cases.service.case_timeline import timeline
@@ -121,15 +121,9 @@ def case_id_of(text: str) -> UUID:
 def planned_sittings(request: Request, case: Any) -> list[dict[str, Any]]:
     """The planned sittings of the case's body and project in its plan month (and the month after), from the plan."""
     read, app = Reading(services(request)), services(request).app
-    first = case.plan_month() or today().isoformat()[:7]
-    year, month = int(first[:4]), int(first[5:7])
-    after = f"{year + month // 12}-{month % 12 + 1:02d}"
-    found = []
-    for plan_month in (first, after):
-        for body in read.query(plans.month_plan, app.rulebook, app.calendar, plan_month):
-            if body["body"] == case.body:
-                found += [s for s in body["sittings"] if s["status"] == "planned" and (s["occupation"], s["work_type"]) == (case.occupation, case.work_type)]
-    return found
+    first = case.plan_month() or month_of(today())
+    months = [first, next_month(first)]
+    return read.query(plans.planned_sittings, app.rulebook, app.calendar, case.body, case.occupation, case.work_type, months)
 
 
 def case_page(

@@ -23,7 +23,7 @@ from cases.aggregates.sitting import Sitting
 from cases.projections.case_index import CASE_EVENTS
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import flagged
-from cases.rulebook.model import Body
+from cases.rulebook.model import Body, Catalogue
 from cases.rules.schedule import CohortDecision, cohort_decision, cohort_key, parse_month, ticket_available_from
 from cases.rules.service_levels import results_due
 
@@ -152,11 +152,7 @@ def month_plan(projections: ReadModels, rulebook: RuleBook, calendar: WorkingDay
     """Per body of the year's catalogue: the month's sittings (first day first) with headcounts and ticket/results
     dates, the cases planned for the month by project and level with the cohort decision, and the deferrals into
     and out of the month."""
-    year, _ = parse_month(plan_month)
-    earlier = [y for y in rulebook.years if y <= year]
-    if not earlier:
-        rulebook.for_year(year, field="plan_month")  # names the missing year file
-    catalogue = rulebook.for_year(max(earlier))  # carried cases appear before next year's book exists
+    catalogue = _catalogue(rulebook, plan_month)
     sittings = _rows(projections, "sittings", lambda t: t.c.plan_month == plan_month, order_by=("first_day", "occupation", "sitting_id"))
     waiting = _rows(projections, "waiting", lambda t: t.c.plan_month == plan_month, order_by=("case_id",))
     deferred_in = _rows(projections, "deferrals", lambda t: t.c.to_month == plan_month, order_by=("case_id", "n"))
@@ -171,6 +167,36 @@ def month_plan(projections: ReadModels, rulebook: RuleBook, calendar: WorkingDay
         }  # fmt: skip
         for body in catalogue.bodies
     ]
+
+
+def planned_sittings(
+    projections: ReadModels, rulebook: RuleBook, calendar: WorkingDayCalendar, body: str, occupation: str,
+    work_type: str | None, plan_months: list[str],
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The sittings still planned for one body's project in the months given (month by month, first day first), as
+    the month's plan lists them: the sittings a case of that project may be seated at."""
+    bodies = {month: found for month in plan_months if (found := _catalogue(rulebook, month).body(body)) is not None}
+    t = projections.live_tables(MonthPlan.name)["sittings"]
+    same_work_type = t.c.work_type.is_(None) if work_type is None else t.c.work_type == work_type
+    query = (
+        select(t)
+        .where(t.c.body == body, t.c.occupation == occupation, same_work_type, t.c.status == "planned",
+               t.c.plan_month.in_(list(bodies)))
+        .order_by(t.c.plan_month, t.c.first_day, t.c.occupation, t.c.sitting_id)
+    )  # fmt: skip
+    with projections.store.engine.connect() as conn:
+        rows = [dict(row) for row in conn.execute(query).mappings()]
+    return [_sitting_line(bodies[row["plan_month"]], row, calendar) for row in rows]
+
+
+def _catalogue(rulebook: RuleBook, plan_month: str) -> Catalogue:
+    """The year's catalogue the month is planned by: its own year's, or the latest before it (carried cases appear
+    before next year's book exists)."""
+    year, _ = parse_month(plan_month)
+    earlier = [y for y in rulebook.years if y <= year]
+    if not earlier:
+        rulebook.for_year(year, field="plan_month")  # names the missing year file
+    return rulebook.for_year(max(earlier))
 
 
 def _sitting_line(body: Body, row: dict[str, Any], calendar: WorkingDayCalendar) -> dict[str, Any]:
