@@ -3,50 +3,41 @@ in colour, filtered by body, standing and level; the complaint page with its tim
 forms; the intake form for a call in progress (`/complaints/new`); and the complaint's other actions — assign, link
 a case, extend, escalate, result (with a post-hoc sanction of a linked case), callback, reopen, close — each a
 CSRF-checked form calling the `app.hotline` use case the API's route calls, at the version the page showed, then
-the page again with what was done, or with the refusal's code, field and message. Who sees what is the API's (`api.routes.complaints`): the same policy rows, the same body scope (another
-body's complaint is a 404 page), the same masking of the complainant by role."""
+the page again with what was done, or with the refusal's code, field and message. Who sees what is the API's
+(`api.complaint_access`, which the API's routes use too): the same policy rows, the same body scope (another body's
+complaint is a 404 page), the same masking of the complainant by role. The actions are a table (`ACTIONS`), one
+route registered for each row."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from api.complaint_schemas import (
-    AcceptRequest,
-    AssignRequest,
-    CallbackRequest,
-    CloseRequest,
-    DeclineRequest,
-    EscalateRequest,
-    ExtendRequest,
-    LinkCaseRequest,
-    ReceiveRequest,
-    ReopenRequest,
-    ResolveRequest,
-)
-from api.console.access import checked_form, following, services
-from api.console.render import PREFIX, page
-from api.console.session import Session
-from api.queries import Reading, scoped_body
+from api import complaint_schemas
 from api.auth import require_body
-from api.routes.common import case_in_scope
-from api.routes.complaints import (
-    NotAtYourLevel,
+from api.complaint_access import (
     complaint_in_scope,
     complaint_view,
     queue_row,
     reads_contact_in_full,
     require_acting,
+    require_receiving,
     standing_on,
 )
-from api.tokens import BODIES
+from api.console.access import checked_form, following, services
+from api.console.render import PREFIX, page
+from api.console.session import Session
+from api.queries import Reading, scoped_body
+from api.routes.common import case_in_scope
+from api.tokens import BODIES, Principal
 from cases.aggregates.complaint import CATEGORIES, STANDINGS
 from cases.errors import Conflict, DomainError, InvalidInput, NotFound, StaleVersion
 from cases.projections.complaints import complaint_queue
@@ -59,17 +50,7 @@ router = APIRouter()
 log = get_logger("api.console.hotline")
 QUEUE = following("GET", "/complaints")
 READ = following("GET", "/complaints/{complaint_id}")
-ACCEPT = following("POST", "/complaints/{complaint_id}/acceptance")
-DECLINE = following("POST", "/complaints/{complaint_id}/decline")
 RECEIVE = following("POST", "/complaints")
-ASSIGN = following("POST", "/complaints/{complaint_id}/assignment")
-LINK = following("POST", "/complaints/{complaint_id}/cases")
-EXTEND = following("POST", "/complaints/{complaint_id}/extension")
-ESCALATE = following("POST", "/complaints/{complaint_id}/escalation")
-RESOLVE = following("POST", "/complaints/{complaint_id}/result")
-CALLBACK = following("POST", "/complaints/{complaint_id}/callback")
-REOPEN = following("POST", "/complaints/{complaint_id}/reopening")
-CLOSE = following("POST", "/complaints/{complaint_id}/closing")
 CHANNELS = ("body_line", "municipal_line", "letter", "online", "counter")
 TIERS = ("subject", "sitting", "grave", "materials")
 LEVELS = ("body", "municipal")
@@ -180,7 +161,7 @@ def take(request: Request, form: FormData = Depends(checked_form), found: Sessio
                                                            "complainant_name", "complainant_contact", "case_ids", "staff_named", "evidence")}  # fmt: skip
     try:
         moment = datetime.fromisoformat(typed["received_at"])
-        payload = ReceiveRequest(
+        payload = complaint_schemas.ReceiveRequest(
             channel=typed["channel"], received_at=moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI),
             body=typed["body"], category=typed["category"], words=typed["words"],
             complainant_name=typed["complainant_name"].strip() or None, complainant_contact=typed["complainant_contact"].strip() or None,
@@ -191,12 +172,7 @@ def take(request: Request, form: FormData = Depends(checked_form), found: Sessio
         return intake_page(request, found, 400, typed, error=first_line(error))
     require_body(who, payload.body, "body", payload.body)  # another body: 404, as an unknown one
     try:
-        if who.body is not None and (payload.channel == "municipal_line" or payload.to_municipal_center):
-            field = "channel" if payload.channel == "municipal_line" else "to_municipal_center"
-            raise NotAtYourLevel("complaints to the municipal center are taken by its supervisors", field=field, clause="DOMAIN §10 Receiving")
-        for case_id in payload.case_ids:  # a body's supervisor cannot learn of another body's case
-            if who.body is not None:
-                case_in_scope(request, who, case_id)
+        require_receiving(request, who, payload)
         outcome = services(request).app.hotline.receive(**payload.model_dump(), actor=who.actor)
     except DomainError as error:
         return intake_page(request, found, error.http_status, typed, refused=refusal(error))
@@ -216,114 +192,81 @@ def blank_is_none(value: object) -> object:
     return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
-def act(
-    request: Request, found: Session, complaint_id: str, form: FormData, schema: type, command: str,
-    *, pulled_in: bool = False, case_of: Callable[[Any], UUID | None] | None = None, values: dict[str, Any] | None = None,
-    arguments: dict[str, Any] | None = None, **fields: Any,
-) -> Response:  # fmt: skip
-    """One command on the complaint at the version the page showed, as the API's route calls it; a refusal shows
-    the page again with its code, field and message. `fields`: the form's fields of the request schema (a blank
-    one is absent); `values`: fields built from several inputs; `arguments`: the use case's own (as the API's
-    route adds them); `case_of`: a case the command names, which a body's staff must see (another body's is a 404
-    page, as on the API)."""
-    uuid = complaint_id_of(complaint_id)
-    complaint = complaint_in_scope(request, found.who, uuid)
-    require_acting(found.who, complaint, pulled_in=pulled_in)
-    try:
-        payload = schema(**{name: blank_is_none(form.get(name)) for name in fields}, **(values or {}))
-        version = int(str(form.get("version", "")))
-    except (ValidationError, ValueError) as error:
-        return complaint_page(request, found, uuid, 400, error=first_line(error))
-    named = case_of(payload) if case_of else None
-    if named is not None:
-        case_in_scope(request, found.who, named)
-    try:
-        use_case = getattr(services(request).app.hotline, command)
-        use_case(uuid, **{**payload.model_dump(), **(arguments or {})}, actor=found.who.actor, expected_version=version)
-    except StaleVersion:
-        raise Conflict("the complaint changed since this page was read; read it again", field="complaint_id") from None
-    except DomainError as error:
-        return complaint_page(request, found, uuid, error.http_status, refused=refusal(error))
-    return RedirectResponse(f"{PREFIX}/complaints/{uuid}?done={command}", status_code=303)
+@dataclass(frozen=True)
+class Action:
+    """One command on the complaint as a form (hotline_actions.html), posted to `/complaints/{id}/<name>`: the API
+    route it stands for (`/complaints/{complaint_id}<path>`, whose policy row it follows), the API's request body and
+    the form's fields of it (a blank one is absent), and the use case of `app.hotline` it calls. Hooks, as the API's
+    route has them: `pulled_in`, the municipal center pulling in a breached complaint; `built`, request fields built
+    from several inputs; `arguments`, the use case's own; `case_of`, a case the command names, which a body's staff
+    must see (another body's is a 404 page, as on the API)."""
+
+    name: str
+    path: str
+    schema: type[BaseModel]
+    command: str
+    fields: tuple[str, ...] = ("on",)
+    pulled_in: Callable[[FormData], bool] = lambda form: False
+    built: Callable[[FormData], dict[str, Any]] = lambda form: {}
+    arguments: Callable[[Principal], dict[str, Any]] = lambda who: {}
+    case_of: Callable[[Any], UUID | None] = lambda payload: None
 
 
-COMMANDS = ("receive", "accept", "decline", "assign", "link_case", "extend", "escalate", "resolve", "record_callback", "reopen", "close")
-
-
-@router.post("/complaints/{complaint_id}/accept")
-def accept(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(ACCEPT)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, AcceptRequest, "accept", on=None)
-
-
-@router.post("/complaints/{complaint_id}/decline")
-def decline(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(DECLINE)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, DeclineRequest, "decline", on=None, reason=None)
-
-
-@router.post("/complaints/{complaint_id}/assign")
-def assign(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(ASSIGN)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, AssignRequest, "assign", handler=None, on=None)
-
-
-@router.post("/complaints/{complaint_id}/link-case")
-def link_case(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(LINK)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, LinkCaseRequest, "link_case", case_of=lambda p: p.case_id, case_id=None, on=None)
-
-
-@router.post("/complaints/{complaint_id}/extend")
-def extend(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(EXTEND)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, ExtendRequest, "extend", working_days=None, reason=None, notice_recorded_on=None, on=None)
-
-
-@router.post("/complaints/{complaint_id}/escalate")
-def escalate(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(ESCALATE)
-) -> Response:  # fmt: skip
-    """The municipal center may pull in a breached complaint (`why=breach`), as on the API."""
-    return act(request, found, complaint_id, form, EscalateRequest, "escalate", pulled_in=form.get("why") == "breach", why=None, on=None)
-
-
-@router.post("/complaints/{complaint_id}/resolve")
-def resolve(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(RESOLVE)
-) -> Response:  # fmt: skip
-    """The result; with a linked case chosen, its post-hoc sanction (tier, behaviour, severity) in the same write.
-    The user's token label is recorded as who decided, as on the API."""
+def sanction_of(form: FormData) -> dict[str, Any]:
+    """The result's post-hoc sanction of a linked case (tier, behaviour, severity, …), when a linked case is chosen."""
     named = {name: blank_is_none(form.get(f"sanction_{name}")) for name in ("case_id", "tier", "behaviour", "severity", "subject", "sitting_on")}
-    sanction = {k: v for k, v in named.items() if v is not None} if named["case_id"] else None
-    return act(
-        request, found, complaint_id, form, ResolveRequest, "resolve", values={"sanction": sanction},
-        arguments={"recorded_by": found.who.label}, case_of=lambda p: p.sanction.case_id if p.sanction else None,
-        outcome=None, findings=None, on=None,
+    return {"sanction": {k: v for k, v in named.items() if v is not None} if named["case_id"] else None}
+
+
+ACTIONS = (
+    Action("accept", "/acceptance", complaint_schemas.AcceptRequest, "accept"),
+    Action("decline", "/decline", complaint_schemas.DeclineRequest, "decline", ("on", "reason")),
+    Action("assign", "/assignment", complaint_schemas.AssignRequest, "assign", ("handler", "on")),
+    Action("link-case", "/cases", complaint_schemas.LinkCaseRequest, "link_case", ("case_id", "on"), case_of=lambda payload: payload.case_id),
+    Action("extend", "/extension", complaint_schemas.ExtendRequest, "extend", ("working_days", "reason", "notice_recorded_on", "on")),
+    Action("escalate", "/escalation", complaint_schemas.EscalateRequest, "escalate", ("why", "on"), pulled_in=lambda form: form.get("why") == "breach"),
+    Action(
+        "resolve", "/result", complaint_schemas.ResolveRequest, "resolve", ("outcome", "findings", "on"), built=sanction_of,
+        arguments=lambda who: {"recorded_by": who.label},  # who decided, as on the API
+        case_of=lambda payload: payload.sanction.case_id if payload.sanction else None,
+    ),
+    Action("callback", "/callback", complaint_schemas.CallbackRequest, "record_callback", ("satisfied", "on", "notes")),
+    Action("reopen", "/reopening", complaint_schemas.ReopenRequest, "reopen", ("reason", "on")),
+    Action("close", "/closing", complaint_schemas.CloseRequest, "close"),
+)  # fmt: skip
+COMMANDS = ("receive", *(action.command for action in ACTIONS))
+
+
+def _action_route(action: Action) -> Callable[..., Response]:
+    allowed = following("POST", f"/complaints/{{complaint_id}}{action.path}")
+
+    def act(request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(allowed)) -> Response:
+        """The command on the complaint at the version the page showed, as the API's route calls it; a refusal
+        shows the page again with its code, field and message."""
+        uuid = complaint_id_of(complaint_id)
+        complaint = complaint_in_scope(request, found.who, uuid)
+        require_acting(found.who, complaint, pulled_in=action.pulled_in(form))
+        try:
+            payload = action.schema(**{name: blank_is_none(form.get(name)) for name in action.fields}, **action.built(form))
+            version = int(str(form.get("version", "")))
+        except (ValidationError, ValueError) as error:
+            return complaint_page(request, found, uuid, 400, error=first_line(error))
+        named = action.case_of(payload)
+        if named is not None:
+            case_in_scope(request, found.who, named)
+        try:
+            use_case = getattr(services(request).app.hotline, action.command)
+            use_case(uuid, **{**payload.model_dump(), **action.arguments(found.who)}, actor=found.who.actor, expected_version=version)
+        except StaleVersion:
+            raise Conflict("the complaint changed since this page was read; read it again", field="complaint_id") from None
+        except DomainError as error:
+            return complaint_page(request, found, uuid, error.http_status, refused=refusal(error))
+        return RedirectResponse(f"{PREFIX}/complaints/{uuid}?done={action.command}", status_code=303)
+
+    return act
+
+
+for _action in ACTIONS:
+    router.add_api_route(
+        f"/complaints/{{complaint_id}}/{_action.name}", _action_route(_action), methods=["POST"], name=_action.name.replace("-", "_")
     )  # fmt: skip
-
-
-@router.post("/complaints/{complaint_id}/callback")
-def callback(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(CALLBACK)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, CallbackRequest, "record_callback", satisfied=None, on=None, notes=None)
-
-
-@router.post("/complaints/{complaint_id}/reopen")
-def reopen(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(REOPEN)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, ReopenRequest, "reopen", reason=None, on=None)
-
-
-@router.post("/complaints/{complaint_id}/close")
-def close(
-    request: Request, complaint_id: str, form: FormData = Depends(checked_form), found: Session = Depends(CLOSE)
-) -> Response:  # fmt: skip
-    return act(request, found, complaint_id, form, CloseRequest, "close", on=None)
