@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import MetaData
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from cases.projections.engine.store import create_tables, make_engine, read_model_url
+from cases.projections.engine.store import ReadModelStore, create_tables, read_model_url
 from cases.settings import Settings
 
 FILE_NAME = "api.sqlite"
@@ -28,9 +27,11 @@ def api_schema(schema: str | None) -> str:
 
 
 @dataclass(eq=False)  # one store is one connection pool: compared and hashed by identity
-class ApiStore:
-    url: str
-    schema: str | None = None
+class ApiStore(ReadModelStore):
+    """A store like the read models' (its engine, reader, dispose), in its own file or schema, whose tables are
+    created by the modules that own them (`ensure`)."""
+
+    pool_size = 5
     _ensured: set[int] = field(default_factory=set, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -39,19 +40,6 @@ class ApiStore:
         if settings.database_url:
             return cls(read_model_url(settings), api_schema(settings.postgres_schema))
         return cls(f"sqlite:///{Path(settings.data_dir) / FILE_NAME}")
-
-    @cached_property
-    def engine(self) -> Engine:
-        return make_engine(self.url, None if self.is_sqlite else self.schema, pool_size=5)
-
-    @cached_property
-    def reader(self) -> Engine:
-        """For one-statement reads (a token on each request): autocommit on PostgreSQL, the engine on SQLite."""
-        return self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.url.startswith("sqlite")
 
     def ensure(self, metadata: MetaData) -> None:
         """Create `metadata`'s tables (and on PostgreSQL the schema) when missing, once per store."""
@@ -66,9 +54,3 @@ class ApiStore:
                     pass
             create_tables(metadata, self.engine)
             self._ensured.add(id(metadata))
-
-    def dispose(self) -> None:
-        if "engine" in self.__dict__:
-            self.engine.dispose()
-
-

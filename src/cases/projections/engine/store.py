@@ -11,8 +11,9 @@ projection's `version` each generation was built by: a live generation built by 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import (
     Column,
@@ -88,16 +89,11 @@ def create_tables(metadata: MetaData, engine: Engine) -> None:
         metadata.create_all(engine)
 
 
-@lru_cache(maxsize=64)
-def ensure_tables(metadata: MetaData, store: ReadModelStore) -> None:
-    """Create `metadata`'s tables in the store, once per process (tokens, idempotency keys, verifications...)."""
-    create_tables(metadata, store.engine)
-
-
 @dataclass(eq=False)  # one store is one database connection pool: compared and hashed by identity
 class ReadModelStore:
     url: str
     schema: str | None = None
+    pool_size: ClassVar[int] = 10  # PostgreSQL connections kept (SQLite's pool is `make_engine`'s own)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReadModelStore:
@@ -105,7 +101,7 @@ class ReadModelStore:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.url, self.schema)
+        return make_engine(self.url, self.schema, pool_size=self.pool_size)
 
     @cached_property
     def reader(self) -> Engine:
