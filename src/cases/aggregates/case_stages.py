@@ -14,17 +14,19 @@ from cases.rules.sanctions import retake_after
 ENDED = ("rejected", "withdrawn", "lapsed", "waived", "disqualified")
 # A sanction in force (须知 三/四): a retake remains after it (`barred`) or none does (`barred_no_retake`).
 BARRED = ("barred", "barred_no_retake")
+# What holds the day after a ban's last day: the stage each barred stage gives way to (`stage_on`).
+AFTER_BAN = {"barred": "retake_available", "barred_no_retake": "no_retake"}
 # Stages where a sanction that leaves subjects outstanding decides what follows (`EvaluationCase._sanctioned`).
 SETTLED = ("awaiting_results", "retake_available", "qualified", "certified", "no_retake", *BARRED)
 
 
 def stage_on(stage: str, retake: dict[str, Any] | None, day: date) -> str:
     """The stage as it holds on `day` (like validity_windows.state_as_of): a ban's stage gives way, the day after the
-    ban's last day, to what follows it — `barred` to `retake_available`, `barred_no_retake` to `no_retake`. `retake`
-    is the decision the latest sanction recorded (`EvaluationCase.retake_after_sanction`)."""
+    ban's last day, to what follows it (`AFTER_BAN`). `retake` is the decision the latest sanction recorded
+    (`EvaluationCase.retake_after_sanction`)."""
     until = (retake or {}).get("barred_until")
-    if stage in BARRED and until is not None and day > until:
-        return "retake_available" if stage == "barred" else "no_retake"
+    if stage in AFTER_BAN and until is not None and day > until:
+        return AFTER_BAN[stage]
     return stage
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, MetaData, String, Table, and_, not_, or_, select
 
-from cases.aggregates.evaluation_case import BARRED, EvaluationCase, stage_on
+from cases.aggregates.case_stages import AFTER_BAN, BARRED, stage_on
+from cases.aggregates.evaluation_case import EvaluationCase
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import deadline_fields, flagged
 from cases.settings import today
@@ -36,7 +37,8 @@ BUSINESS_DATE: dict[type, str] = {
     E.Sanctioned: "decided_on", E.CertIssued: "issued_on", E.CertRevoked: "on", E.CertReissued: "on",
 }  # fmt: skip
 CASE_EVENTS = tuple(BUSINESS_DATE)
-AFTER_BAN = {"retake_available": "barred", "no_retake": "barred_no_retake"}  # the stage a ban's stage gives way to
+# The barred stage each stage follows once a ban has ended (`case_stages.AFTER_BAN` inverted), for the SQL of `_stage_on`.
+BARRED_BEFORE = {after: barred for barred, after in AFTER_BAN.items()}
 
 
 def business_date(event: Any) -> date:
@@ -117,7 +119,7 @@ def find_cases(
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Cases matching every filter given; `month` is the applied month (YYYY-MM). Oldest application first. The stage
     is the one that holds on `on` (today unless asked): a ban's stage gives way the day after the ban's last day
-    (`evaluation_case.stage_on`), though no event marks that day, so a stage filter asks the same of each row."""
+    (`case_stages.stage_on`), though no event marks that day, so a stage filter asks the same of each row."""
     t, on = _table(projections), on or today()
     wanted = {"body": body, "occupation": occupation, "level": level, "applied_month": month}
     where = [t.c[column] == value for column, value in wanted.items() if value is not None]
@@ -129,8 +131,8 @@ def find_cases(
 def _stage_on(t: Table, stage: str, on: date) -> ColumnElement:
     """SQL for "the row's stage on `on` is `stage`" (see `stage_on`)."""
     ended = and_(t.c.barred_until.is_not(None), t.c.barred_until < on)
-    if stage in AFTER_BAN:
-        return or_(t.c.stage == stage, and_(t.c.stage == AFTER_BAN[stage], ended))
+    if stage in BARRED_BEFORE:
+        return or_(t.c.stage == stage, and_(t.c.stage == BARRED_BEFORE[stage], ended))
     if stage in BARRED:
         return and_(t.c.stage == stage, not_(ended))
     return t.c.stage == stage

@@ -25,6 +25,7 @@ from uuid import UUID
 from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table, select
 
 from cases.aggregates import subject_standing as standing
+from cases.aggregates.case_stages import AFTER_BAN
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.projections.case_index import CASE_EVENTS, business_date
@@ -40,7 +41,8 @@ def stored_state(case: EvaluationCase) -> str:
     """The window's state as the case stands. A certificate closes it; a revoked certificate does not reopen it,
     but a post-hoc sanction that cancels results puts the case back to a retake, and the window reopens — barred
     while the sanction's ban is in force, closed when the ban outlasts it."""
-    if case.stage in ("no_retake", "barred_no_retake") and case.channel != "competition":
+    after_ban = AFTER_BAN.get(case.stage, case.stage)  # the case's stage once any ban in force has ended
+    if after_ban == "no_retake" and case.channel != "competition":
         return "closed_by_ban"  # only a ban leaves a candidate outside a competition without a retake
     if case.stage == "barred_no_retake":
         return "retake_barred"  # a competition candidate: 四(四) whatever the ban
@@ -117,7 +119,8 @@ def _barred_until(case: EvaluationCase) -> date | None:
 
 def state_as_of(row: dict[str, Any], on: date) -> str:
     """The state on `on`: a window barred by a ban is open the day after the ban's last day; an open window is
-    expired the day after its last day."""
+    expired the day after its last day. These are the window's states, not the case's stages (`case_stages.AFTER_BAN`
+    is for those): only the stage `barred` stores a barred window, so what follows it is open, or expired."""
     if row["state"] not in USABLE:
         return row["state"]
     if row["barred_until"] is not None and on <= row["barred_until"]:
