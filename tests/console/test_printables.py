@@ -139,6 +139,7 @@ def test_a_withdrawn_cases_ticket_checks_as_no_longer_held(seated, client, servi
 
     assert check.status_code == 200 and "ticket-genuine" in check.text and "seat-not-held" in check.text
     assert "2026-06-27" in check.text
+    assert "已撤回" in check.text and "stage.withdrawn" not in check.text  # the case's stage, in words
 
 
 def test_a_ticket_already_sat_checks_as_genuine_no_longer_held_with_the_day_sat(seated, client, services):

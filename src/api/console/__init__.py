@@ -95,7 +95,7 @@ def refused(request: Request, error: DomainError) -> Response:
     return error_page(request, error.http_status, "refused", f"{error} ({clause})" if clause else str(error))
 
 
-# An error page's title by status: labels of strings.py, not problem codes (a list, so that the problem-code scan
+# An error page's title by status: labels of api.console.strings, not problem codes (a list, so that the problem-code scan
 # of tests/api/test_openapi_truth.py does not take it for a status → code table)
 ERROR_TITLES = [(404, "not_found"), (403, "forbidden"), (429, "too_many"), (405, "bad_request")]
 

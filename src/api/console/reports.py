@@ -2,7 +2,7 @@
 (months, body, measure) in the title, with CSV and Excel downloads served here under the caller's scope. Each
 follows `GET /reports/monthly` (its roles; a body's staff get their body's rows, another body is a 403 page) and
 reads what it reads: the monthly_report read model, exported and charted by `cases.reports` (the chart's Chinese
-in the font the project installs). Every label, the files' column headers included, is strings.py's."""
+in the font the project installs). Every label, the files' column headers included, is api.console.strings'."""
 
 from __future__ import annotations
 

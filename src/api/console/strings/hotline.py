@@ -65,7 +65,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "severity": ("情节（轻微 / 严重）", "severity (grave tier)"),
     "severity.minor": ("情节轻微", "minor"),
     "severity.serious": ("情节严重", "serious"),
-    "subject": ("科目", "subject (subject tier)"),
+    "sanction_subject": ("科目", "subject (subject tier)"),
     "why": ("原因", "why"),
     "callback": ("回访", "callback"),
     "satisfied": ("满意", "satisfied"),

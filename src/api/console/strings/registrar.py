@@ -64,6 +64,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "score": ("成绩", "score"),
     "recorded_on": ("登记日期", "recorded on"),
     "requested_on": ("申请日期", "requested on"),
+    "subject": ("科目", "subject"),
+    "retake_subjects": ("补考科目（留空：所有尚未合格的科目）", "subjects (blank: every subject not yet passed)"),
 }
 
 PLAIN_WORDS: frozenset[str] = frozenset({
