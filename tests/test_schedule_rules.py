@@ -15,6 +15,7 @@ from cases.rules.schedule import (
     carry_into_next_year,
     cohort_decision,
     cohort_key,
+    cohort_units,
     evaluation_deadline,
     fold_decision,
     next_month,
@@ -186,6 +187,20 @@ def test_thirty_applicants_in_the_month_hold_it(bodies):
 def test_the_cohort_counts_every_project_and_level_of_the_body_together(bodies, code):
     body = bodies[code]
     assert cohort_key(body, "全媒体运营师", "直播运营", 3) == cohort_key(body, "全媒体运营师", "创意策划", 4) == ()
+
+
+def test_a_months_waiting_cases_are_one_unit_decided_on_their_count_with_a_line_per_project_and_level(bodies):
+    waiting = [("全媒体运营师", "创意策划", 4)] * 20 + [("全媒体运营师", "创意策划", 3)] * 12
+
+    (unit,) = cohort_units(bodies["migu"], waiting, lambda case: case)
+
+    assert unit.members == waiting and unit.decision.holds and unit.decision.headcount == 32
+    assert [(line["level"], line["headcount"], line["counted"], line["holds"]) for line in unit.lines] == [(3, 12, 32, True), (4, 20, 32, True)]
+    assert unit.lines[0]["clause"] == "seed 003 二(三) 注: 报名人数不足30人，则顺延至下月一起评价认定"
+
+
+def test_no_waiting_case_makes_no_cohort_unit(bodies):
+    assert cohort_units(bodies["dmtxh"], [], lambda case: case) == []
 
 
 def test_a_body_without_a_minimum_cohort_holds_even_a_single_candidate(bodies):

@@ -6,15 +6,15 @@ month's plan (`UNMOVING_EVENTS`: a payment, results, the window, a certificate).
 (`aggregate_after`), so the plan never re-implements a sitting's seats or a case's stage machine.
 Owns: plan_sittings (one row per sitting), plan_waiting (one row per first-round case approved and not yet sat:
 the cases a month's cohort counts), plan_deferrals (one row per deferral a case records).
-The plan's dates (tickets, results) and cohort decisions are the rule book's, applied when the plan is read.
+The plan's dates (tickets, results) and cohort decisions are the rule book's, applied when the plan is read
+(`rules.schedule.cohort_units`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table, Text, select
 
@@ -24,7 +24,7 @@ from cases.projections.case_index import CASE_EVENTS
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import flagged
 from cases.rulebook.model import Body, Catalogue
-from cases.rules.schedule import CohortDecision, cohort_decision, cohort_key, parse_month, ticket_available_from
+from cases.rules.schedule import WAITING, cohort_units, parse_month, ticket_available_from
 from cases.rules.service_levels import results_due
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from cases.projections.engine.base import ReadModels
     from cases.rulebook.loader import RuleBook
 
-WAITING = ("awaiting_payment", "ready_to_sit")  # approved, not yet sat: these make up a cohort
 SITTING_EVENTS = (Sitting.Planned, Sitting.SeatAssigned, Sitting.SeatReleased, Sitting.Deferred, Sitting.Folded, Sitting.Held)
 E = EvaluationCase
 # Case events that never move a case into or out of a month's plan, so the plan does not follow them (each one was a
@@ -44,7 +43,6 @@ UNMOVING_EVENTS = (
     E.FeePaid, E.ValidityWindowOpened, E.SubjectPassed, E.SubjectFailed, E.Qualified, E.RetakeBarred,
     E.CertIssued, E.CertRevoked, E.CertReissued,
 )  # fmt: skip
-T = TypeVar("T")
 
 
 class MonthPlan(Projection):
@@ -112,40 +110,23 @@ def waiting_row(case: EvaluationCase) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
-# --- the cohort rule's units ----------------------------------------------------------------------------------
-
-
-def cohort_units(
-    body: Body, members: list[T], project: Callable[[T], tuple[str, str | None, int]]
-) -> list[tuple[list[T], CohortDecision, list[dict[str, Any]]]]:  # fmt: skip
-    """The month's waiting cases (`project` gives each one's occupation, work type and level) in the units the
-    body's cohort is counted in (seeds 002 二(三)3, 003 二(三) 注), each with its decision and one line per project and
-    level (its own headcount, and the unit's count the decision was made on)."""
-    units: dict[tuple, list[T]] = defaultdict(list)
-    for member in members:
-        units[cohort_key(body, *project(member))].append(member)
-    found = []
-    for _, unit in sorted(units.items(), key=lambda kv: str(kv[0])):
-        decision = cohort_decision(body, len(unit))
-        groups: dict[tuple, int] = defaultdict(int)
-        for member in unit:
-            groups[project(member)] += 1
-        lines = [
-            {"occupation": o, "work_type": w, "level": lv, "headcount": n, "counted_per": decision.counted_per,
-             "counted": decision.headcount, "holds": decision.holds, "minimum": decision.minimum, "clause": decision.clause}
-            for (o, w, lv), n in sorted(groups.items(), key=lambda kv: str(kv[0]))
-        ]  # fmt: skip
-        found.append((unit, decision, lines))
-    return found
-
-
 # --- queries ------------------------------------------------------------------------------------------------
 
 
-def _rows(projections: ReadModels, table: str, *where: Any, order_by: tuple = ()) -> list[dict[str, Any]]:
-    t = projections.live_tables(MonthPlan.name)[table]
+def _rows(projections: ReadModels, *reads: tuple[str, Callable[[Table], Any], tuple[str, ...]]) -> list[list[dict[str, Any]]]:
+    """Each read's rows (table, where, order by), all on one connection in one read transaction: the sittings, the
+    waiting cases and the deferrals of a month as of one moment, though the plan is being written meanwhile."""
+    tables, found = projections.live_tables(MonthPlan.name), []
     with projections.store.engine.connect() as conn:
-        return [dict(row) for row in conn.execute(select(t).where(*(w(t) for w in where)).order_by(*(t.c[c] for c in order_by))).mappings()]
+        if projections.store.is_sqlite:
+            conn.exec_driver_sql("BEGIN")  # pysqlite would run each SELECT on its own
+        else:
+            conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for every SELECT
+        for table, where, order_by in reads:
+            t = tables[table]
+            query = select(t).where(where(t)).order_by(*(t.c[c] for c in order_by))
+            found.append([dict(row) for row in conn.execute(query).mappings()])
+    return found
 
 
 def month_plan(projections: ReadModels, rulebook: RuleBook, calendar: WorkingDayCalendar, plan_month: str) -> list[dict[str, Any]]:
@@ -153,10 +134,13 @@ def month_plan(projections: ReadModels, rulebook: RuleBook, calendar: WorkingDay
     dates, the cases planned for the month by project and level with the cohort decision, and the deferrals into
     and out of the month."""
     catalogue = _catalogue(rulebook, plan_month)
-    sittings = _rows(projections, "sittings", lambda t: t.c.plan_month == plan_month, order_by=("first_day", "occupation", "sitting_id"))
-    waiting = _rows(projections, "waiting", lambda t: t.c.plan_month == plan_month, order_by=("case_id",))
-    deferred_in = _rows(projections, "deferrals", lambda t: t.c.to_month == plan_month, order_by=("case_id", "n"))
-    deferred_out = _rows(projections, "deferrals", lambda t: t.c.from_month == plan_month, order_by=("case_id", "n"))
+    sittings, waiting, deferred_in, deferred_out = _rows(
+        projections,
+        ("sittings", lambda t: t.c.plan_month == plan_month, ("first_day", "occupation", "sitting_id")),
+        ("waiting", lambda t: t.c.plan_month == plan_month, ("case_id",)),
+        ("deferrals", lambda t: t.c.to_month == plan_month, ("case_id", "n")),
+        ("deferrals", lambda t: t.c.from_month == plan_month, ("case_id", "n")),
+    )
     return [
         {
             "body": body.code, "name": body.name,
@@ -215,7 +199,7 @@ def _sitting_line(body: Body, row: dict[str, Any], calendar: WorkingDayCalendar)
 
 
 def _cohort_lines(body: Body, waiting: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    lines = (line for _, _, unit_lines in cohort_units(body, waiting, _project) for line in unit_lines)
+    lines = (line for unit in cohort_units(body, waiting, _project) for line in unit.lines)
     return sorted(lines, key=lambda line: str((line["occupation"], line["work_type"], line["level"])))
 
 

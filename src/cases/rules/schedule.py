@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import calendar as gregorian
 import re
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from cases.calendar.working_days import WorkingDayCalendar
 from cases.errors import InvalidInput, RuleViolation
@@ -21,6 +23,9 @@ from cases.rulebook.lookup_errors import ApplicationOutsideWindow
 from cases.rulebook.model import Body, FixedWindow
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+T = TypeVar("T")
+# Seeds 002 二(三)3, 003 二(三) 注: the stages of the cases a month's cohort counts — approved, not yet sat.
+WAITING = ("awaiting_payment", "ready_to_sit")
 
 
 class InvalidMonth(InvalidInput):
@@ -162,6 +167,37 @@ def cohort_key(body: Body, occupation: str, work_type: str | None, level: int) -
     if counted_per == "project_level":
         return (occupation, work_type, level)
     return ()
+
+
+@dataclass(frozen=True)
+class CohortUnit(Generic[T]):
+    """One unit a month's cohort is counted in: its waiting cases, the decision on their count, and one line per
+    project and level (its own headcount, and the unit's count the decision was made on)."""
+
+    members: list[T]
+    decision: CohortDecision
+    lines: list[dict[str, Any]]
+
+
+def cohort_units(body: Body, members: list[T], project: Callable[[T], tuple[str, str | None, int]]) -> list[CohortUnit[T]]:
+    """Seeds 002 二(三)3, 003 二(三) 注: the month's waiting cases (`WAITING`; `project` gives each one's occupation,
+    work type and level) in the units the body's cohort is counted in (`cohort_key`), each with its decision."""
+    units: dict[tuple, list[T]] = defaultdict(list)
+    for member in members:
+        units[cohort_key(body, *project(member))].append(member)
+    found = []
+    for _, unit in sorted(units.items(), key=lambda kv: str(kv[0])):
+        decision = cohort_decision(body, len(unit))
+        groups: dict[tuple, int] = defaultdict(int)
+        for member in unit:
+            groups[project(member)] += 1
+        lines = [
+            {"occupation": o, "work_type": w, "level": lv, "headcount": n, "counted_per": decision.counted_per,
+             "counted": decision.headcount, "holds": decision.holds, "minimum": decision.minimum, "clause": decision.clause}
+            for (o, w, lv), n in sorted(groups.items(), key=lambda kv: str(kv[0]))
+        ]  # fmt: skip
+        found.append(CohortUnit(unit, decision, lines))
+    return found
 
 
 def check_sitting_days(body: Body, dates: list[date]) -> None:

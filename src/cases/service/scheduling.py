@@ -17,12 +17,13 @@ from uuid import UUID
 from cases.aggregates.evaluation_case import EvaluationCase
 from cases.aggregates.sitting import FoldRefused, Sitting
 from cases.errors import InvalidInput, NotFound, OutOfOrder, RuleViolation
-from cases.projections.month_plan import WAITING, cohort_units
 from cases.rulebook.lookup import find_offer
 from cases.rulebook.model import Body, FixedWindow
 from cases.rules.schedule import (
+    WAITING,
     carry_into_next_year,
     check_sitting_days,
+    cohort_units,
     evaluation_deadline,
     fold_decision,
     month_end,
@@ -163,9 +164,10 @@ class Scheduling:
         lines: list[dict[str, Any]] = []
         position = None
         to_month = next_month(plan_month)
-        for unit in self._cohorts(found, self._waiting_cases(body, plan_month)):
-            cases, decision = unit["cases"], unit["decision"]
-            lines += unit["lines"]
+        waiting = self._waiting_cases(body, plan_month)
+        for unit in cohort_units(found, waiting, lambda case: (case.occupation, case.work_type, case.level)):
+            cases, decision = unit.members, unit.decision
+            lines += unit.lines
             if decision.holds:
                 continue
             groups = {(c.occupation, c.work_type, c.level) for c in cases}
@@ -187,12 +189,6 @@ class Scheduling:
                 )  # fmt: skip
             position = self.work.save(*sittings, *cases)
         return Outcome(None, None, None, position, lines)
-
-    @staticmethod
-    def _cohorts(body: Body, cases: list[EvaluationCase]) -> list[dict[str, Any]]:
-        """The month's waiting cases in the units the body's cohort is counted in (`month_plan.cohort_units`)."""
-        units = cohort_units(body, cases, lambda case: (case.occupation, case.work_type, case.level))
-        return [{"cases": members, "decision": decision, "lines": lines} for members, decision, lines in units]
 
     def carry_december(self, *, body: str, year: int, on: date, actor: str) -> Outcome:
         """December applications not seated in December go into next year's plan (seeds 000-003 二(三)); the
