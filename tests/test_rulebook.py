@@ -86,6 +86,16 @@ def test_a_later_years_notices_are_added_as_a_file_and_leave_2026_untouched(tmp_
     assert book.for_year(2027).body("wgsh").project("互联网营销师", "视频创推员").level(3).total == 628
 
 
+def test_a_bodys_name_is_taken_from_the_newest_year_that_lists_it(tmp_path):
+    directory = copy_rulebook(tmp_path)
+    copy_rulebook(tmp_path, lambda t: t.replace("year = 2026", "year = 2027").replace("2026-", "2027-")
+                  .replace('name = "上海市网购商会"', 'name = "上海市网购商会（更名）"'), name="2027.toml")
+    book = load_rulebook(directory)
+    assert book.newest_body("wgsh").name == "上海市网购商会（更名）"
+    assert book.for_year(2026).body("wgsh").name == "上海市网购商会"
+    assert book.newest_body("nobody") is None
+
+
 def test_a_year_without_a_rule_book_is_refused_naming_the_file_to_add():
     with pytest.raises(Exception) as refused:
         load_rulebook().for_year(2031)

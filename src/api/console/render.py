@@ -46,8 +46,7 @@ def body_name(request: Request, code: str | None) -> str | None:
     """A body's name from the year's catalogue (the newest that has it)."""
     if code is None:
         return None
-    catalogues = request.app.state.services.app.rulebook.catalogues
-    found = next((c.body(code) for c in reversed(catalogues.values()) if c.body(code)), None)
+    found = request.app.state.services.app.rulebook.newest_body(code)
     return found.name if found else None
 
 

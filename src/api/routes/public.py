@@ -45,5 +45,5 @@ def _same_name(held: str, given: str) -> bool:
 
 
 def _public(row: dict[str, Any], rulebook: RuleBook) -> dict[str, Any]:
-    body = next((c.body(row["body"]) for c in reversed(rulebook.catalogues.values()) if c.body(row["body"])), None)
+    body = rulebook.newest_body(row["body"])
     return PublicCertificate(**row, body_name=body.name if body else None).model_dump(mode="json")

@@ -107,6 +107,10 @@ class RuleBook:
             )
         return catalogue
 
+    def newest_body(self, code: str) -> Body | None:
+        """The body as the newest year that lists it has it (its name, shown on any year's certificate or page)."""
+        return next((found for year in reversed(self.years) if (found := self.catalogues[year].body(code))), None)
+
     @property
     def years(self) -> list[int]:
         return sorted(self.catalogues)
