@@ -54,8 +54,7 @@ def as_of(
     day = _day(on, "--on") if on is not None else None
     with opened_app(ctx, data_dir) as app:
         resolved = _resolve(app, case_id)
-        state = replay.state_as_of(app, resolved, version=version, at=moment, on=day)
-        reached = replay.business_date_at(app, resolved, state.version)
+        state, reached = replay.state_and_business_date(app, resolved, version=version, at=moment, on=day)
     if as_json:
         return _print_json({**state.to_dict(), "business_date": reached})
     console = stdout_console()

@@ -131,19 +131,20 @@ def case_page(
         "occupation": case.occupation, "work_type": case.work_type, "holder_name": case.holder_name,
         "holder_id_masked": case.holder_id_masked,
     }  # fmt: skip
+    history = replay.CaseHistory(app, uuid, case)  # the page's three answers share one read of the case's events
     as_of, diff, error = None, None, None
     try:
         if on:
-            state = replay.state_as_of(app, uuid, on=day_of(on, "on"))
-            as_of = {**state.to_dict(), "business_date": replay.business_date_at(app, uuid, state.version)}
+            state, reached = replay.state_and_business_date(app, uuid, on=day_of(on, "on"), loaded=history)
+            as_of = {**state.to_dict(), "business_date": reached}
         if from_ or to:
             start, end = Moment.parse(from_, "from"), Moment.parse(to, "to")
             diff = case_diff.diff(app, uuid, from_version=start.version, from_at=start.at, from_on=start.on,
-                                  to_version=end.version, to_at=end.at, to_on=end.on).to_dict()  # fmt: skip
+                                  to_version=end.version, to_at=end.at, to_on=end.on, loaded=history).to_dict()  # fmt: skip
             diff["changes"] = [{**c, "old": shown(c["old"]), "new": shown(c["new"])} for c in diff["changes"]]
     except DomainError as refused:
         error = refused
-    timeline = [{**entry.to_dict(), "values": shown(entry.values)} for entry in case_timeline.timeline(app, uuid)]
+    timeline = [{**entry.to_dict(), "values": shown(entry.values)} for entry in case_timeline.timeline(app, uuid, loaded=history)]
     return page(
         request, "compliance_case.html", error.http_status if error else 200, who=found.who, csrf=found.csrf, case=view,
         timeline=timeline, as_of=as_of, diff=diff, error=error, asked={"on": on, "from": from_, "to": to},

@@ -26,8 +26,8 @@ REPLAYERS = allow("registrar", "compliance", "supervisor")
 
 @router.get("/{case_id}/timeline", summary="Every event: when, who, what, the clause relied on")
 def timeline(case_id: UUID, request: Request, who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading)) -> JSONResponse:
-    case_in_scope(request, who, case_id)
-    return read.json([entry.to_dict() for entry in case_timeline.timeline(read.services.app, case_id)])
+    case = case_in_scope(request, who, case_id)
+    return read.json([entry.to_dict() for entry in case_timeline.timeline(read.services.app, case_id, loaded=case)])
 
 
 @router.get("/{case_id}/as-of", summary="The case as it stood at a version, a recording moment or a business date")
@@ -40,13 +40,12 @@ def as_of(
 ) -> JSONResponse:  # fmt: skip
     """Exactly one of `version`, `at` and `on`. The answer names the version it is, when that version was recorded
     (`as_of`) and the day its facts had reached (`business_date`)."""
-    case_in_scope(request, who, case_id)
+    case = case_in_scope(request, who, case_id)
     recorded = Moment.parse(at, "at").at if at is not None else None
     if at is not None and recorded is None:
         raise InvalidInput("`at` is a timestamp with its time zone; a business date goes in `on`", field="at")
-    app = read.services.app
-    state = replay.state_as_of(app, case_id, version=version, at=recorded, on=on)
-    return read.json({**state.to_dict(), "business_date": replay.business_date_at(app, case_id, state.version)})
+    state, reached = replay.state_and_business_date(read.services.app, case_id, version=version, at=recorded, on=on, loaded=case)
+    return read.json({**state.to_dict(), "business_date": reached})
 
 
 @router.get("/{case_id}/diff", summary="What changed between two moments (versions, recording moments or business dates)")
@@ -56,10 +55,10 @@ def diff(
     to: str = Query(description=f"the later moment: {MOMENT_HELP}", examples=["3"]),
     who: Principal = Depends(REPLAYERS), read: Reading = Depends(reading),
 ) -> JSONResponse:  # fmt: skip
-    case_in_scope(request, who, case_id)
+    case = case_in_scope(request, who, case_id)
     start, end = Moment.parse(from_, "from"), Moment.parse(to, "to")
     found = case_diff.diff(
         read.services.app, case_id, from_version=start.version, from_at=start.at, from_on=start.on,
-        to_version=end.version, to_at=end.at, to_on=end.on,
+        to_version=end.version, to_at=end.at, to_on=end.on, loaded=case,
     )  # fmt: skip
     return read.json(found.to_dict())

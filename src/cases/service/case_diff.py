@@ -14,7 +14,7 @@ from cases.provisional import flag_of
 from cases.service.case_timeline import TimelineEntry, entries
 from cases.service.json_safe import Record
 from cases.service.moment import Moment
-from cases.service.replay import EventSource, case_at, latest_business_date, summarise
+from cases.service.replay import EventSource, Loaded, case_at, history_of, latest_business_date, summarise
 
 HEADER_FIELDS = ("version", "as_of")  # always differ between two moments; a diff shows them as its header
 
@@ -48,15 +48,18 @@ class CaseDiff(Record):
 def diff(
     app: EventSource, case_id: UUID, *, from_version: int | None = None, from_at: datetime | None = None,
     to_version: int | None = None, to_at: datetime | None = None, from_on: date | None = None, to_on: date | None = None,
+    loaded: Loaded = None,
 ) -> CaseDiff:  # fmt: skip
     """The state fields that changed from the first moment to the second (old → new), and the events between.
-    Each moment is a version, a recording time or a business date (`Moment`)."""
-    before = case_at(app, case_id, Moment(from_version, from_at, from_on), field="from")
-    after = case_at(app, case_id, Moment(to_version, to_at, to_on), field="to")
+    Each moment is a version, a recording time or a business date (`Moment`). `loaded`: the case the caller already
+    read (`replay.CaseHistory`), so it is not read again."""
+    history = history_of(app, case_id, loaded)
+    before = case_at(history, Moment(from_version, from_at, from_on), field="from")
+    after = case_at(history, Moment(to_version, to_at, to_on), field="to")
     if before.version > after.version:
         raise InvalidInput(f"the first moment (version {before.version}) comes after the second (version {after.version})", field="to")
     old, new = summarise(before), summarise(after)
-    events = list(app.events.get(case_id, lte=after.version))
+    events = history.events[: after.version]
     reached = [latest_business_date(events[: before.version]), latest_business_date(events)]
     return CaseDiff(
         case_id=str(case_id), from_version=old.version, from_as_of=old.as_of, to_version=new.version, to_as_of=new.as_of,

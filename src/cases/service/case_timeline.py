@@ -12,7 +12,7 @@ from uuid import UUID
 from cases.business_dates import business_date
 from cases.provisional import deadline_text, marked
 from cases.service.json_safe import Record, masked, plain
-from cases.service.replay import EventSource
+from cases.service.replay import EventSource, Loaded, history_of
 
 METADATA = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor"}
 
@@ -29,10 +29,12 @@ class TimelineEntry(Record):
     summary: str
 
 
-def timeline(app: EventSource, case_id: UUID) -> list[TimelineEntry]:
-    """Every event of the case, oldest first: when, who, what, the clause relied on and the values decided."""
-    app.get_case(case_id)  # an unknown id, or another aggregate's, is NotFound
-    return entries(list(app.events.get(case_id)))
+def timeline(app: EventSource, case_id: UUID, *, loaded: Loaded = None) -> list[TimelineEntry]:
+    """Every event of the case, oldest first: when, who, what, the clause relied on and the values decided.
+    `loaded`: the case the caller already read (`replay.CaseHistory`), so it is not read again."""
+    history = history_of(app, case_id, loaded)
+    history.current  # an unknown id, or another aggregate's, is NotFound (already known when the caller loaded it)
+    return entries(history.events)
 
 
 def entries(events: list[Any]) -> list[TimelineEntry]:

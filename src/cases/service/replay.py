@@ -10,7 +10,8 @@ with an earlier date (a sanction decided on a day before the certificate's reiss
 case's own facts had reached, so the answer is always one of the versions the case really passed through, and the
 state as of a later date never shows less than an earlier one.
 
-Reads only the case's own events: `get_case(version=…)` replays them, and a recording time becomes a version through
+Reads only the case's own events, and each once per request (`CaseHistory`: the case the caller loaded to check its
+scope, and one read of its events, from which a past version is replayed); a recording time becomes a version through
 the (aggregate, timestamp, version) table written with the events (`event_store`), never by scanning the log.
 Everything returned is JSON-safe; ID-number-shaped text is masked (the case's own certificate numbers are kept:
 `json_safe`).
@@ -18,11 +19,14 @@ Everything returned is JSON-safe; ID-number-shaped text is masked (the case's ow
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from uuid import UUID
+
+from eventsourcing.application import project_aggregate
 
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.evaluation_case import EvaluationCase
@@ -81,18 +85,74 @@ class CaseState(Record):
     waived_for: str | None
 
 
+# --- one case's stream, read once ---------------------------------------------------------------------------
+
+
+class CaseHistory:
+    """A case's stream for one request: the case as it stands and its events, each read at most once (the
+    application keeps no aggregate cache: every load is a read and a replay). `loaded` is the case the caller has
+    just read, to check the caller's scope, used instead of reading it again (as `UnitOfWork.case_for_command`)."""
+
+    def __init__(self, app: EventSource, case_id: UUID, loaded: EvaluationCase | None = None) -> None:
+        self.app, self.case_id = app, case_id
+        self._current = loaded if loaded is not None and loaded.id == case_id else None
+        self._events: list[Any] | None = None
+
+    @property
+    def current(self) -> EvaluationCase:
+        """The case as it stands; an unknown id, or another aggregate's, is NotFound."""
+        if self._current is None:
+            self._current = self.app.get_case(self.case_id)
+        return self._current
+
+    @property
+    def events(self) -> list[Any]:
+        """Every event of the case, oldest first."""
+        if self._events is None:
+            self._events = list(self.app.events.get(self.case_id))
+        return self._events
+
+    def at(self, version: int) -> EvaluationCase:
+        """The case at one of its versions: the current one, or its first events replayed (copies of them, so the
+        events stay as read for a timeline or a diff beside it)."""
+        if version == self.current.version:
+            return self.current
+        return cast(EvaluationCase, project_aggregate(None, deepcopy(self.events[:version])))
+
+
+Loaded = EvaluationCase | CaseHistory | None  # what a caller already read: the case, or its history on the same page
+
+
+def history_of(app: EventSource, case_id: UUID, loaded: Loaded) -> CaseHistory:
+    if isinstance(loaded, CaseHistory) and loaded.case_id == case_id:
+        return loaded
+    return CaseHistory(app, case_id, loaded if isinstance(loaded, EvaluationCase) else None)
+
+
 # --- state as of a version or a moment ---------------------------------------------------------------------
 
 
 def state_as_of(
-    app: EventSource, case_id: UUID, *, version: int | None = None, at: datetime | None = None, on: date | None = None
-) -> CaseState:
+    app: EventSource, case_id: UUID, *, version: int | None = None, at: datetime | None = None, on: date | None = None,
+    loaded: Loaded = None,
+) -> CaseState:  # fmt: skip
     """The case as it stood at a version, at a time-zone-aware recording moment (the version recorded last by then),
     or as of a business date (the facts that had happened by the end of that day; a ban's stage gives way the day
     after the ban's last day, though no event marks that day: `EvaluationCase.stage_on`)."""
-    case = case_at(app, case_id, Moment(version, at, on), field=_field_of(version, at, on))
+    case = case_at(history_of(app, case_id, loaded), Moment(version, at, on), field=_field_of(version, at, on))
     state = summarise(case)
     return state if on is None else replace(state, stage=case.stage_on(on))
+
+
+def state_and_business_date(
+    app: EventSource, case_id: UUID, *, version: int | None = None, at: datetime | None = None, on: date | None = None,
+    loaded: Loaded = None,
+) -> tuple[CaseState, str | None]:  # fmt: skip
+    """`state_as_of` and the day its facts had reached (`business_date_at` its version), from one read of the
+    case's events."""
+    history = history_of(app, case_id, loaded)
+    state = state_as_of(app, case_id, version=version, at=at, on=on, loaded=history)
+    return state, latest_business_date(history.events[: state.version])
 
 
 def business_date_at(app: EventSource, case_id: UUID, version: int) -> str | None:
@@ -143,17 +203,17 @@ def _decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"approved": False, "reasons": [r.get("reason") for r in decision["reasons"]], "decided_on": decision["decided_on"]}
 
 
-def case_at(app: EventSource, case_id: UUID, moment: Moment, *, field: str) -> EvaluationCase:
+def case_at(history: CaseHistory, moment: Moment, *, field: str) -> EvaluationCase:
     if sum(asked is not None for asked in (moment.version, moment.at, moment.on)) != 1:
         raise InvalidInput(
             "give exactly one of a version, a moment (a time-zone-aware timestamp) or a business date", field=field
         )  # fmt: skip
-    current = app.get_case(case_id)
+    current, case_id = history.current, history.case_id
     version = moment.version
     if moment.at is not None:
-        version = _version_at(app, current, moment.at, field)
+        version = _version_at(history.app, current, moment.at, field)
     elif moment.on is not None:
-        version = _version_on(app, current, moment.on, field)
+        version = _version_on(history.events, current, moment.on, field)
     assert version is not None
     if version < 1:
         raise InvalidInput(f"versions start at 1, not {version}", field=field)
@@ -162,13 +222,13 @@ def case_at(app: EventSource, case_id: UUID, moment: Moment, *, field: str) -> E
             f"case {case_id} is at version {current.version}; version {version} has not happened", field=field,
             current_version=current.version,
         )  # fmt: skip
-    return current if version == current.version else app.get_case(case_id, version=version)
+    return history.at(version)
 
 
-def _version_on(app: EventSource, case: EvaluationCase, on: date, field: str) -> int:
+def _version_on(events: list[Any], case: EvaluationCase, on: date, field: str) -> int:
     """The last version whose facts had all happened by `on` (business dates carried forward as a running maximum)."""
     reached, found = None, None
-    for event in app.events.get(case.id):
+    for event in events:
         day = business_date_of(event)
         reached = day if day is not None and (reached is None or day > reached) else reached
         if reached is None or reached > on:
