@@ -70,6 +70,7 @@ def test_a_registrar_works_a_case_from_application_to_certificate_through_the_fo
 
     payment = answer_of(submit(registrar, case_id, "payment", amount="528", paid_on="2026-03-04"))
     assert "待考试" in payment and "FeePaid" in payment and "528 yuan" in payment
+    assert "Approved" not in payment  # the facts this command recorded, not the case's whole timeline
 
     services.projections.catch_up()  # the month's plan read model lists the sitting to pick
     page = registrar.get(f"/console/cases/{case_id}/act").text

@@ -35,7 +35,7 @@ from cases.projections import month_plan as plans
 from cases.rules.schedule import month_of, next_month, parse_month
 from cases.service.application import CasesApplication
 from cases.service.outcome import Outcome
-from cases.service.case_timeline import timeline
+from cases.service.case_timeline import entries
 from cases.service.replay import summarise
 from cases.settings import today
 
@@ -166,7 +166,7 @@ def answer_of(app: CasesApplication, case_id: UUID, outcome: Outcome, since: int
     result = outcome.result
     if not isinstance(result, (dict, str, int, float, date, type(None))):
         result = None  # an aggregate, not an answer
-    recorded = [entry for entry in timeline(app, case_id) if entry.version > since]
+    recorded = entries(list(app.events.get(case_id, gt=since)))  # only the events the command recorded
     return {"stage": outcome.stage, "version": outcome.version, "result": result, "recorded": recorded}
 
 
