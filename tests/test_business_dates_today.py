@@ -6,6 +6,7 @@ Today is CASES_TODAY when set (these tests set it), else the real date in Shangh
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
@@ -14,8 +15,11 @@ from uuid import UUID
 import pytest
 
 from cases.service.application import CasesApplication
-from cases.business_dates import business_date, refuse_future
+from cases.aggregates.candidate import Candidate
+from cases.aggregates.evaluation_case import EvaluationCase
+from cases.business_dates import business_date, business_date_field, refuse_future
 from cases.errors import FutureBusinessDate
+from cases.projections.case_index import BUSINESS_DATE, CASE_EVENTS
 from cases.settings import ConfigurationError, Settings, today
 from tests.builders import apply, approved, certify, event_count, paid, refused, sat_with_scores
 
@@ -265,3 +269,11 @@ def test_an_events_business_date_is_the_first_date_recording_what_happened():
     assert business_date({"starts_on": D("2026-05-10"), "ends_on": D("2031-05-09")}) is None  # Banned: planned
     received = datetime(2026, 6, 6, 10, 0, tzinfo=SH)
     assert business_date({"received_at": received, "counts_from": D("2026-06-08")}) == ("received_at", D("2026-06-06"))
+
+
+def test_the_case_index_finds_each_events_business_date_by_its_class_from_the_same_list():
+    every_field_a_date = {event: {field.name: D("2026-03-02") for field in fields(event)} for event in CASE_EVENTS}
+    assert {event: business_date(attrs)[0] for event, attrs in every_field_a_date.items()} == BUSINESS_DATE
+    assert (BUSINESS_DATE[EvaluationCase.Lapsed], BUSINESS_DATE[EvaluationCase.SubjectPassed]) == ("on", "recorded_on")
+    with pytest.raises(LookupError):
+        business_date_field(Candidate.Banned)  # its days are planned: no reader may look one up

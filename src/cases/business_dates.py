@@ -1,7 +1,8 @@
 """An event's business date: the day the fact it records happened (paid, decided, sat, received …), as opposed to
 the day it was written (its timestamp) and to the days it plans (a sitting's days, a fee's deadline, a window's or a
 ban's last day, a complaint's `counts_from`). One list for every reader: the check that no business date lies ahead
-of today (issue 12 point 8), and the replay that shows each event on its day.
+of today (issue 12 point 8), the replay that shows each event on its day, and the read models that date a row by the
+event that changed it (`case_index.BUSINESS_DATE`, by event class: `business_date_field`).
 
 A business date never lies after today: a command records what has happened. `refuse_future` checks a write's
 events before any is stored (`CasesApplication._record`, which every save passes), so a refusal writes nothing of
@@ -15,6 +16,7 @@ date (a year without a rule book, a closed validity window): it writes nothing e
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
@@ -45,6 +47,16 @@ def business_date(attrs: Mapping[str, Any]) -> tuple[str, date] | None:
         if isinstance(value, date):
             return name, value
     return None
+
+
+def business_date_field(event_class: type) -> str:
+    """The attribute holding the business date of every event of a class, for a reader that looks it up once per
+    class (the read models: `case_index.BUSINESS_DATE`): the first of BUSINESS_DATES among the class's fields."""
+    carried = {field.name for field in fields(event_class)}
+    for name in BUSINESS_DATES:
+        if name in carried:
+            return name
+    raise LookupError(f"{event_class.__qualname__} carries no business date")
 
 
 def refuse_future(events: Iterable[Any], today: date | None = None) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import Boolean, Column, ColumnElement, Date, Index, Integer, Met
 
 from cases.aggregates.case_stages import AFTER_BAN, BARRED, stage_on
 from cases.aggregates.evaluation_case import EvaluationCase
+from cases.business_dates import business_date_field
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import deadline_fields, flagged
 from cases.settings import today
@@ -28,15 +29,15 @@ if TYPE_CHECKING:
     from cases.projections.engine.base import ReadModels
 
 E = EvaluationCase
-# The business date each event records (the day the fact happened), by event class.
-BUSINESS_DATE: dict[type, str] = {
-    E.Applied: "applied_on", E.Approved: "decided_on", E.Rejected: "decided_on", E.FeePaid: "paid_on", E.Lapsed: "on",
-    E.Withdrawn: "on", E.Scheduled: "on", E.EvaluationDeferred: "on", E.Sat: "sat_on", E.Absent: "sat_on",
-    E.ValidityWindowOpened: "opened_on", E.SubjectPassed: "recorded_on", E.SubjectFailed: "recorded_on",
-    E.Qualified: "on", E.RetakeBarred: "on", E.RetakeRequested: "requested_on", E.RetakeWaived: "on",
-    E.Sanctioned: "decided_on", E.CertIssued: "issued_on", E.CertRevoked: "on", E.CertReissued: "on",
-}  # fmt: skip
-CASE_EVENTS = tuple(BUSINESS_DATE)
+# Every event of the case: the index consumes them all (and so do the read models that follow the case).
+CASE_EVENTS = (
+    E.Applied, E.Approved, E.Rejected, E.FeePaid, E.Lapsed, E.Withdrawn, E.Scheduled, E.EvaluationDeferred, E.Sat,
+    E.Absent, E.ValidityWindowOpened, E.SubjectPassed, E.SubjectFailed, E.Qualified, E.RetakeBarred, E.RetakeRequested,
+    E.RetakeWaived, E.Sanctioned, E.CertIssued, E.CertRevoked, E.CertReissued,
+)  # fmt: skip
+# The attribute holding each event's business date (the day the fact happened), by event class: `cases.business_dates`'
+# one list, looked up once per class here so that each event is a dict lookup.
+BUSINESS_DATE: dict[type, str] = {event: business_date_field(event) for event in CASE_EVENTS}
 # The barred stage each stage follows once a ban has ended (`case_stages.AFTER_BAN` inverted), for the SQL of `_stage_on`.
 BARRED_BEFORE = {after: barred for barred, after in AFTER_BAN.items()}
 
