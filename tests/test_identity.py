@@ -20,6 +20,7 @@ from cases.identity import (
     mask_id_number,
     mask_phone,
     parse_id_number,
+    same_name,
 )
 
 TODAY = date(2026, 3, 1)
@@ -241,3 +242,8 @@ def test_a_candidate_key_needs_a_secret():
 
 def test_a_migu_certificate_number_is_not_mistaken_for_an_id_number():
     assert mask_id_number("证书 S000031400071263000001") == "证书 S000031400071263000001"
+
+
+def test_a_name_given_matches_the_holders_trimmed_and_in_full_width_letters_and_nothing_else():
+    assert same_name("王芳", " 王芳 ") and same_name("Li Na", "Ｌｉ Ｎａ")
+    assert not same_name("王芳", "王芬") and not same_name("王芳", "王")

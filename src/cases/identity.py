@@ -1,7 +1,8 @@
 """Candidate (参评人员): 18-character resident ID number (GB 11643), 16+ on applying (DOMAIN.md §1; all seeds 二(一)).
 
 A full ID number never leaves this module in a message, a repr or an id: errors name only the check that failed,
-`ResidentId` shows itself masked, and stream ids come from a keyed hash (`candidate_key`).
+`ResidentId` shows itself masked, and stream ids come from a keyed hash (`candidate_key`). A holder's name given
+to a public check is matched as `same_name` says.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field as dataclass_field
 from datetime import date
@@ -141,6 +143,16 @@ def candidate_key(number: str, secret: bytes) -> str:
 def candidate_stream_id(number: str, secret: bytes) -> uuid.UUID:
     """A stable stream id for the candidate: uuid5 over `candidate_key`, so it reveals nothing of the number."""
     return uuid.uuid5(CANDIDATE_NAMESPACE, candidate_key(number, secret))
+
+
+def same_name(held: str, given: str) -> bool:
+    """Whether a name given (a public check's) is the holder's: both NFKC-normalised (full-width letters as plain
+    ones) and trimmed, compared in constant time, so the answer's timing says nothing of how much of it matched."""
+
+    def normal(text: str) -> bytes:
+        return unicodedata.normalize("NFKC", text).strip().encode()
+
+    return hmac.compare_digest(normal(held), normal(given))
 
 
 # 17 digits then a digit or X, optionally grouped 6-8-4 by a space or hyphen; no digit boundaries, so an ID number

@@ -39,9 +39,9 @@ from api.console.public import lookup, public_check
 from api.console.render import PREFIX, body_name, page
 from api.console.session import Session
 from api.rate_limit import rate_limited
-from api.routes.public import _same_name as same_name
 from api.routes.common import case_in_scope
 from cases.errors import DomainError, NotFound
+from cases.identity import same_name
 from cases.settings import today
 
 router = APIRouter()

@@ -17,7 +17,7 @@ from api.console.access import services
 from api.console.render import body_name, page
 from api.queries import Reading
 from api.rate_limit import rate_limited
-from api.routes.public import _same_name as same_name
+from cases.identity import same_name
 from cases.projections.certificates import public_certificate
 
 router = APIRouter()

@@ -8,8 +8,6 @@ minute (default 30; None switches the limit off) and then gets 429 with Retry-Af
 
 from __future__ import annotations
 
-import hmac
-import unicodedata
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -19,6 +17,7 @@ from api.queries import Reading, not_waiting
 from api.rate_limit import rate_limited
 from api.schemas import PublicCertificate
 from cases.errors import NotFound
+from cases.identity import same_name
 from cases.projections.certificates import public_certificate
 from cases.rulebook.loader import RuleBook
 
@@ -32,16 +31,9 @@ def verify(
     _: None = Depends(rate_limited), read: Reading = Depends(not_waiting),
 ) -> JSONResponse:  # fmt: skip
     found = read.query(public_certificate, number.strip())
-    if found is None or not _same_name(found["holder_name"], name):
+    if found is None or not same_name(found["holder_name"], name):
         raise NotFound(NO_MATCH)
     return read.json(_public(found, read.services.app.rulebook), headers={"Cache-Control": "no-store"}, encoded=True)
-
-
-def _same_name(held: str, given: str) -> bool:
-    def normal(text: str) -> bytes:
-        return unicodedata.normalize("NFKC", text).strip().encode()
-
-    return hmac.compare_digest(normal(held), normal(given))
 
 
 def _public(row: dict[str, Any], rulebook: RuleBook) -> dict[str, Any]:
