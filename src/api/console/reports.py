@@ -15,13 +15,11 @@ from api.console.access import following, services
 from api.console.render import page
 from api.console.session import Session
 from api.console.strings import label
-from api.queries import Reading, scoped_body
-from api.routes.reports import MEASURES, XLSX
+from api.queries import Reading
+from api.routes.reports import MEASURES, XLSX, report_filters
 from api.tokens import BODIES
-from cases.errors import InvalidInput
 from cases.projections.monthly_report_queries import COLUMNS, monthly_report, totals
 from cases.reports import chart_png, to_csv, to_xlsx
-from cases.rules.schedule import parse_month
 
 router = APIRouter()
 REPORT = following("GET", "/reports/monthly")
@@ -34,19 +32,16 @@ def heading(column: str) -> str:
 
 
 class Filters:
-    """The report's filters as asked (`from`, `to`, `body`, `measure`), checked as the API checks them."""
+    """The report's filters as asked (`from`, `to`, `body`, `measure`), checked as the API checks them (`report_filters`)."""
 
     def __init__(
         self, found: Session = Depends(REPORT), month_from: str | None = Query(None, alias="from"),
         month_to: str | None = Query(None, alias="to"), body: str | None = None, measure: str = "applications",
     ) -> None:  # fmt: skip
-        for given, field in ((month_from, "from"), (month_to, "to")):
-            if given:
-                parse_month(given, field=field)
-        if measure not in MEASURES:
-            raise InvalidInput(f"measure must be one of {', '.join(MEASURES)}", field="measure")
-        self.found, self.month_from, self.month_to, self.measure = found, month_from or None, month_to or None, measure
-        self.body = scoped_body(found.who, body or None)  # another body, asked by a body's staff: 403
+        # A field the form leaves empty is not asked; another body, asked by a body's staff, is a 403.
+        checked = report_filters(found.who, month_from or None, month_to or None, body or None, measure, MEASURES)
+        self.found, self.checked, self.measure = found, checked, measure
+        self.month_from, self.month_to, self.body = checked.month_from, checked.month_to, checked.body
 
     def query(self) -> dict[str, str]:
         asked = {"from": self.month_from, "to": self.month_to, "body": self.body, "measure": self.measure}
@@ -59,7 +54,7 @@ class Filters:
         return " · ".join(part for part in parts if part)
 
     def name(self, suffix: str) -> str:
-        return "-".join(["monthly-report", *(p for p in (self.body, self.month_from, self.month_to) if p)]) + suffix
+        return self.checked.file_name("monthly-report") + suffix
 
     def rows(self, request: Request) -> tuple[Reading, list[dict[str, Any]]]:
         read = Reading(services(request))

@@ -4,6 +4,7 @@ supervisor) get their body's rows only. Examiners do not report."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -24,6 +25,33 @@ MEASURES = (*COUNTERS, "pass_rate")
 COMPLAINT_MEASURES = (*COMPLAINT_COUNTERS, "median_working_days_to_result")
 
 
+@dataclass(frozen=True)
+class ReportFilters:
+    """A report's filters, checked: its months (YYYY-MM) as given, the body in the caller's scope, the measure charted."""
+
+    month_from: str | None
+    month_to: str | None
+    body: str | None
+    measure: str
+
+    def file_name(self, report: str) -> str:
+        """`<report>-<body>-<from>-<to>`, of the parts asked, without its suffix."""
+        return "-".join([report, *(part for part in (self.body, self.month_from, self.month_to) if part)])
+
+
+def report_filters(
+    who: Principal, month_from: str | None, month_to: str | None, body: str | None, measure: str, measures: tuple[str, ...]
+) -> ReportFilters:  # fmt: skip
+    """Check a report's filters as the API and the console both ask them: each month given, the measure one of
+    `measures`, the body scoped to the caller (another body, asked by a body's staff: 403)."""
+    for given, field in ((month_from, "from"), (month_to, "to")):
+        if given is not None:
+            parse_month(given, field=field)
+    if measure not in measures:
+        raise InvalidInput(f"measure must be one of {', '.join(measures)}", field="measure")
+    return ReportFilters(month_from, month_to, scoped_body(who, body), measure)
+
+
 @router.get("/monthly", summary="Monthly figures per body, project and level", responses={200: {"content": {"text/csv": {}, XLSX: {}, "image/png": {}}}})
 def monthly(
     month_from: str | None = Query(None, alias="from", description="first month, YYYY-MM"),
@@ -33,14 +61,9 @@ def monthly(
     measure: str = Query("applications", description=f"the measure charted (png): {', '.join(MEASURES)}"),
     who: Principal = Depends(allow("registrar", "compliance", "supervisor")), read: Reading = Depends(reading),
 ) -> Response:  # fmt: skip
-    for given, field in ((month_from, "from"), (month_to, "to")):
-        if given is not None:
-            parse_month(given, field=field)
-    if measure not in MEASURES:
-        raise InvalidInput(f"measure must be one of {', '.join(MEASURES)}", field="measure")
-    scope = scoped_body(who, body)
+    asked = report_filters(who, month_from, month_to, body, measure, MEASURES)
+    scope, name = asked.body, asked.file_name("monthly-report")
     rows = read.query(monthly_report, month_from, month_to, scope)
-    name = "-".join(["monthly-report", *(part for part in (scope, month_from, month_to) if part)])
     if format == "csv":
         return read.file(to_csv(rows, COLUMNS), "text/csv; charset=utf-8", f"{name}.csv")
     if format == "xlsx":
@@ -62,15 +85,10 @@ def complaints(
     """Received, accepted, declined, escalated, resolved, upheld, breached, callbacks satisfied and not, and the
     median working days from receipt to a result, per month × body complained about (the monthly report's
     complaint figures; `monthly_report`'s docstring says in which month each counts)."""
-    for given, field in ((month_from, "from"), (month_to, "to")):
-        if given is not None:
-            parse_month(given, field=field)
-    if measure not in COMPLAINT_MEASURES:
-        raise InvalidInput(f"measure must be one of {', '.join(COMPLAINT_MEASURES)}", field="measure")
-    scope = scoped_body(who, body)
+    asked = report_filters(who, month_from, month_to, body, measure, COMPLAINT_MEASURES)
+    scope, name = asked.body, asked.file_name("complaint-report")
     calendar = read.services.app.calendar
     rows = read.query(complaint_report, month_from, month_to, scope, ("month", "body"), calendar)
-    name = "-".join(["complaint-report", *(part for part in (scope, month_from, month_to) if part)])
     if format == "csv":
         return read.file(to_csv(rows, COMPLAINT_COLUMNS), "text/csv; charset=utf-8", f"{name}.csv")
     if format == "xlsx":
