@@ -168,7 +168,7 @@ def chart_png(
     the values (e.g. body code → Chinese name) and `title` may be Chinese: both are used only when a CJK font is
     installed; otherwise the values themselves (codes; other non-ASCII values are numbered #1, #2…) and an
     English title label the chart. A value with no figure (a rate with no results) is left blank, not drawn as 0.
-    A rate cannot be summed: pass rows already totalled per `by` (monthly_report.totals) to chart one."""
+    A rate cannot be summed: pass rows already totalled per `by` (`monthly_report_queries.totals`) to chart one."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
