@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 from cases.errors import DomainError
 from cases.limits import FIRST_DAY, LAST_DAY, MAX_BODY_BYTES, date_out_of_range
 
-SHANGHAI = timezone(timedelta(hours=8))
+SHANGHAI = timezone(timedelta(hours=8))  # UTC+8, no daylight saving: the zone of every business day and every moment
 
 
 class ConfigurationError(DomainError):

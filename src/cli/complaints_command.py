@@ -25,8 +25,9 @@ from cli.replay_command import print_events
 from cli.reports_command import current_for_reading
 from cases.errors import InvalidInput
 from cases.identity import mask_contact
-from cases.projections.complaints import ComplaintRegister, complaint_queue, today_in_shanghai
+from cases.projections.complaints import ComplaintRegister, complaint_queue
 from cases.rules.complaint_clock import standing
+from cases.settings import today
 
 complaints = typer.Typer(help="The hotline's complaints (投诉, DOMAIN §10): the queue, and one complaint's history.", no_args_is_help=True)
 
@@ -61,7 +62,7 @@ def list_complaints(
         raise InvalidInput(f"category must be one of {', '.join(CATEGORIES)}", field="category")
     if level is not None and level not in LEVELS:
         raise InvalidInput(f"level must be one of {', '.join(LEVELS)}", field="level")
-    day = on.date() if on else today_in_shanghai()
+    day = on.date() if on else today()
     with _opened(ctx, data_dir) as found:
         for name, (position, head) in current_for_reading(found, [ComplaintRegister.name]).items():
             typer.echo(f"note: {name} stands at position {position}, the log at {head}: the latest events are not shown yet", err=True)
@@ -95,7 +96,7 @@ def show(
 ) -> None:  # fmt: skip
     """Print the complaint as it stands (the complainant's contact masked) and every event of its history: when
     recorded, the day it counts from or was decided, who, the part of DOMAIN §10 applied, and what."""
-    day = on.date() if on else today_in_shanghai()
+    day = on.date() if on else today()
     with opened_app(ctx, data_dir) as app:
         found = app.complaints.get(_resolve(app, complaint_id))
         entries = complaint_timeline.complaint_timeline(app, found.id)

@@ -46,7 +46,7 @@ from tests.builders import (
     paid,
     sat_with_scores,
 )
-from cases.service.complaints import SHANGHAI
+from cases.settings import SHANGHAI
 from tests.support.live_server import example_call
 
 HOME, OTHER = "wgsh", "dsxh"  # the body whose staff call, and another body whose records they must not see

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from cases.service.complaints import SHANGHAI
+from cases.settings import SHANGHAI
 from tests.builders import PROJECTS, approved, certify, paid
 
 D = date.fromisoformat

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from cases.service.complaints import SHANGHAI
+from cases.settings import SHANGHAI
 from tests.builders import certify, paid
 
 D = date.fromisoformat

@@ -10,14 +10,15 @@ from uuid import uuid4
 
 from structlog.testing import capture_logs
 
-from cases.service.complaints import SHANGHAI
+from cases.settings import SHANGHAI
 from tests.builders import FULL_ID_NUMBER, event_count
 from tests.console.conftest import HOME, MOBILE, OTHER, csrf_of
 
 MOBILE_PATTERN = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
-def test_the_queue_shows_each_complaints_standing_in_colour_and_filters_by_it(signed_in, receive):
+def test_the_queue_shows_each_complaints_standing_in_colour_and_filters_by_it(signed_in, receive, monkeypatch):
+    monkeypatch.setenv("CASES_TODAY", datetime.now(SHANGHAI).date().isoformat())  # fresh is received now: today is the real day
     late = receive()  # received in June: its acceptance clock breached long ago
     fresh = receive(received_at=datetime.now(SHANGHAI) - timedelta(minutes=5))
     supervisor = signed_in("supervisor", HOME)

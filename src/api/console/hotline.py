@@ -42,9 +42,8 @@ from cases.aggregates.complaint import CATEGORIES, STANDINGS
 from cases.errors import Conflict, DomainError, InvalidInput, NotFound, StaleVersion
 from cases.projections.complaints import complaint_queue
 from cases.service.complaint_timeline import complaint_timeline
-from cases.service.complaints import SHANGHAI
 from cases.observability import get_logger
-from cases.settings import today
+from cases.settings import SHANGHAI, today
 
 router = APIRouter()
 log = get_logger("api.console.hotline")
@@ -71,13 +70,13 @@ def queue(
     request: Request, body: str | None = None, standing: str | None = None, level: str | None = None,
     found: Session = Depends(QUEUE),
 ) -> Response:  # fmt: skip
-    """Soonest running due date first (the read model's order); the standing judged today in Shanghai."""
+    """Soonest running due date first (the read model's order); the standing judged today (`cases.settings.today`)."""
     who = found.who
     wanted = {
         "body": chosen(body, BODIES, "body"), "standing": chosen(standing, list(STANDINGS), "standing"),
         "level": chosen(level, LEVELS, "level"),
     }  # fmt: skip
-    on = datetime.now(SHANGHAI).date()
+    on = today()
     rows = Reading(services(request)).query(
         complaint_queue, scoped_body(who, wanted["body"]), "open", None, None, True if wanted["standing"] == "breached" else None,
         on, SHOWN, 0, wanted["level"], services(request).app.calendar,
@@ -104,12 +103,13 @@ def complaint_page(
     refused: dict[str, Any] | None = None, done: str | None = None,
 ) -> Response:  # fmt: skip
     complaint = complaint_in_scope(request, found.who, complaint_id)  # another body's: NotFound, a 404 page
-    view = complaint_view(complaint, found.who, standing_on(request, complaint, datetime.now(SHANGHAI).date()), in_full=False)
+    day = today()  # one day for the page: the standing shown and the forms' dates
+    view = complaint_view(complaint, found.who, standing_on(request, complaint, day), in_full=False)
     timeline = complaint_timeline(services(request).app, complaint_id, contact_shown=False)
     pulls_in = found.who.role == "supervisor" and found.who.body is None and view.level == "body"
     may_reveal = bool((complaint.complainant or {}).get("contact")) and reads_contact_in_full(found.who, complaint)
     return page(request, "complaint.html", status, who=found.who, csrf=found.csrf, complaint=view, timeline=timeline,
-                today=today(), error=error, refused=refused, done=done if done in COMMANDS else None, pulls_in=pulls_in,
+                today=day, error=error, refused=refused, done=done if done in COMMANDS else None, pulls_in=pulls_in,
                 tiers=TIERS, may_reveal=may_reveal)  # fmt: skip
 
 

@@ -14,7 +14,6 @@ body's complaint answers 404, exactly as a missing one does. The scope, level an
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -45,11 +44,12 @@ from api.routes.cases import IdempotencyKey, IfMatch, refusal
 from api.routes.common import case_in_scope, etag, expected_version, services
 from api.schemas import Day
 from api.tokens import Principal
-from cases.service.complaints import SHANGHAI, Complaints
+from cases.service.complaints import Complaints
 from cases.service.outcome import Outcome
 from cases.errors import Conflict, DomainError, StaleVersion
 from cases.limits import MAX_OFFSET, TEXT
 from cases.projections.complaints import complaint_queue
+from cases.settings import today
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 SUPERVISORS = allow("supervisor")
@@ -240,7 +240,7 @@ def queue(
     when no clock runs), `working_days_late`, and whether the caller acts on it. The contact is always masked here
     (read it in full on the complaint itself); registrars get neither the complainant's name nor the contact."""
     rows = read.query(
-        complaint_queue, scoped_body(who, body), state, category, handler, breached, on or datetime.now(SHANGHAI).date(),
+        complaint_queue, scoped_body(who, body), state, category, handler, breached, on or today(),
         limit, offset, level, read.services.app.calendar,
     )  # fmt: skip
     return read.json([queue_row(row, who) for row in rows])
@@ -256,7 +256,7 @@ def get_complaint(
     in full only for the supervisors who may act on it now; registrars see neither the complainant's name nor
     the contact."""
     complaint = complaint_in_scope(request, who, complaint_id)
-    day = on or datetime.now(SHANGHAI).date()
+    day = on or today()
     view = complaint_view(complaint, who, standing_on(request, complaint, day))
     response = JSONResponse(view.model_dump(mode="json"))
     response.headers["ETag"] = etag(complaint.version)

@@ -5,7 +5,7 @@ queue to show. Complainants' numbers are made-up mobile numbers (never printed i
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from uuid import UUID
 
 from cases.aggregates.complaint import CATEGORIES, ESCALATION_REASONS, OUTCOMES, STANDINGS
@@ -14,14 +14,14 @@ from cases.demo.desk import TODAY, Desk
 from cases.demo.record import ComplaintSummary
 from cases.identity import mask_contact
 from cases.rules.complaint_clock import standing
+from cases.settings import SHANGHAI
 
-SH = timezone(timedelta(hours=8))
 MUNICIPAL = "supervisor:all:陈主任"  # the municipal center's supervisor on 400-820-9278
 D = date.fromisoformat
 
 
 def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=SH)
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
 def _body_supervisor(body: str) -> str:

@@ -16,7 +16,7 @@ Owns: complaints.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text, select
@@ -26,6 +26,7 @@ from cases.calendar.working_days import WorkingDayCalendar
 from cases.identity import mask_contact, mask_id_number, mask_phones
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.rules.complaint_clock import standing
+from cases.settings import SHANGHAI, today
 
 if TYPE_CHECKING:
     from cases.projections.engine.base import ReadModels
@@ -35,7 +36,6 @@ COMPLAINT_EVENTS = (
     C.Received, C.Accepted, C.Declined, C.Assigned, C.CaseLinked, C.DeadlineExtended, C.Escalated, C.Resolved,
     C.CallbackRecorded, C.Reopened, C.Closed,
 )  # fmt: skip
-SHANGHAI = timezone(timedelta(hours=8))
 RUNNING_CLOCK = {"received": "acceptance", "accepted": "result"}  # by stage; none once declined, resolved or closed
 
 
@@ -122,20 +122,16 @@ def _with_standing(row: dict[str, Any], on: date, calendar: WorkingDayCalendar) 
     return {**row, "standing": found.state if found else None, "working_days_late": found.working_days_late if found else 0, "as_of": on}
 
 
-def today_in_shanghai() -> date:
-    return datetime.now(SHANGHAI).date()
-
-
 def complaint_queue(
     projections: ReadModels, body: str | None = None, state: str | None = None, category: str | None = None,
     handler: str | None = None, breached: bool | None = None, on: date | None = None, limit: int = 100, offset: int = 0,
     level: str | None = None, calendar: WorkingDayCalendar | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Complaints matching every filter given, each with its standing on `on` (today in Shanghai when omitted).
+    """Complaints matching every filter given, each with its standing on `on` (`cases.settings.today` when omitted).
     `state` is the stage (received, accepted, declined, resolved, closed) or "open" (received or accepted);
     `breached` keeps those whose running clock is (True) or is not (False) past its due date on `on`; `level` is
     who acts on it (body, municipal). Soonest running due date first, then those with none, oldest receipt first."""
-    on = on or today_in_shanghai()
+    on = on or today()
     t = projections.live_tables(ComplaintRegister.name)["complaints"]
     wanted = {"body": body, "category": category, "handler": handler, "level": level}
     where = [t.c[column] == value for column, value in wanted.items() if value is not None]
@@ -157,10 +153,10 @@ def complaint_queue(
 def complaint_row(
     projections: ReadModels, complaint_id: Any, on: date | None = None, calendar: WorkingDayCalendar | None = None
 ) -> dict[str, Any] | None:  # fmt: skip
-    """One complaint's row with its standing on `on` (today in Shanghai when omitted); None when unknown."""
+    """One complaint's row with its standing on `on` (`cases.settings.today` when omitted); None when unknown."""
     t = projections.live_tables(ComplaintRegister.name)["complaints"]
     with projections.store.engine.connect() as conn:
         found = conn.execute(select(t).where(t.c.complaint_id == str(complaint_id))).mappings().first()
     if found is None:
         return None
-    return _with_standing(dict(found), on or today_in_shanghai(), calendar or WorkingDayCalendar.default())
+    return _with_standing(dict(found), on or today(), calendar or WorkingDayCalendar.default())

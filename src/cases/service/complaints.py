@@ -8,7 +8,7 @@ saving); a `received_at` given with another offset is converted first.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -21,9 +21,9 @@ from cases.rules.complaint_clock import CHANNELS, acceptance_due, extended_due, 
 from cases.service.outcome import Outcome
 from cases.service.sanctions import sanction_unsaved
 from cases.service.unit_of_work import UnitOfWork
+from cases.settings import SHANGHAI
 
 log = structlog.get_logger("cases.service.complaints")
-SHANGHAI = timezone(timedelta(hours=8))
 
 
 class AlreadySanctioned(ComplaintError):
