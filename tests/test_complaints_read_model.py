@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from cases.service.application import CasesApplication
 from cases.identity import mask_contact as masked_contact
-from cases.projections.complaints import ComplaintRegister, complaint_queue, complaint_row
+from cases.projections.complaints import STANDING_FILTERS, ComplaintRegister, complaint_queue, complaint_row
 from cases.projections.engine.rebuild_all import process_groups, rebuild_all
 from cases.projections.engine.service import Projections
 from cases.projections.registry import all_projections
@@ -198,6 +198,33 @@ def test_the_queue_filters_by_breached_on_the_day_asked(world, calendar):
     assert breached("2026-06-09", flag=False) == ["slow", "late", "cheat", "rude"]
     [late] = complaint_queue(projections, breached=True, handler="赵六", on=D("2026-06-22"), calendar=calendar)
     assert (late["standing"], late["working_days_late"]) == ("breached", 1)  # 19 June is 端午: only 22 June counts
+
+
+def test_the_queue_filters_by_standing_on_the_day_asked_before_its_limit(world, calendar):
+    projections, c = world
+
+    def of(standing: str, on: str, **page) -> list[str]:
+        return ids(complaint_queue(projections, standing=standing, on=D(on), calendar=calendar, **page), c)
+
+    assert of("due_today", "2026-06-08") == ["fees"]
+    assert of("on_time", "2026-06-08") == ["slow", "late"]
+    assert of("on_time", "2026-06-08", limit=1) == ["slow"]  # not fees, the first row of the unfiltered queue
+    assert of("on_time", "2026-06-08", limit=1, offset=1) == ["late"]
+    assert of("due_soon", "2026-06-11") == ["slow"]  # Thursday: due Friday 12 June
+    assert of("breached", "2026-06-11") == ["fees"]
+    assert of("none", "2026-06-11") == ["cheat", "rude"]
+
+
+def test_the_standing_filter_keeps_exactly_the_rows_of_that_standing_on_every_day(world, calendar):
+    """The filter is SQL over the due date; the standing shown is rules.complaint_clock's: they agree, weekends and
+    端午 (19 June) included."""
+    projections, _ = world
+    for day in (D("2026-06-01") + timedelta(days=n) for n in range(25)):
+        every = complaint_queue(projections, on=day, calendar=calendar)
+        for wanted in STANDING_FILTERS:
+            found = complaint_queue(projections, standing=wanted, on=day, calendar=calendar)
+            expected = [row["complaint_id"] for row in every if (row["standing"] or "none") == wanted]
+            assert [row["complaint_id"] for row in found] == expected, (day, wanted)
 
 
 # --- the engine: exactly once, rebuild, verify --------------------------------------------------------------

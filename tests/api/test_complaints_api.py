@@ -448,6 +448,9 @@ def test_the_queue_lists_complaints_soonest_due_first_with_their_standing_on_the
     refused(client.get("/complaints", headers=as_("examiner", HOME)), 403, "forbidden", None)
     page = client.get("/complaints", params={"on": "2026-06-11", "limit": 1, "offset": 1}, headers=body).json()
     assert [row["complaint_id"] for row in page] == [escalated]
+    on_time = client.get("/complaints", params={"on": "2026-06-11", "standing": "on_time", "limit": 1}, headers=body).json()
+    assert [row["complaint_id"] for row in on_time] == [accepted]  # filtered before the limit: the third row overall
+    assert client.get("/complaints", params={"standing": "late"}, headers=body).status_code == 422
 
 
 def test_a_command_answers_the_position_a_queue_read_can_wait_for(client, as_):

@@ -10,6 +10,7 @@ from uuid import uuid4
 
 from structlog.testing import capture_logs
 
+from api.console.hotline import SHOWN
 from cases.settings import SHANGHAI
 from tests.builders import FULL_ID_NUMBER, event_count
 from tests.console.conftest import HOME, MOBILE, OTHER, csrf_of
@@ -31,6 +32,27 @@ def test_the_queue_shows_each_complaints_standing_in_colour_and_filters_by_it(si
     breached = supervisor.get("/console/complaints", params={"standing": "breached"}).text
     assert str(late) in breached and str(fresh) not in breached
     assert str(late) not in supervisor.get("/console/complaints", params={"level": "municipal"}).text
+
+
+def test_the_standing_filter_finds_on_time_complaints_beyond_the_first_page_of_the_queue(signed_in, services, monkeypatch):
+    """More open complaints than the page shows (SHOWN), the on-time ones due last: the filter is the read model's,
+    applied before the page's limit, so it finds them all the same."""
+    monkeypatch.setenv("CASES_TODAY", "2026-06-08")
+    call = {"channel": "body_line", "body": HOME, "category": "results_late", "words": "成绩至今未公布", "anonymous": True}
+
+    def received(at: str) -> str:
+        return str(services.app.hotline.receive(**call, received_at=datetime.fromisoformat(at), actor="supervisor:test").id)
+
+    due_today = [received("2026-06-03T10:15:00+08:00") for _ in range(SHOWN + 1)]  # accept or decline by 8 June
+    on_time = [received("2026-06-08T09:30:00+08:00") for _ in range(2)]  # by 11 June
+    services.projections.catch_up()
+    supervisor = signed_in("supervisor", HOME)
+
+    first_page = supervisor.get("/console/complaints").text
+    assert first_page.count('<tr class="standing-due_today">') == SHOWN and not any(c in first_page for c in on_time)
+    filtered = supervisor.get("/console/complaints", params={"standing": "on_time"}).text
+    assert all(c in filtered for c in on_time) and not any(c in filtered for c in due_today)
+    assert filtered.count('<tr class="standing-on_time">') == 2
 
 
 def test_a_bodys_staff_see_only_their_bodys_complaints_and_asking_for_another_is_refused(signed_in, receive):

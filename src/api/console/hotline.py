@@ -70,7 +70,8 @@ def queue(
     request: Request, body: str | None = None, standing: str | None = None, level: str | None = None,
     found: Session = Depends(QUEUE),
 ) -> Response:  # fmt: skip
-    """Soonest running due date first (the read model's order); the standing judged today (`cases.settings.today`)."""
+    """Soonest running due date first (the read model's order); the standing judged today (`cases.settings.today`).
+    The read model filters by standing before it keeps the first SHOWN rows."""
     who = found.who
     wanted = {
         "body": chosen(body, BODIES, "body"), "standing": chosen(standing, list(STANDINGS), "standing"),
@@ -78,10 +79,10 @@ def queue(
     }  # fmt: skip
     on = today()
     rows = Reading(services(request)).query(
-        complaint_queue, scoped_body(who, wanted["body"]), "open", None, None, True if wanted["standing"] == "breached" else None,
-        on, SHOWN, 0, wanted["level"], services(request).app.calendar,
+        complaint_queue, scoped_body(who, wanted["body"]), "open", None, None, None, on, SHOWN, 0, wanted["level"],
+        services(request).app.calendar, wanted["standing"],
     )  # fmt: skip
-    shown = [queue_row(row, who) for row in rows if wanted["standing"] in (None, row["standing"])]
+    shown = [queue_row(row, who) for row in rows]
     return page(request, "queue.html", who=who, csrf=found.csrf, rows=shown, wanted=wanted, on=on,
                 bodies=BODIES if who.body is None else (), standings=list(STANDINGS), levels=LEVELS)  # fmt: skip
 

@@ -232,6 +232,9 @@ def queue(
     handler: str | None = Query(None, max_length=TEXT["name"], description="the handler assigned"),
     breached: bool | None = Query(None, description="true: only those whose running clock is past its due date on `on`; false: the others"),
     level: Literal["body", "municipal"] | None = Query(None, description="who acts on it: the body's supervisors, or the municipal center's"),
+    standing: Literal["on_time", "due_soon", "due_today", "breached", "none"] | None = Query(
+        None, description="only those of this service-level standing on `on` (none: no clock runs)"
+    ),
     on: Day | None = Query(None, description="the day the standing is judged on (default: today, Shanghai)", examples=["2026-06-10"]),
     limit: int = Query(100, ge=1, le=1000, description="rows per page"), offset: int = Query(0, ge=0, le=MAX_OFFSET, description="rows to skip"),
     who: Principal = Depends(READERS), read: Reading = Depends(reading),
@@ -241,7 +244,7 @@ def queue(
     (read it in full on the complaint itself); registrars get neither the complainant's name nor the contact."""
     rows = read.query(
         complaint_queue, scoped_body(who, body), state, category, handler, breached, on or today(),
-        limit, offset, level, read.services.app.calendar,
+        limit, offset, level, read.services.app.calendar, standing,
     )  # fmt: skip
     return read.json([queue_row(row, who) for row in rows])
 

@@ -23,9 +23,10 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, MetaData
 
 from cases.aggregates.complaint import OPEN_STAGES, Complaint
 from cases.calendar.working_days import WorkingDayCalendar
+from cases.errors import InvalidInput
 from cases.identity import mask_contact, mask_id_number, mask_phones
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
-from cases.rules.complaint_clock import standing
+from cases.rules import complaint_clock
 from cases.settings import SHANGHAI, today
 
 if TYPE_CHECKING:
@@ -118,20 +119,40 @@ def _local(moment: datetime) -> datetime:
 def _with_standing(row: dict[str, Any], on: date, calendar: WorkingDayCalendar) -> dict[str, Any]:
     """The row with its `standing` (on_time, due_soon, due_today, breached; None when no clock runs) and the
     working days it is late by, judged on `on`."""
-    found = standing(row["due_now"], on, calendar) if row["due_now"] else None
+    found = complaint_clock.standing(row["due_now"], on, calendar) if row["due_now"] else None
     return {**row, "standing": found.state if found else None, "working_days_late": found.working_days_late if found else 0, "as_of": on}
+
+
+STANDING_FILTERS = ("on_time", "due_soon", "due_today", "breached", "none")  # none: no clock runs
+
+
+def _standing_is(t: Table, wanted: str, on: date, calendar: WorkingDayCalendar) -> Any:
+    """The running due dates whose `standing` on `on` is `wanted` (rules.complaint_clock.standing, as a range), so
+    that the filter is SQL and comes before the page's limit."""
+    soon = complaint_clock.next_working_day(on, calendar)
+    ranges = {
+        "breached": t.c.due_now < on, "due_today": t.c.due_now == on,
+        "due_soon": (t.c.due_now > on) & (t.c.due_now <= soon), "on_time": t.c.due_now > soon,
+        "none": t.c.due_now.is_(None),
+    }  # fmt: skip
+    if wanted not in ranges:
+        raise InvalidInput(f"standing must be one of {', '.join(STANDING_FILTERS)}", field="standing")
+    return ranges[wanted]
 
 
 def complaint_queue(
     projections: ReadModels, body: str | None = None, state: str | None = None, category: str | None = None,
     handler: str | None = None, breached: bool | None = None, on: date | None = None, limit: int = 100, offset: int = 0,
-    level: str | None = None, calendar: WorkingDayCalendar | None = None,
+    level: str | None = None, calendar: WorkingDayCalendar | None = None, standing: str | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Complaints matching every filter given, each with its standing on `on` (`cases.settings.today` when omitted).
     `state` is the stage (received, accepted, declined, resolved, closed) or "open" (received or accepted);
-    `breached` keeps those whose running clock is (True) or is not (False) past its due date on `on`; `level` is
-    who acts on it (body, municipal). Soonest running due date first, then those with none, oldest receipt first."""
+    `breached` keeps those whose running clock is (True) or is not (False) past its due date on `on`; `standing`
+    keeps those of one standing on `on` (`STANDING_FILTERS`); `level` is who acts on it (body, municipal). Every
+    filter is in the query, before `limit` and `offset`. Soonest running due date first, then those with none,
+    oldest receipt first."""
     on = on or today()
+    calendar = calendar or WorkingDayCalendar.default()
     t = projections.live_tables(ComplaintRegister.name)["complaints"]
     wanted = {"body": body, "category": category, "handler": handler, "level": level}
     where = [t.c[column] == value for column, value in wanted.items() if value is not None]
@@ -143,10 +164,11 @@ def complaint_queue(
         where.append(t.c.due_now < on)
     elif breached is False:
         where.append((t.c.due_now.is_(None)) | (t.c.due_now >= on))
+    if standing is not None:
+        where.append(_standing_is(t, standing, on, calendar))
     query = select(t).where(*where).order_by(t.c.due_now.is_(None), t.c.due_now, t.c.received_at, t.c.complaint_id)
     with projections.store.engine.connect() as conn:
         found = [dict(row) for row in conn.execute(query.limit(limit).offset(offset)).mappings()]
-    calendar = calendar or WorkingDayCalendar.default()
     return [_with_standing(row, on, calendar) for row in found]
 
 
