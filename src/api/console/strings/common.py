@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "actions": ("操作", "Actions"),
     "reason": ("原因", "reason"),
     "field": ("字段", "field"),
+    "problem_code": ("错误代码", "code"),
     "clause": ("条款", "clause"),
     "stage": ("阶段", "stage"),
     "due": ("到期日", "due"),
@@ -75,6 +76,6 @@ LABELS: dict[str, tuple[str, str]] = {
 
 PLAIN_WORDS: frozenset[str] = frozenset({
     "console", "sign_in", "sign_out", "token", "token_refused", "session_ended", "home", "pages_for_you", "not_found",
-    "forbidden", "refused", "too_many", "bad_request", "filter", "all", "none", "actions", "reason", "field", "clause",
+    "forbidden", "refused", "too_many", "bad_request", "filter", "all", "none", "actions", "reason", "field", "problem_code", "clause",
     "stage", "due", "status_on", "timeline", "recorded_at", "role.admin",
 })

@@ -14,7 +14,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "worklist.certificates_late": ("已合格，逾期未发证", "certificates late"),
     # --- the month's sitting plan (registrar_plan.html; the month is chosen, so 月度 and 当月, not 本月) -----------
     "month_plan": ("月度考试安排", "The month's sitting plan"),
-    "plan_month": ("月份", "month"),
+    "plan_month": ("评价时间", "month"),
     "sittings": ("考试安排", "sittings"),
     "sitting_days": ("评价日期", "days"),
     "venue": ("考场", "venue"),
@@ -65,10 +65,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "recorded_on": ("登记日期", "recorded on"),
     "requested_on": ("申请日期", "requested on"),
     "subject": ("科目", "subject"),
+    "sitting_status.planned": ("已安排", "planned"),
+    "sitting_status.held": ("已开考", "held"),
+    "sitting_status.deferred": ("延期至下月", "deferred (cohort under 30)"),
+    "sitting_status.folded": ("并入十一月评价", "folded into November"),
+    "plan_last_day": ("评价时间截止日", "last day of the evaluation"),
+    "pay_from": ("缴费起始日", "payment opens"),
+    "result.review": ("审核结果", "review"),
+    "result.payment": ("缴费", "payment"),
+    "result.attendance": ("到考情况", "attendance"),
+    "result.retake": ("补考", "retake"),
     "retake_subjects": ("补考科目（留空：所有尚未合格的科目）", "subjects (blank: every subject not yet passed)"),
 }
 
 PLAIN_WORDS: frozenset[str] = frozenset({
-    "worklists", "plan_month", "rule_answer", "no_actions", "action.attendance", "attended", "result.results",
-    "recorded_on", "requested_on",
+    "worklists", "rule_answer", "no_actions", "action.attendance", "attended", "result.results",
+    "recorded_on", "requested_on", "sitting_status.planned", "sitting_status.held",
 })
