@@ -10,6 +10,7 @@ from uuid import UUID
 
 import pytest
 
+from cases.errors import Conflict, StaleVersion
 from cases.aggregates.complaint import AlreadyEscalated, AlreadyExtended, NoCallbackForAnonymous, NotBreached, Recused
 from cases.service.application import CasesApplication
 from cases.service.complaints import AlreadySanctioned, CaseNotLinked
@@ -273,3 +274,14 @@ def test_a_graver_finding_after_an_on_the_day_sanction_is_recorded_and_a_named_s
     app.complaints.resolve(complaint_id, outcome="upheld", findings="替考", recorded_by="陈主任", on=D("2026-06-10"), actor="s",
                            sanction={"case_id": case_id, "tier": "grave", "behaviour": "须知 四.4", "severity": "serious"})
     assert [s["tier"] for s in app.get_case(case_id).sanctions] == ["subject", "grave"]
+
+
+def test_a_command_given_the_complaint_already_read_starts_from_it_and_a_write_in_between_still_conflicts(app):
+    complaint_id = call(app)
+    read = app.complaints.get(complaint_id)
+    app.complaints.assign(complaint_id, handler="王五", on=D("2026-06-04"), actor="supervisor:all:陈主任")  # by someone else
+
+    assert refused(app, StaleVersion, lambda: app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s", expected_version=3, loaded=read))
+    assert refused(app, Conflict, lambda: app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s", loaded=read))
+    accepted = app.hotline.accept(complaint_id, on=D("2026-06-04"), actor="s", loaded=app.complaints.get(complaint_id))
+    assert (accepted.version, accepted.stage) == (3, "accepted")

@@ -99,7 +99,7 @@ def show(
     day = on.date() if on else today()
     with opened_app(ctx, data_dir) as app:
         found = app.complaints.get(_resolve(app, complaint_id))
-        entries = complaint_timeline.complaint_timeline(app, found.id)
+        entries = complaint_timeline.complaint_timeline(app, found.id, loaded=found)
         clock = _running(app, found, day)
     person = found.complainant or {}
     complainant = "匿名" if person.get("anonymous") else f"{person.get('name')} {mask_contact(person.get('contact'))}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -300,6 +301,29 @@ def test_a_stale_if_match_is_412_and_writes_nothing_the_current_one_succeeds(cli
     assert stale["details"] == {"current_version": 2}
     assert event_count(cases_app) == before
     answered(send(client, complaint_id, "acceptance", {"on": "2026-06-08"}, supervisor, if_match='"2"'), 3, "accepted")
+
+
+def test_a_command_reads_the_complaint_once_for_its_scope_its_level_and_the_use_case(client, cases_app, as_, monkeypatch):
+    supervisor = as_("supervisor", HOME)
+    complaint_id = received(client, supervisor)
+    loads = loads_of(cases_app, monkeypatch)
+
+    answered(send(client, complaint_id, "acceptance", {"on": "2026-06-08"}, supervisor), 2, "accepted")
+
+    assert loads == {UUID(complaint_id): 1}
+
+
+def loads_of(app: CasesApplication, monkeypatch: pytest.MonkeyPatch) -> Counter[UUID]:
+    """How often each aggregate is loaded from now on (the application's repository reads)."""
+    loads: Counter[UUID] = Counter()
+    real = app.repository.get
+
+    def get(aggregate_id: UUID, *args: Any, **kwargs: Any) -> Any:
+        loads[aggregate_id] += 1
+        return real(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(app.repository, "get", get)
+    return loads
 
 
 def test_a_retry_with_the_same_key_replays_the_first_answer_refusals_included_and_writes_nothing_more(client, cases_app, as_):

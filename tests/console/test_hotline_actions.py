@@ -8,6 +8,7 @@ says revoked."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, datetime
 from uuid import UUID
 
@@ -115,6 +116,25 @@ def test_the_municipal_center_pulls_in_a_breached_complaint_from_its_page(signed
 
     assert pulled.status_code == 303
     assert (services.app.hotline.get(breached).level, services.app.hotline.get(breached).escalations[-1]["why"]) == ("municipal", "breach")
+
+
+def test_the_complaint_page_reads_the_complaint_once_and_so_does_an_action_on_it(signed_in, services, receive, monkeypatch):
+    complaint = receive()
+    supervisor = signed_in("supervisor", HOME)
+    loads: Counter[UUID] = Counter()
+    real = services.app.repository.get
+
+    def get(aggregate_id: UUID, **kwargs: object) -> object:
+        loads[aggregate_id] += 1
+        return real(aggregate_id, **kwargs)
+
+    monkeypatch.setattr(services.app.repository, "get", get)
+
+    page = supervisor.get(f"/console/complaints/{complaint}").text
+    assert "Received" in page and loads.pop(complaint) == 1  # its scope, its standing and its timeline's contact
+    accepted = supervisor.post(f"/console/complaints/{complaint}/accept", data={"csrf": csrf_of(page), "version": "1", "on": "2026-06-08"})
+    assert accepted.status_code == 200 and "已受理" in accepted.text
+    assert loads[complaint] == 2  # the action's one read for scope, level and the use case; then the page it leads to
 
 
 def test_a_refused_command_shows_the_page_with_its_code_field_and_message_and_writes_nothing(signed_in, services, receive):

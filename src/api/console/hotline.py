@@ -106,7 +106,7 @@ def complaint_page(
     complaint = complaint_in_scope(request, found.who, complaint_id)  # another body's: NotFound, a 404 page
     day = today()  # one day for the page: the standing shown and the forms' dates
     view = complaint_view(complaint, found.who, standing_on(request, complaint, day), in_full=False)
-    timeline = complaint_timeline(services(request).app, complaint_id, contact_shown=False)
+    timeline = complaint_timeline(services(request).app, complaint_id, contact_shown=False, loaded=complaint)
     pulls_in = found.who.role == "supervisor" and found.who.body is None and view.level == "body"
     may_reveal = bool((complaint.complainant or {}).get("contact")) and reads_contact_in_full(found.who, complaint)
     return page(request, "complaint.html", status, who=found.who, csrf=found.csrf, complaint=view, timeline=timeline,
@@ -255,9 +255,10 @@ def _action_route(action: Action) -> Callable[..., Response]:
         named = action.case_of(payload)
         if named is not None:
             case_in_scope(request, found.who, named)
-        try:
+        try:  # the complaint just read for scope and level is the one the command starts from, not read again
             use_case = getattr(services(request).app.hotline, action.command)
-            use_case(uuid, **{**payload.model_dump(), **action.arguments(found.who)}, actor=found.who.actor, expected_version=version)
+            arguments = {**payload.model_dump(), **action.arguments(found.who)}
+            use_case(uuid, **arguments, actor=found.who.actor, expected_version=version, loaded=complaint)
         except StaleVersion:
             raise Conflict("the complaint changed since this page was read; read it again", field="complaint_id") from None
         except DomainError as error:

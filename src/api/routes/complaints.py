@@ -46,7 +46,7 @@ from api.schemas import Day
 from api.tokens import Principal
 from cases.service.complaints import Complaints
 from cases.service.outcome import Outcome
-from cases.errors import Conflict, DomainError, StaleVersion
+from cases.errors import DomainError
 from cases.limits import MAX_OFFSET, TEXT
 from cases.projections.complaints import complaint_queue
 from cases.settings import today
@@ -88,9 +88,9 @@ async def on_complaint(
     method: Method, *, pulled_in: bool = False, case_id: UUID | None = None, **arguments: Any,
 ) -> JSONResponse:  # fmt: skip
     """Scope, level, If-Match and Idempotency-Key around one use case:
-    `method(app.hotline)(complaint_id, **payload, **arguments, actor=…, expected_version=…)`; its `Outcome` is the
-    answer. Without If-Match the version checked for scope and level is the one the command
-    must find (a change in between is 409).
+    `method(app.hotline)(complaint_id, **payload, **arguments, actor=…, expected_version=…, loaded=…)`; its
+    `Outcome` is the answer. The complaint read for scope and level is the one the command starts from (`loaded`,
+    not read again); a write by someone else in between still conflicts when the command saves (409).
     `case_id`: a case the command names, which a body's staff must see (another body's answers 404)."""
     asked = expected_version(if_match)
 
@@ -100,13 +100,7 @@ async def on_complaint(
         if case_id is not None:
             case_in_scope(request, who, case_id)
         command = method(services(request).app.hotline)
-        version = complaint.version if asked is None else asked
-        try:
-            return command(complaint_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=version)
-        except StaleVersion as stale:
-            if asked is not None:
-                raise
-            raise Conflict("the complaint changed while this command ran; read it again and retry", field="complaint_id") from stale
+        return command(complaint_id, **{**payload.model_dump(), **arguments}, actor=who.actor, expected_version=asked, loaded=complaint)
 
     return await run_once(request, who, key, payload, lambda: answering(request, use_case))
 

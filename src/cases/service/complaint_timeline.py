@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from cases.aggregates.complaint import Complaint
 from cases.identity import mask_contact, mask_contacts, mask_id_number
 from cases.provisional import deadline_text
 from cases.service.case_timeline import METADATA, TimelineEntry, business_day
@@ -22,11 +23,17 @@ COMPLAINT_CLAUSES = {  # the part of DOMAIN §10 each of a complaint's events ap
 }  # fmt: skip
 
 
-def complaint_timeline(app: EventSource, complaint_id: UUID, *, contact_shown: bool = False) -> list[TimelineEntry]:
+def complaint_timeline(
+    app: EventSource, complaint_id: UUID, *, contact_shown: bool = False, loaded: Complaint | None = None
+) -> list[TimelineEntry]:  # fmt: skip
     """Every event of the complaint, oldest first, as a case's timeline reads. The complainant's contact is masked
     (DOMAIN §10 Privacy: in full only to the supervisors handling it), in the words and notes too, and so are
-    mobile and ID numbers anywhere in its texts; `contact_shown` leaves the contact as recorded."""
-    complaint = app.complaints.get(complaint_id)  # an unknown id, or another aggregate's, is NotFound
+    mobile and ID numbers anywhere in its texts; `contact_shown` leaves the contact as recorded. `loaded`: the
+    complaint the caller already read (for its scope), so it is not read again just for the contact."""
+    if loaded is not None and loaded.id == complaint_id:
+        complaint = loaded
+    else:
+        complaint = app.complaints.get(complaint_id)  # an unknown id, or another aggregate's, is NotFound
     contact = (complaint.complainant or {}).get("contact")
     entries = []
     for event in app.events.get(complaint_id):

@@ -15,7 +15,7 @@ from uuid import UUID
 import structlog
 
 from cases.aggregates.complaint import CATEGORIES, ComplaintError, Complaint
-from cases.errors import DomainError, InvalidInput, NotFound, StaleVersion
+from cases.errors import DomainError, InvalidInput, NotFound
 from cases.limits import check_text
 from cases.rules.complaint_clock import CHANNELS, acceptance_due, extended_due, received, result_due
 from cases.service.outcome import Outcome
@@ -36,24 +36,17 @@ class CaseNotLinked(ComplaintError):
 
 
 class Complaints:
-    """Every command answers an `Outcome` about the complaint (its version, stage, level and the log position)."""
+    """Every command answers an `Outcome` about the complaint (its version, stage, level and the log position).
+    `loaded`: the complaint the caller has just read (to check its scope and level), so it is not read again
+    (`UnitOfWork.complaint_for_command`)."""
 
-    def __init__(self, work: UnitOfWork) -> Outcome:
+    def __init__(self, work: UnitOfWork) -> None:
         self.work = work
 
     # --- reading ------------------------------------------------------------------------------------
 
     def get(self, complaint_id: UUID, version: int | None = None) -> Complaint:
         return self.work.complaint(complaint_id, version)
-
-    def _for_command(self, complaint_id: UUID, expected_version: int | None) -> Complaint:
-        complaint = self.get(complaint_id)
-        if expected_version is not None and complaint.version != expected_version:
-            raise StaleVersion(
-                f"the complaint is at version {complaint.version}, not {expected_version}: it changed since you read it",
-                field="expected_version", current_version=complaint.version,
-            )  # fmt: skip
-        return complaint
 
     def _line_hours(self, body: str, channel: str, year: int) -> tuple[str, ...]:
         catalogue = self.work.rulebook.for_year(year, field="received_at")
@@ -109,54 +102,64 @@ class Complaints:
         log.info("complaint.received", complaint_id=str(complaint.id), body=body, channel=channel, acceptance_due=str(due))
         return self._outcome(complaint, position, complaint.id)
 
-    def accept(self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> Outcome:
-        complaint = self._for_command(complaint_id, expected_version)
+    def accept(
+        self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None, loaded: Complaint | None = None
+    ) -> Outcome:
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         due = result_due(on, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.accept(on=on, result_due=due.to_dict(), actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 
-    def decline(self, complaint_id: UUID, *, on: date, reason: str, actor: str, expected_version: int | None = None) -> Outcome:
-        complaint = self._for_command(complaint_id, expected_version)
+    def decline(
+        self, complaint_id: UUID, *, on: date, reason: str, actor: str, expected_version: int | None = None, loaded: Complaint | None = None
+    ) -> Outcome:
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         complaint.decline(on=on, reason=reason, actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 
-    def assign(self, complaint_id: UUID, *, handler: str, on: date, actor: str, expected_version: int | None = None) -> Outcome:
-        complaint = self._for_command(complaint_id, expected_version)
+    def assign(
+        self, complaint_id: UUID, *, handler: str, on: date, actor: str, expected_version: int | None = None, loaded: Complaint | None = None
+    ) -> Outcome:
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         complaint.assign(handler=handler, on=on, actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 
-    def link_case(self, complaint_id: UUID, *, case_id: UUID, on: date, actor: str, expected_version: int | None = None) -> Outcome:
-        complaint = self._for_command(complaint_id, expected_version)
+    def link_case(
+        self, complaint_id: UUID, *, case_id: UUID, on: date, actor: str, expected_version: int | None = None, loaded: Complaint | None = None
+    ) -> Outcome:
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         case = self.work.case(case_id)
         complaint.link_case(case_id=case_id, case_body=case.body, on=on, actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 
     def extend(
         self, complaint_id: UUID, *, working_days: int, reason: str, notice_recorded_on: date, on: date, actor: str,
-        expected_version: int | None = None,
+        expected_version: int | None = None, loaded: Complaint | None = None,
     ) -> Outcome:  # fmt: skip
-        complaint = self._for_command(complaint_id, expected_version)
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         current = complaint.due["result"]
         base = date.fromisoformat(str(current["due"])) if current else on
         due = extended_due(base, working_days, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.extend(working_days=working_days, reason=reason, notice_recorded_on=notice_recorded_on, result_due=due.to_dict(), on=on, actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 
-    def escalate(self, complaint_id: UUID, *, why: str, on: date, actor: str, expected_version: int | None = None) -> Outcome:
+    def escalate(
+        self, complaint_id: UUID, *, why: str, on: date, actor: str, expected_version: int | None = None, loaded: Complaint | None = None
+    ) -> Outcome:
         """DOMAIN §10 Escalation: both clocks restart at the municipal center, the acceptance clock from `on`."""
-        complaint = self._for_command(complaint_id, expected_version)
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         due = acceptance_due(on, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.escalate(why=why, on=on, acceptance_due=due.to_dict(), actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 
     def resolve(
         self, complaint_id: UUID, *, outcome: str, findings: str, recorded_by: str, on: date, actor: str,
-        sanction: dict[str, Any] | None = None, expected_version: int | None = None,
+        sanction: dict[str, Any] | None = None, expected_version: int | None = None, loaded: Complaint | None = None,
     ) -> Outcome:  # fmt: skip
         """Resolved (DOMAIN §10 Result). An upheld complaint may sanction a linked case (DOMAIN §6, revoking an
         issued certificate): the case's `Sanctioned` names the complaint, the complaint's `Resolved` names the case
         events, and all of it is one write — a refused sanction writes nothing of either."""
-        complaint = self._for_command(complaint_id, expected_version)
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         check_text("findings", findings, "words", free_text=True)
         changed: list[Any] = [complaint]
         caused: list[dict[str, Any]] = []
@@ -191,11 +194,12 @@ class Complaints:
         return self._outcome(complaint, position, {"outcome": outcome, "caused": caused, "ban": ban})
 
     def record_callback(
-        self, complaint_id: UUID, *, satisfied: bool, on: date, actor: str, notes: str | None = None, expected_version: int | None = None,
+        self, complaint_id: UUID, *, satisfied: bool, on: date, actor: str, notes: str | None = None,
+        expected_version: int | None = None, loaded: Complaint | None = None,
     ) -> Outcome:  # fmt: skip
         """CallbackRecorded (回访). Dissatisfied with a body's result: reopened and escalated to the municipal center
         in the same write (DOMAIN §10 Callback); with the municipal center's, its result stands. Returns the stage."""
-        complaint = self._for_command(complaint_id, expected_version)
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         check_text("notes", notes, "words", free_text=True)
         complaint.record_callback(satisfied=satisfied, on=on, notes=notes, actor=actor)
         if not satisfied and complaint.level == "body":
@@ -204,15 +208,19 @@ class Complaints:
             complaint.escalate(why="dissatisfaction", on=on, acceptance_due=due.to_dict(), actor=actor)
         return self._outcome(complaint, self.work.save(complaint), complaint.stage)
 
-    def reopen(self, complaint_id: UUID, *, reason: str, on: date, actor: str, expected_version: int | None = None) -> Outcome:
+    def reopen(
+        self, complaint_id: UUID, *, reason: str, on: date, actor: str, expected_version: int | None = None, loaded: Complaint | None = None
+    ) -> Outcome:
         """Reopened (new evidence, say): back to received at its level, its acceptance clock restarted from `on`."""
-        complaint = self._for_command(complaint_id, expected_version)
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         due = acceptance_due(on, self.work.rulebook.complaint_terms, self.work.calendar)
         complaint.reopen(reason=reason, on=on, acceptance_due=due.to_dict(), actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 
-    def close(self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None) -> Outcome:
-        complaint = self._for_command(complaint_id, expected_version)
+    def close(
+        self, complaint_id: UUID, *, on: date, actor: str, expected_version: int | None = None, loaded: Complaint | None = None
+    ) -> Outcome:
+        complaint = self.work.complaint_for_command(complaint_id, expected_version, loaded)
         complaint.close(on=on, actor=actor)
         return self._outcome(complaint, self.work.save(complaint))
 

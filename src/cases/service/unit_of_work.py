@@ -96,13 +96,13 @@ class UnitOfWork:
         caller's body scope), used instead of reading it again; a write made by someone else in between is still
         caught, as the save conflicts."""
         case = loaded if loaded is not None and loaded.id == case_id else self.case(case_id)
-        if expected_version is not None and case.version != expected_version:
-            raise StaleVersion(
-                f"the case is at version {case.version}, not {expected_version}: it changed since you read it",
-                field="expected_version",
-                current_version=case.version,
-            )
-        return case
+        return at_version(case, expected_version, "case")
+
+    def complaint_for_command(self, complaint_id: UUID, expected_version: int | None, loaded: Complaint | None = None) -> Complaint:
+        """The complaint a command starts from, as `case_for_command`: `loaded` is a copy the caller has just read
+        (to check the caller's scope and level), used instead of reading it again."""
+        complaint = loaded if loaded is not None and loaded.id == complaint_id else self.complaint(complaint_id)
+        return at_version(complaint, expected_version, "complaint")
 
     # --- saving and shared refusals -----------------------------------------------------------------
 
@@ -128,3 +128,14 @@ class UnitOfWork:
                 ends_on=str(ban["ends_on"]),
                 tier=ban["tier"],
             )
+
+
+def at_version(aggregate: Any, expected_version: int | None, kind: str) -> Any:
+    """The aggregate a command starts from, if it is at the version the caller read (none given: any)."""
+    if expected_version is not None and aggregate.version != expected_version:
+        raise StaleVersion(
+            f"the {kind} is at version {aggregate.version}, not {expected_version}: it changed since you read it",
+            field="expected_version",
+            current_version=aggregate.version,
+        )
+    return aggregate
