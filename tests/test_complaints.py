@@ -282,6 +282,7 @@ def test_a_command_given_the_complaint_already_read_starts_from_it_and_a_write_i
     app.complaints.assign(complaint_id, handler="王五", on=D("2026-06-04"), actor="supervisor:all:陈主任")  # by someone else
 
     assert refused(app, StaleVersion, lambda: app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s", expected_version=3, loaded=read))
-    assert refused(app, Conflict, lambda: app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s", loaded=read))
+    raced = refused(app, Conflict, lambda: app.complaints.accept(complaint_id, on=D("2026-06-04"), actor="s", loaded=read))
+    assert raced.field == "complaint_id" and "this complaint" in str(raced)
     accepted = app.hotline.accept(complaint_id, on=D("2026-06-04"), actor="s", loaded=app.complaints.get(complaint_id))
     assert (accepted.version, accepted.stage) == (3, "accepted")

@@ -22,6 +22,10 @@ from cases.identity import candidate_stream_id
 from cases.rulebook.loader import RuleBook
 from cases.rulebook.lookup import Offer, find_offer
 
+# What a lost race names, by the first aggregate saved (the command's own: a complaint's result may also save a
+# case); a sitting's race keeps naming the case, the field every request that saves a sitting with cases carries.
+RACED: dict[type, tuple[str, str]] = {Complaint: ("complaint", "complaint_id")}
+
 
 class CandidateBanned(RuleViolation):
     code = "candidate_banned"
@@ -112,10 +116,8 @@ class UnitOfWork:
         try:
             recordings = self.store.save(*aggregates)
         except IntegrityError:
-            raise Conflict(
-                "another command changed this case (or its candidate) at the same time; reload it and retry",
-                field="case_id",
-            ) from None
+            what, field = RACED.get(type(aggregates[0]), ("case (or its candidate)", "case_id")) if aggregates else ("case", "case_id")
+            raise Conflict(f"another command changed this {what} at the same time; reload it and retry", field=field) from None
         return recordings[-1].notification.id if recordings else None
 
     def refuse_if_banned(self, candidate: Candidate, on: date, *, field: str) -> None:
