@@ -302,3 +302,19 @@ def test_working_days_between_is_zero_when_the_end_is_not_after_the_start(calend
 def test_working_days_between_counts_national_day_week_as_three_working_days(calendar):
     assert calendar.working_days_between(date(2026, 9, 30), date(2026, 10, 11)) == 3
 
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counting_by_whole_months_and_years_agrees_with_counting_day_by_day(calendar, seed):
+    """working_days_between takes whole months and years at once (a span of decades is a few hundred lookups);
+    over spans inside a month, across months, across the covered years into the provisional ones, the same count."""
+    import random
+
+    chance = random.Random(seed)
+    spans = [(date(2026, 12, 30), date(2027, 1, 4)), (date(2025, 12, 31), date(2027, 12, 31)), (date(2026, 1, 31), date(2026, 3, 1))]
+    for _ in range(60):
+        start = date(2024, 1, 1) + timedelta(days=chance.randrange(4 * 365))
+        spans.append((start, start + timedelta(days=chance.choice([0, 1, 5, 31, 62, 366, 800, 3000]))))
+    for start, end in spans:
+        by_day = sum(calendar.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
+        assert calendar.working_days_between(start, end) == by_day, (start, end)

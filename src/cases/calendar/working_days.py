@@ -54,12 +54,18 @@ class DayStatus:
     reason: str
 
 
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
 class WorkingDayCalendar:
     def __init__(self, arrangements: Mapping[int, YearArrangement] | None = None) -> None:
         self._arrangements = dict(arrangements or {})
         # Each day's status, once asked: the library's lookup scans its whole holiday table, and a complaint queue of
         # 100 rows asked it ~17,000 times per request (590 ms). Measured: 100 x (a year's count + 20 days) 1.02 s → 0.04 s.
         self._status: dict[date, DayStatus] = {}
+        self._months: dict[tuple[int, int], int] = {}  # working days in each whole month (and year: month 0) counted
         for year, arrangement in self._arrangements.items():
             if arrangement.year != year:
                 raise CalendarDataError(
@@ -123,9 +129,33 @@ class WorkingDayCalendar:
         return WorkingDayDeadline(day, not all(exact for exact, _ in bases), basis)
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days in (start, end]; zero when end is not after start."""
-        days = (end - start).days
-        return sum(self.is_working_day(start + timedelta(days=i)) for i in range(1, days + 1))
+        """Working days in (start, end]; zero when end is not after start. Whole months and whole years are counted
+        once and remembered, so a span of decades costs a few hundred lookups, not one per day: a queue of 100
+        complaints judged on a day 73 years after their due dates (any `on` a caller may ask) took 2.6 million day
+        lookups per request and held a worker for seconds."""
+        day, last, total = start + timedelta(days=1), end, 0
+        while day <= last:
+            year_end, month_end = date(day.year, 12, 31), _month_end(day)
+            if day.month == 1 and day.day == 1 and year_end <= last:
+                total, day = total + self._year_count(day.year), year_end + timedelta(days=1)
+            elif day.day == 1 and month_end <= last:
+                total, day = total + self._month_count(day.year, day.month), month_end + timedelta(days=1)
+            else:
+                total, day = total + self.is_working_day(day), day + timedelta(days=1)
+        return total
+
+    def _month_count(self, year: int, month: int) -> int:
+        found = self._months.get((year, month))
+        if found is None:
+            first = date(year, month, 1)
+            found = self._months[(year, month)] = sum(self.is_working_day(first + timedelta(days=i)) for i in range(_month_end(first).day))
+        return found
+
+    def _year_count(self, year: int) -> int:
+        found = self._months.get((year, 0))  # month 0: the whole year
+        if found is None:
+            found = self._months[(year, 0)] = sum(self._month_count(year, month) for month in range(1, 13))
+        return found
 
     def _year_basis(self, year: int) -> tuple[bool, str]:
         arrangement = self._arrangements.get(year)
