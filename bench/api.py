@@ -38,6 +38,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from functools import partial
 from pathlib import Path
 from statistics import quantiles
@@ -60,13 +61,15 @@ drop = _generate.drop
 
 from cases.service.application import CasesApplication  # noqa: E402
 from cases.identity import make_test_id_number  # noqa: E402
-from cases.service.complaints import SHANGHAI  # noqa: E402
-from cases.settings import Settings  # noqa: E402
+from cases.settings import SHANGHAI, Settings  # noqa: E402
 
 CLIENTS = 50
 PROCESSES = 2  # client processes (of CLIENTS // PROCESSES threads each): one Python client cannot keep up
 APPLIED, DECIDED, PAID_ON, FEE = date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4), 598
 HOLDER = "王芳"
+# The server's today: the last day of the rule book's year, after every business date the seeded cases carry (the
+# generator's own CASES_TODAY, far ahead for its generated years, would judge the queue decades late).
+SERVER_TODAY = date(2026, 12, 31)
 COMPLAINTS = 100  # open complaints on wgsh's queue (the console page shows up to 200: all of them, as the JSON route)
 
 
@@ -95,7 +98,7 @@ def serve(port: int, settings: Settings) -> None:
 def server_env(settings: Settings) -> dict[str, str]:
     tunables = ("CASES_QUERY_THREADS", "CASES_COMMAND_THREADS")  # passed on, to measure other thread budgets
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASES_") or k in tunables}
-    env.update(CASES_DATA_DIR=str(settings.data_dir), CASES_ID_HASH_KEY=settings.id_hash_key or "")
+    env.update(CASES_DATA_DIR=str(settings.data_dir), CASES_ID_HASH_KEY=settings.id_hash_key or "", CASES_TODAY=SERVER_TODAY.isoformat())
     if settings.database_url:
         env.update(CASES_DATABASE_URL=settings.database_url, CASES_POSTGRES_SCHEMA=settings.postgres_schema or "")
     return env
@@ -108,6 +111,13 @@ def free_port() -> int:
 
 
 # --- seeding ----------------------------------------------------------------------------------------------------
+
+
+def received_on(i: int) -> date:
+    """The day the i-th complaint came in: one of the four weeks before the server's today (SERVER_TODAY), so the
+    queue holds what a live one does (on time, due, breached by a few working days), not complaints judged decades
+    late on the generator's CASES_TODAY."""
+    return SERVER_TODAY - timedelta(days=i % 28)
 
 
 def seed(settings: Settings, approved: int) -> tuple[list[str], str]:
@@ -145,7 +155,7 @@ def seed(settings: Settings, approved: int) -> tuple[list[str], str]:
         categories = ("results_late", "certificates", "fees", "other")
         for i in range(COMPLAINTS):
             app.hotline.receive(
-                channel="body_line", received_at=datetime(2026, 6, 1 + i % 28, 10, i % 60, tzinfo=SHANGHAI), body="wgsh",
+                channel="body_line", received_at=datetime.combine(received_on(i), dt_time(10, i % 60), tzinfo=SHANGHAI), body="wgsh",
                 category=categories[i % len(categories)], words=f"第{i}号来电：成绩至今未公布", complainant_name="李四",
                 complainant_contact=f"139{i:08d}", actor="bench",
             )  # fmt: skip
