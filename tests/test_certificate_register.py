@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from cases.aggregates.evaluation_case import INVALIDATED_CLAUSE
+from cases.aggregates.case_clauses import INVALIDATED_CLAUSE
 from cases.projections.certificates import CertificateRegister, public_certificate
 from cases.projections.engine.service import Projections
 from cases.projections.engine.store import ReadModelStore

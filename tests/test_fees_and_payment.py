@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from cases.aggregates.case_errors import NotYetLapsed, PaymentAfterDeadline, PaymentBeforeWindow, WrongAmount, WrongStage
-from cases.aggregates.evaluation_case import NO_REFUND_CLAUSE
+from cases.aggregates.case_clauses import NO_REFUND_CLAUSE
 from cases.rules.fees import RetakePriceUnset
 from tests.builders import apply, approved, event_names, events_named, paid, refused, sat_with_scores
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.aggregates.evaluation_case import INVALIDATED_CLAUSE, RETAKE_WAIVED
+from cases.aggregates.case_clauses import INVALIDATED_CLAUSE, RETAKE_WAIVED
 from cases.service.application import CasesApplication
 from cases.errors import InvalidInput, NotFound
 from cases.identity import mask_id_number

@@ -14,7 +14,8 @@ from eventsourcing.domain import Snapshot
 
 from cases.aggregates import subject_standing as standing
 from cases.aggregates.case_errors import CaseBarred, NoRetakeAfterBan
-from cases.aggregates.evaluation_case import EvaluationCase, stage_on
+from cases.aggregates.case_stages import stage_on
+from cases.aggregates.evaluation_case import EvaluationCase
 from cases.service.application import CasesApplication
 from cases.service.intake import CandidateBanned
 from cases.projections.engine.service import Projections

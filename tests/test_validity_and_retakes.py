@@ -12,7 +12,7 @@ from cases.aggregates.case_errors import (
     SubjectNotOutstanding,
     ValidityWindowClosed,
 )
-from cases.aggregates.evaluation_case import NO_REFUND_CLAUSE, NO_RETAKE, RETAKE_WAIVED
+from cases.aggregates.case_clauses import NO_REFUND_CLAUSE, NO_RETAKE, RETAKE_WAIVED
 from cases.service.application import CasesApplication
 from cases.errors import RuleViolation
 from cases.service.intake import DuplicateApplication

@@ -17,7 +17,8 @@ They live in one plain mixin per family, which the aggregate is made of (`case_c
   certificates.py  CertificateCommands  issue_certificate, revoke_certificate, reissue_certificate
 What the case says about itself without changing (`payments`, `stage_on`, ...) is `CaseQueries` (`case_queries`).
 Beside them: its stages (`case_stages`), the clauses its events cite (`case_clauses`), its snapshot rows and
-upcasters (`case_snapshot`), its refusals as pure checks (`case_guards`).
+upcasters (`case_snapshot`), its refusals as pure checks (`case_guards`), and the state changes several of its
+events share (`case_state`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from eventsourcing.domain import Aggregate, event
 
 from cases.aggregates import case_snapshot as snapshot
 from cases.aggregates import subject_standing as standing
-from cases.aggregates.case_clauses import INVALIDATED_CLAUSE, NO_REFUND_CLAUSE, NO_RETAKE, RETAKE_WAIVED
 from cases.aggregates.case_commands.certificates import CertificateCommands
 from cases.aggregates.case_commands.fees import FeeCommands
 from cases.aggregates.case_commands.retakes import RetakeCommands
@@ -38,15 +38,13 @@ from cases.aggregates.case_commands.review import ReviewCommands
 from cases.aggregates.case_commands.sanctions import SanctionCommands
 from cases.aggregates.case_commands.scheduling import SchedulingCommands
 from cases.aggregates.case_commands.sittings import SittingCommands
-from cases.aggregates.case_stages import BARRED, ENDED, SETTLED, outstanding_stage, retake_decision, stage_on
-
-# What other modules import from here (the clauses and stages re-exported from where they now live).
-__all__ = ["BARRED", "INVALIDATED_CLAUSE", "NO_REFUND_CLAUSE", "NO_RETAKE", "RETAKE_WAIVED", "EvaluationCase", "stage_on"]
+from cases.aggregates.case_stages import SETTLED, outstanding_stage
+from cases.aggregates.case_state import CaseStateChanges
 
 
 class EvaluationCase(
     ReviewCommands, FeeCommands, SchedulingCommands, SittingCommands, RetakeCommands, SanctionCommands,
-    CertificateCommands, Aggregate,
+    CertificateCommands, CaseStateChanges, Aggregate,
 ):  # fmt: skip
     """Evaluation case. Stage is one of: applied, awaiting_payment, ready_to_sit, awaiting_results,
     retake_available, qualified, certified, certificate_revoked, no_retake (a competition candidate failed, 四(四),
@@ -122,14 +120,6 @@ class EvaluationCase(
 
     # --- fees (commands: case_commands/fees.py) -------------------------------------------------------
 
-    def _owe(self, fee: dict[str, Any], payment: dict[str, Any], on: date) -> None:
-        self.fee_due = fee
-        self.pay_by = date.fromisoformat(payment["due_on"])
-        self.pay_by_provisional = bool(payment.get("provisional"))
-        self.pay_from = date.fromisoformat(payment["opens_on"]) if payment.get("opens_on") else None
-        self.stage = "awaiting_payment"
-        self.last_fact_on = on
-
     @event("FeePaid")
     def _fee_paid(
         self, amount: int, kind: str, lines: list[dict[str, Any]], paid_on: date, reference: str | None, actor: str
@@ -192,23 +182,6 @@ class EvaluationCase(
         self._record_sitting(sat_on, sitting_id, subjects, attended=False, outcome="absent")
         self._stage_after_results()
 
-    def _record_sitting(self, sat_on: date, sitting_id: str | None, subjects: list[str], attended: bool, outcome: str) -> None:
-        self._sittings.append(snapshot.sitting_row(sat_on, sitting_id, attended, subjects))
-        self.attempts = [a for a in self.attempts if a["subject"] not in subjects]
-        self.attempts.extend({"subject": s, "sat_on": sat_on, "outcome": outcome, "score": None} for s in subjects)
-        self.retake_subjects, self.scheduled, self.results_due = None, None, None
-        self.stage = "awaiting_results"
-        self.last_fact_on = sat_on
-
-    def _stage_after_results(self) -> None:
-        """Applied with every result: with none pending and some not passed, a retake is open (or barred, as a
-        sanction decided). A full pass and a competition failure are decisions of their own (Qualified,
-        RetakeBarred) with their clause."""
-        if standing.pending(self.attempts) or standing.all_passed(self.subjects, self.attempts):
-            return
-        if self.channel != "competition":
-            self.stage = outstanding_stage(self.retake_after_sanction, self.last_fact_on)
-
     @event("ValidityWindowOpened")
     def _window_opened(self, opened_on: date, last_day: date, years: int, clause: str, actor: str) -> None:
         self.window_opened_on = opened_on
@@ -225,13 +198,6 @@ class EvaluationCase(
         self, subject: str, score: float, pass_mark: int, sat_on: date, sitting_id: str | None, recorded_on: date, actor: str
     ) -> None:
         self._set_outcome(subject, sat_on, "failed", score, recorded_on)
-
-    def _set_outcome(self, subject: str, sat_on: date, outcome: str, score: float | None, on: date) -> None:
-        for attempt in self.attempts:
-            if attempt["subject"] == subject and attempt["sat_on"] == sat_on:
-                attempt["outcome"], attempt["score"] = outcome, score
-        self.last_fact_on = on
-        self._stage_after_results()
 
     @event("Qualified")
     def _qualified(self, on: date, scores: dict[str, float], window_last_day: date | None, clause: str, actor: str) -> None:
@@ -261,14 +227,6 @@ class EvaluationCase(
         self._end("waived", on)
 
     # --- sanctions (commands: case_commands/sanctions.py) ---------------------------------------------
-
-    def _retake_decision(self, tier: str, ban: dict[str, Any] | None) -> dict[str, Any] | None:
-        """Whether a retake remains after this sanction, given the case's earlier bans (case_stages.retake_decision)."""
-        bans = [s["ban"]["ends_on"] for s in self.sanctions if s.get("ban")] + ([ban["ends_on"]] if ban else [])
-        return retake_decision(
-            tier, ended=self.stage in ENDED, bans=bans, window_last_day=self.window_last_day,
-            competition=self.channel == "competition", notice=self.notice,
-        )  # fmt: skip
 
     @event("Sanctioned")
     def _sanctioned(
@@ -335,10 +293,3 @@ class EvaluationCase(
         self.certificate.update(
             {"number": number, "issued_on": on, "delivery": delivery, "previous": previous, "collectable_from": None}
         )
-
-    # --- endings ------------------------------------------------------------------------------------
-
-    def _end(self, stage: str, on: date) -> None:
-        self.stage = stage
-        self.ended_on = on
-        self.last_fact_on = on

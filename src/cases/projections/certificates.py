@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, Select, String, Table, bindparam, select
 
-from cases.aggregates.evaluation_case import INVALIDATED_CLAUSE, EvaluationCase
+from cases.aggregates.case_clauses import INVALIDATED_CLAUSE
+from cases.aggregates.evaluation_case import EvaluationCase
 from cases.errors import InvalidInput
 from cases.projections.engine.base import Projection, UnitOfWork, id_text
 from cases.provisional import deadline_fields
