@@ -22,6 +22,8 @@ from cases.calendar.working_days import WorkingDayCalendar
 from cases.rulebook.loader import RuleBook, load_rulebook
 from cases.settings import Settings
 
+from tests.support.required import skip_or_fail
+
 # A business date after today is refused (issue 12 point 8); many tests tell stories through 2027-2030 (windows that
 # close, bans that end), so the tests' today is set, not taken from the clock. Set in the environment, so a command a
 # test runs in a subprocess has the same today; a test about today itself sets its own (monkeypatch.setenv).
@@ -43,12 +45,7 @@ def postgres_unavailable_reason() -> str | None:
 
 
 def require_postgres() -> None:
-    reason = postgres_unavailable_reason()
-    if reason is None:
-        return
-    if REQUIRE_POSTGRES:
-        pytest.fail(f"{reason}; CASES_REQUIRE_POSTGRES=1 makes PostgreSQL required")
-    pytest.skip(f"{reason}; set CASES_REQUIRE_POSTGRES=1 to make this a failure")
+    skip_or_fail(postgres_unavailable_reason(), required=REQUIRE_POSTGRES, variable="CASES_REQUIRE_POSTGRES", what="PostgreSQL")
 
 
 def _execute(sql: str) -> None:

@@ -35,6 +35,7 @@ from cases.settings import Settings
 from tests.builders import FULL_ID_NUMBER
 from tests.support.live_server import LiveServer, live_server
 from tests.support.projection_worker import start_projections_run
+from tests.support.required import skip_or_fail
 
 MOBILE_NUMBER = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
@@ -57,12 +58,7 @@ def browser_unavailable_reason() -> str | None:
 
 
 def require_browser() -> None:
-    reason = browser_unavailable_reason()
-    if reason is None:
-        return
-    if REQUIRE_BROWSER:
-        pytest.fail(f"{reason}; CASES_REQUIRE_BROWSER=1 makes the browser tests required")
-    pytest.skip(f"{reason}; set CASES_REQUIRE_BROWSER=1 to make this a failure")
+    skip_or_fail(browser_unavailable_reason(), required=REQUIRE_BROWSER, variable="CASES_REQUIRE_BROWSER", what="the browser tests")
 
 
 @pytest.fixture(scope="session")

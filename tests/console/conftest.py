@@ -78,12 +78,18 @@ def receive(services: Services) -> Callable[..., UUID]:
     return _receive
 
 
-@pytest.fixture
-def issued(services: Services) -> dict[str, Any]:
-    """王芳's wgsh level-3 certificate, issued on 1 June 2026, projected: its number, her ID number, the case."""
+def issue_certificate(services: Services, name: str = "王芳") -> dict[str, Any]:
+    """A wgsh level-3 certificate for `name`, issued on 1 June 2026, projected: its number, the holder's ID
+    number, the case."""
     id_number = new_id_number()
-    case_id = paid(services.app, name="王芳", id_number=id_number)
+    case_id = paid(services.app, name=name, id_number=id_number)
     on = date.fromisoformat
     number = certify(services.app, case_id, sat_on=on("2026-04-25"), recorded_on=on("2026-05-08"), issued_on=on("2026-06-01"))
     services.projections.catch_up()
     return {"number": number, "id_number": id_number, "case_id": case_id}
+
+
+@pytest.fixture
+def issued(services: Services) -> dict[str, Any]:
+    """王芳's certificate (`issue_certificate`)."""
+    return issue_certificate(services)

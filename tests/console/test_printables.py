@@ -14,7 +14,8 @@ import pytest
 import segno
 
 from tests.api.test_case_commands import dmtxh_paid, plan_sitting
-from tests.builders import FULL_ID_NUMBER, certify, paid
+from tests.builders import FULL_ID_NUMBER, paid
+from tests.console.conftest import issue_certificate
 
 D = date.fromisoformat
 
@@ -72,9 +73,7 @@ def test_printing_shares_the_verification_limit_per_address(api_app, client, iss
 
 def test_a_candidate_named_like_a_script_prints_as_text(client, services):
     name = "<script>alert(1)</script>"
-    case_id = paid(services.app, name=name)
-    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
-    services.projections.catch_up()
+    number = issue_certificate(services, name)["number"]
 
     page = printed(client, number, name).text
 

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from tests.builders import FULL_ID_NUMBER, certify, paid
+from tests.console.conftest import issue_certificate
 
 D = date.fromisoformat
 
@@ -41,8 +42,8 @@ def test_a_wrong_name_and_an_unknown_number_are_the_same_page(client, issued):
 
 
 def test_a_sanctioned_certificate_says_revoked_with_the_sanctions_kind_and_never_the_conduct(client, services):
-    case_id = paid(services.app, name="李娜")
-    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    certificate = issue_certificate(services, "李娜")
+    case_id, number = certificate["case_id"], certificate["number"]
     services.app.sanctions.sanction(
         case_id, tier="sitting", behaviour="须知 三.2", decided_on=D("2026-09-01"), actor="supervisor:wgsh"
     )  # fmt: skip
@@ -56,8 +57,8 @@ def test_a_sanctioned_certificate_says_revoked_with_the_sanctions_kind_and_never
 
 
 def test_a_body_revocation_says_revoked_by_the_body_without_its_words(client, services):
-    case_id = paid(services.app, name="李娜")
-    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
+    certificate = issue_certificate(services, "李娜")
+    case_id, number = certificate["case_id"], certificate["number"]
     services.app.revoke_certificate(case_id, on=D("2026-09-01"), reason="申报材料虚假（须知 一）", actor="registrar-1")
     services.projections.catch_up()
 
@@ -80,9 +81,7 @@ def test_a_replaced_certificate_names_its_replacement(client, services):
 
 def test_a_candidate_named_like_a_script_renders_as_text(client, services):
     name = "<script>alert(1)</script>"
-    case_id = paid(services.app, name=name)
-    number = certify(services.app, case_id, sat_on=D("2026-04-25"), recorded_on=D("2026-05-08"), issued_on=D("2026-06-01"))
-    services.projections.catch_up()
+    number = issue_certificate(services, name)["number"]
 
     page = verify(client, number, name).text
 
